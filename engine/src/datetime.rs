@@ -1,0 +1,162 @@
+//! Datetime fields: the forms the canonical format accepts, and an export's own format.
+//!
+//! Accepted without configuration (one-digit month, day, hour and minute allowed, as Excel writes
+//! `2021/2/5 9:03`; seconds, when present, have two digits; the date separators must match):
+//!
+//! | form | example |
+//! |---|---|
+//! | `YYYY-MM-DD HH:MM:SS` | `2021-02-05 09:03:00` |
+//! | `YYYY-MM-DD HH:MM` | `2021-02-05 09:03` |
+//! | `YYYY-MM-DD` (= 00:00:00) | `2021-02-05` |
+//! | the same three with `/` | `2021/2/5 9:03` |
+//!
+//! Anything else (Excel serial numbers, `2021.02.05`, `05/02/2021`, a `T` separator) is a bad
+//! datetime: nothing is guessed. An export with a form of its own declares it in its
+//! [`crate::Mapping`] as a chrono `strftime` pattern.
+
+use crate::time::Stamp;
+
+/// The accepted forms, as listed in every bad-datetime message.
+pub const ACCEPTED_FORMS: &str =
+    "YYYY-MM-DD HH:MM:SS、YYYY-MM-DD HH:MM、YYYY-MM-DD（也可用 / 分隔，月日时分可为一位数）";
+
+/// How datetime fields are read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum DateFormat {
+    /// The accepted forms above.
+    #[default]
+    Standard,
+    /// A chrono `strftime` pattern, e.g. `%Y年%m月%d日 %H时%M分`. Date-only patterns mean 00:00:00.
+    Custom(String),
+}
+
+impl DateFormat {
+    /// Parses a trimmed, non-empty field. `None` means a bad datetime.
+    pub fn parse(&self, field: &str) -> Option<Stamp> {
+        match self {
+            DateFormat::Standard => parse_standard(field.as_bytes()),
+            DateFormat::Custom(pattern) => parse_custom(field, pattern),
+        }
+    }
+
+    /// Describes the expected form in a reject message.
+    pub fn describe(&self) -> String {
+        match self {
+            DateFormat::Standard => ACCEPTED_FORMS.to_string(),
+            DateFormat::Custom(p) => format!("自定义格式 {p}"),
+        }
+    }
+}
+
+/// Reads 1 or 2 (or exactly `n`) ASCII digits starting at `*i`.
+fn digits(b: &[u8], i: &mut usize, min: usize, max: usize) -> Option<u32> {
+    let start = *i;
+    let mut v = 0u32;
+    while *i < b.len() && *i - start < max && b[*i].is_ascii_digit() {
+        v = v * 10 + u32::from(b[*i] - b'0');
+        *i += 1;
+    }
+    (*i - start >= min).then_some(v)
+}
+
+/// The hot path: parses the standard forms without allocating.
+pub fn parse_standard(b: &[u8]) -> Option<Stamp> {
+    let mut i = 0;
+    let y = digits(b, &mut i, 4, 4)?;
+    let sep = *b.get(i)?;
+    if sep != b'-' && sep != b'/' {
+        return None;
+    }
+    i += 1;
+    let mo = digits(b, &mut i, 1, 2)?;
+    if b.get(i) != Some(&sep) {
+        return None;
+    }
+    i += 1;
+    let d = digits(b, &mut i, 1, 2)?;
+    let (mut hh, mut mi, mut ss) = (0, 0, 0);
+    if i < b.len() {
+        if b[i] != b' ' {
+            return None;
+        }
+        i += 1;
+        hh = digits(b, &mut i, 1, 2)?;
+        if b.get(i) != Some(&b':') {
+            return None;
+        }
+        i += 1;
+        mi = digits(b, &mut i, 1, 2)?;
+        if i < b.len() {
+            if b[i] != b':' {
+                return None;
+            }
+            i += 1;
+            ss = digits(b, &mut i, 2, 2)?;
+        }
+        if i != b.len() {
+            return None;
+        }
+    }
+    Stamp::from_civil(y as i32, mo, d, hh, mi, ss)
+}
+
+fn parse_custom(field: &str, pattern: &str) -> Option<Stamp> {
+    use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
+    if let Ok(t) = NaiveDateTime::parse_from_str(field, pattern) {
+        return Stamp::from_civil(t.year(), t.month(), t.day(), t.hour(), t.minute(), t.second());
+    }
+    let d = NaiveDate::parse_from_str(field, pattern).ok()?;
+    Stamp::from_civil(d.year(), d.month(), d.day(), 0, 0, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(input: &str, expect: Option<&str>) {
+        let got = DateFormat::Standard.parse(input).map(|s| s.to_string());
+        assert_eq!(got.as_deref(), expect, "input {input:?}");
+    }
+
+    #[test]
+    fn every_accepted_form() {
+        check("2021-02-05 09:03:07", Some("2021-02-05 09:03:07"));
+        check("2021-02-05 09:03", Some("2021-02-05 09:03:00"));
+        check("2021-02-05", Some("2021-02-05 00:00:00"));
+        check("2021/02/05 09:03:07", Some("2021-02-05 09:03:07"));
+        check("2021/02/05 09:03", Some("2021-02-05 09:03:00"));
+        check("2021/02/05", Some("2021-02-05 00:00:00"));
+        check("2021/2/5 9:03", Some("2021-02-05 09:03:00"));
+        check("2021-2-5 9:3:05", Some("2021-02-05 09:03:05"));
+    }
+
+    #[test]
+    fn everything_else_is_refused() {
+        for bad in [
+            "44231.5",
+            "2021.02.05",
+            "05/02/2021",
+            "2021-02-05T09:03:00",
+            "2021-02/05",
+            "2021-02-30",
+            "2021-02-05 24:00",
+            "2021-02-05 09:03:7",
+            "2021-02-05  09:03",
+            "21-02-05",
+            "2021-002-05",
+            "2021-02-05 09",
+            "2021年2月5日",
+        ] {
+            check(bad, None);
+        }
+    }
+
+    #[test]
+    fn custom_formats() {
+        let f = DateFormat::Custom("%Y年%m月%d日 %H时%M分".into());
+        assert_eq!(f.parse("2021年02月05日 09时03分").unwrap().to_string(), "2021-02-05 09:03:00");
+        let f = DateFormat::Custom("%d.%m.%Y".into());
+        assert_eq!(f.parse("05.02.2021").unwrap().to_string(), "2021-02-05 00:00:00");
+        assert!(f.parse("2021-02-05").is_none());
+    }
+}

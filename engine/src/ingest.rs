@@ -1,0 +1,669 @@
+//! Streaming ingest: bytes in, accepted tickets and rejected rows out.
+//!
+//! ```
+//! use hotline_engine::{Ingest, IngestOptions};
+//! let csv = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限,办结时间\n\
+//!            A1,2021-02-01 08:00,12345热线电话,咨询,直接答复,,,,\n\
+//!            A2,2021-02-01 09:00,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08,2021-02-05 12:00\n\
+//!            A3,2021-02-30,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08,\n";
+//! let mut ingest = Ingest::new(IngestOptions::default());
+//! // Chunks may split a record (or a character) anywhere.
+//! for chunk in csv.as_bytes().chunks(7) {
+//!     ingest.push(chunk).unwrap();
+//! }
+//! let done = ingest.finish().unwrap();
+//! assert_eq!(done.summary.rows_read, 3);
+//! assert_eq!(done.summary.rows_scored, 2);
+//! assert_eq!(done.rejects[0].line, 4);
+//! assert_eq!(done.rejects[0].column, "受理时间");
+//! ```
+
+use crate::datetime::DateFormat;
+use crate::encoding::{self, TextEncoding};
+use crate::records::{find_record_end, trim, Fields};
+use crate::reject::{Reason, Reject};
+use crate::schema::{Column, Mapping, Required, Resolved};
+use crate::store::{Audit, Callback, Handling, Ticket, TicketStore, NO_NAME};
+use crate::time::Stamp;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+
+/// Options of one ingest. Defaults: canonical headers, standard datetime forms, encoding detected.
+#[derive(Clone, Debug, Default)]
+pub struct IngestOptions {
+    /// How the file's headers map onto canonical columns; `None` = canonical headers only.
+    pub mapping: Option<Mapping>,
+}
+
+/// A problem with the file as a whole: nothing can be read until it is fixed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub enum FileError {
+    /// The file has no header row.
+    Empty,
+    /// An encoding the engine does not read.
+    Encoding(String),
+    /// Required columns are missing or named twice. Carries the header for the mapping step.
+    Header { headers: Vec<String>, missing: Vec<Column>, duplicated: Vec<Column> },
+}
+
+impl FileError {
+    /// The Chinese message shown to the user.
+    pub fn message(&self) -> String {
+        match self {
+            FileError::Empty => "文件为空，没有表头行".into(),
+            FileError::Encoding(m) => m.clone(),
+            FileError::Header { missing, duplicated, .. } => {
+                let mut parts = Vec::new();
+                if !missing.is_empty() {
+                    let names: Vec<_> = missing.iter().map(|c| c.header()).collect();
+                    parts.push(format!("缺少必需的列：{}", names.join("、")));
+                }
+                if !duplicated.is_empty() {
+                    let names: Vec<_> = duplicated.iter().map(|c| c.header()).collect();
+                    parts.push(format!("这些列出现了不止一次：{}", names.join("、")));
+                }
+                format!("第 1 行（表头）：{}。请在映射步骤中指定对应的列。", parts.join("；"))
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+impl std::error::Error for FileError {}
+
+/// Counts shown on the ingest summary screen.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct IngestSummary {
+    pub encoding: Option<TextEncoding>,
+    pub bytes: u64,
+    pub rows_read: u64,
+    pub rows_scored: u64,
+    pub rows_rejected: u64,
+    /// Rejected rows per reason, in check order.
+    pub rejected_by_reason: Vec<(Reason, u64)>,
+    /// Headers that feed no canonical column (ignored).
+    pub extra_columns: Vec<String>,
+    /// Fields whose bytes were not valid in the detected encoding (kept with U+FFFD).
+    pub undecodable_fields: u64,
+    /// The file's header row as read.
+    pub headers: Vec<String>,
+}
+
+/// The result of a finished ingest.
+#[derive(Clone, Debug, Default)]
+pub struct Ingested {
+    pub store: TicketStore,
+    pub rejects: Vec<Reject>,
+    pub summary: IngestSummary,
+}
+
+/// Known coded values, spelled in the file's encoding so rows compare raw bytes.
+struct Codes {
+    direct: Vec<u8>,
+    transferred: Vec<u8>,
+    yes: Vec<Vec<u8>>,
+    no: Vec<Vec<u8>>,
+    satisfied: Vec<u8>,
+    basically: Vec<u8>,
+    unsatisfied: Vec<u8>,
+    not_reached: Vec<u8>,
+    compliant: Vec<u8>,
+    non_compliant: Vec<u8>,
+}
+
+impl Codes {
+    fn new(enc: TextEncoding) -> Codes {
+        let e = |s: &str| encoding::encode(enc, s);
+        Codes {
+            direct: e("直接答复"),
+            transferred: e("转办"),
+            yes: ["是", "Y", "1", "true"].iter().map(|s| e(s)).collect(),
+            no: ["否", "N", "0", "false"].iter().map(|s| e(s)).collect(),
+            satisfied: e("满意"),
+            basically: e("基本满意"),
+            unsatisfied: e("不满意"),
+            not_reached: e("未回访"),
+            compliant: e("规范"),
+            non_compliant: e("不规范"),
+        }
+    }
+}
+
+/// What each coded column accepts, for messages.
+fn allowed(c: Column) -> &'static str {
+    match c {
+        Column::Handling => "直接答复、转办",
+        Column::FromProvince | Column::Urgent => "是、否、Y、N、1、0、true、false 或留空",
+        Column::Callback => "满意、基本满意、不满意、未回访 或留空",
+        Column::Audit => "规范、不规范 或留空",
+        Column::Returned => "0 或正整数（留空为 0）",
+        _ => "",
+    }
+}
+
+/// Why a row failed its checks.
+struct RowError {
+    column: Option<usize>,
+    reason: Reason,
+    detail: String,
+}
+
+impl RowError {
+    fn new(column: Option<usize>, reason: Reason, detail: String) -> RowError {
+        RowError { column, reason, detail }
+    }
+}
+
+/// Header state once the first record has been read.
+struct Layout {
+    headers: Vec<String>,
+    /// Field position of each canonical column.
+    pos: [Option<usize>; Column::ALL.len()],
+    /// Datetime columns present, in file order.
+    datetimes: Vec<(usize, Column)>,
+    /// Coded columns present, in file order.
+    coded: Vec<(usize, Column)>,
+    /// Always-required columns, in file order.
+    required: Vec<(usize, Column)>,
+    /// Required-if-转办 columns, in file order.
+    required_transferred: Vec<(usize, Column)>,
+}
+
+/// Streaming reader. Feed it chunks with [`Ingest::push`], then call [`Ingest::finish`].
+pub struct Ingest {
+    options: IngestOptions,
+    date_format: DateFormat,
+    buf: Vec<u8>,
+    started: bool,
+    /// Physical line number of the next record.
+    line: u32,
+    encoding: Option<TextEncoding>,
+    /// Coded values in the current encoding (UTF-8 spellings until the encoding is known:
+    /// rows seen before then are pure ASCII, where both encodings agree).
+    codes: Codes,
+    layout: Option<Layout>,
+    fields: Fields,
+    /// 工单编号 hash → ticket index, for the duplicate check.
+    ids: FxHashMap<u64, u32>,
+    /// Ids whose hash collided with a different id (rare): exact set.
+    id_collisions: FxHashMap<String, u32>,
+    /// Raw bytes → name id, per table, so a repeated name is neither decoded nor hashed twice.
+    raw_units: FxHashMap<Vec<u8>, u32>,
+    raw_channels: FxHashMap<Vec<u8>, u32>,
+    raw_kinds: FxHashMap<Vec<u8>, u32>,
+    raw_categories: FxHashMap<Vec<u8>, u32>,
+    out: Ingested,
+}
+
+fn hash_id(s: &[u8]) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    h.write(s);
+    // Spread the bits: FxHash alone is weak on similar strings such as ticket numbers.
+    let x = h.finish() ^ (s.len() as u64).rotate_left(29);
+    let x = (x ^ (x >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^ (x >> 33)
+}
+
+impl Ingest {
+    pub fn new(options: IngestOptions) -> Ingest {
+        let date_format = match options.mapping.as_ref().and_then(|m| m.datetime_format.clone()) {
+            Some(p) => DateFormat::Custom(p),
+            None => DateFormat::Standard,
+        };
+        Ingest {
+            options,
+            date_format,
+            buf: Vec::new(),
+            started: false,
+            line: 1,
+            encoding: None,
+            codes: Codes::new(TextEncoding::Utf8),
+            layout: None,
+            fields: Fields::default(),
+            ids: FxHashMap::default(),
+            id_collisions: FxHashMap::default(),
+            raw_units: FxHashMap::default(),
+            raw_channels: FxHashMap::default(),
+            raw_kinds: FxHashMap::default(),
+            raw_categories: FxHashMap::default(),
+            out: Ingested::default(),
+        }
+    }
+
+    /// Rows read so far (for progress).
+    pub fn rows_read(&self) -> u64 {
+        self.out.summary.rows_read
+    }
+    /// Bytes received so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.out.summary.bytes
+    }
+
+    /// Feeds the next chunk. Fails only on a file-level problem (encoding, header).
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), FileError> {
+        self.out.summary.bytes += chunk.len() as u64;
+        self.buf.extend_from_slice(chunk);
+        if !self.started {
+            // The BOM check needs the first three bytes; a tiny first chunk waits for more.
+            if self.buf.len() < 3 {
+                return Ok(());
+            }
+            self.start()?;
+        }
+        if self.encoding.is_none() {
+            if let Some(enc) = encoding::detect(&self.buf, false) {
+                self.set_encoding(enc);
+            }
+        }
+        self.drain(false)
+    }
+
+    fn start(&mut self) -> Result<(), FileError> {
+        self.started = true;
+        let (skip, enc) = encoding::strip_bom(&self.buf).map_err(|m| FileError::Encoding(m.into()))?;
+        self.buf.drain(..skip);
+        if let Some(enc) = enc {
+            self.set_encoding(enc);
+        }
+        Ok(())
+    }
+
+    /// Ends the input and returns everything read.
+    pub fn finish(mut self) -> Result<Ingested, FileError> {
+        if !self.started {
+            self.start()?;
+        }
+        if self.encoding.is_none() {
+            let enc = encoding::detect(&self.buf, true).unwrap_or(TextEncoding::Utf8);
+            self.set_encoding(enc);
+        }
+        self.drain(true)?;
+        if self.layout.is_none() {
+            return Err(FileError::Empty);
+        }
+        let s = &mut self.out.summary;
+        s.encoding = self.encoding;
+        let mut by: Vec<(Reason, u64)> = Reason::ALL.iter().map(|r| (*r, 0)).collect();
+        for r in &self.out.rejects {
+            by[r.reason as usize].1 += 1;
+        }
+        s.rejected_by_reason = by.into_iter().filter(|(_, n)| *n > 0).collect();
+        debug_assert_eq!(s.rows_read, s.rows_scored + s.rows_rejected);
+        Ok(self.out)
+    }
+
+    fn set_encoding(&mut self, enc: TextEncoding) {
+        self.encoding = Some(enc);
+        self.codes = Codes::new(enc);
+    }
+
+    fn enc(&self) -> TextEncoding {
+        self.encoding.unwrap_or(TextEncoding::Utf8)
+    }
+
+    /// Consumes every complete record in the buffer.
+    fn drain(&mut self, eof: bool) -> Result<(), FileError> {
+        let buf = std::mem::take(&mut self.buf);
+        let mut at = 0;
+        let result = loop {
+            let Some(end) = find_record_end(&buf[at..], eof) else { break Ok(()) };
+            let rec = &buf[at..at + end.content];
+            let line = self.line;
+            self.line += end.lines;
+            at += end.consumed;
+            if self.layout.is_none() {
+                if let Err(e) = self.read_header(rec, end.quoted) {
+                    break Err(e);
+                }
+            } else if !trim(rec).is_empty() {
+                self.read_row(rec, end.quoted, line);
+            }
+        };
+        let mut buf = buf;
+        buf.drain(..at);
+        self.buf = buf;
+        result
+    }
+
+    fn read_header(&mut self, rec: &[u8], quoted: bool) -> Result<(), FileError> {
+        self.fields.split(rec, quoted);
+        let enc = self.enc();
+        let mut lossy = false;
+        let headers: Vec<String> = (0..self.fields.len())
+            .map(|i| encoding::decode(enc, trim(self.fields.get(rec, i)), &mut lossy).into_owned())
+            .collect();
+        let resolved: Resolved = match &self.options.mapping {
+            Some(m) => m.resolve(&headers),
+            None => Mapping::resolve_canonical(&headers),
+        };
+        if !resolved.is_usable() {
+            return Err(FileError::Header {
+                headers,
+                missing: resolved.missing,
+                duplicated: resolved.duplicated,
+            });
+        }
+        let mut pos = [None; Column::ALL.len()];
+        let (mut datetimes, mut coded, mut required, mut required_transferred) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        for (i, c) in resolved.positions.iter().enumerate() {
+            let Some(c) = *c else { continue };
+            pos[c as usize] = Some(i);
+            if c.is_datetime() {
+                datetimes.push((i, c));
+            }
+            if matches!(
+                c,
+                Column::Handling
+                    | Column::FromProvince
+                    | Column::Urgent
+                    | Column::Callback
+                    | Column::Audit
+                    | Column::Returned
+            ) {
+                coded.push((i, c));
+            }
+            match c.required() {
+                Required::Always => required.push((i, c)),
+                Required::IfTransferred => required_transferred.push((i, c)),
+                Required::No => {}
+            }
+        }
+        self.out.store.has_callback_time = pos[Column::CallbackAt as usize].is_some();
+        self.out.summary.extra_columns = resolved.extra;
+        self.out.summary.headers = headers.clone();
+        self.layout = Some(Layout { headers, pos, datetimes, coded, required, required_transferred });
+        Ok(())
+    }
+
+    fn reject(&mut self, rec: &[u8], line: u32, column: Option<usize>, reason: Reason, detail: String) {
+        let enc = self.enc();
+        let mut lossy = false;
+        let record = encoding::decode(enc, rec, &mut lossy).into_owned();
+        let layout = self.layout.as_ref().expect("rows come after the header");
+        let column_name = column.and_then(|i| layout.headers.get(i)).cloned().unwrap_or_default();
+        let value = match column {
+            Some(i) if i < self.fields.len() => {
+                encoding::decode(enc, trim(self.fields.get(rec, i)), &mut lossy).into_owned()
+            }
+            _ => String::new(),
+        };
+        let message = match reason {
+            Reason::FieldCount => format!("第 {line} 行：{detail}"),
+            _ => format!("第 {line} 行，列“{column_name}”：{detail}"),
+        };
+        self.out.summary.rows_rejected += 1;
+        self.out.rejects.push(Reject { line, column: column_name, reason, message, value, record });
+    }
+
+    fn read_row(&mut self, rec: &[u8], quoted: bool, line: u32) {
+        self.out.summary.rows_read += 1;
+        self.fields.split(rec, quoted);
+        match self.check_row(rec, quoted, line) {
+            Ok(t) => self.accept(rec, t),
+            Err(e) => self.reject(rec, line, e.column, e.reason, e.detail),
+        }
+    }
+
+    /// Runs the checks in their fixed order; the first failure is the row's one reason.
+    fn check_row(&self, rec: &[u8], quoted: bool, line: u32) -> Result<Ticket, RowError> {
+        let layout = self.layout.as_ref().expect("header read");
+        let fields = &self.fields;
+        let codes = &self.codes;
+        let n = layout.headers.len();
+        if fields.len() != n {
+            let found = fields.len();
+            let hint = if quoted && found < n { "（可能有未闭合的引号）" } else { "" };
+            return Err(RowError::new(
+                None,
+                Reason::FieldCount,
+                format!("应有 {n} 个字段，实际 {found} 个{hint}"),
+            ));
+        }
+        let field = |c: Column| -> &[u8] {
+            match layout.pos[c as usize] {
+                Some(i) => trim(fields.get(rec, i)),
+                None => b"",
+            }
+        };
+        let decode = |v: &[u8]| -> String {
+            let mut lossy = false;
+            encoding::decode(self.enc(), v, &mut lossy).into_owned()
+        };
+
+        // 1. Missing required values.
+        if let Some(&(i, c)) = layout.required.iter().find(|(_, c)| field(*c).is_empty()) {
+            return Err(RowError::new(Some(i), Reason::MissingValue, format!("必填项“{}”为空", c.header())));
+        }
+        let transferred = field(Column::Handling) == codes.transferred.as_slice();
+        if transferred {
+            if let Some(&(i, c)) = layout.required_transferred.iter().find(|(_, c)| field(*c).is_empty()) {
+                return Err(RowError::new(
+                    Some(i),
+                    Reason::MissingValue,
+                    format!("转办工单必须填写“{}”", c.header()),
+                ));
+            }
+        }
+
+        // 2. Unknown coded values.
+        let mut t = Ticket {
+            received: Stamp::NONE,
+            dispatched: Stamp::NONE,
+            sign_due: Stamp::NONE,
+            signed: Stamp::NONE,
+            contact_due: Stamp::NONE,
+            first_contact: Stamp::NONE,
+            due: Stamp::NONE,
+            closed: Stamp::NONE,
+            callback_at: Stamp::NONE,
+            feedback_due: Stamp::NONE,
+            feedback_at: Stamp::NONE,
+            unit: NO_NAME,
+            parent: NO_NAME,
+            channel: NO_NAME,
+            kind: NO_NAME,
+            category: NO_NAME,
+            line,
+            returned: 0,
+            handling: if transferred { Handling::Transferred } else { Handling::Direct },
+            from_province: false,
+            urgent: false,
+            callback: Callback::None,
+            audit: Audit::NotSampled,
+        };
+        let is = |v: &[u8], code: &Vec<u8>| v == code.as_slice();
+        for &(i, c) in &layout.coded {
+            let v = field(c);
+            let ok = match c {
+                Column::Handling => transferred || is(v, &codes.direct),
+                Column::FromProvince | Column::Urgent => {
+                    let yes = codes.yes.iter().any(|y| is(v, y));
+                    if c == Column::FromProvince {
+                        t.from_province = yes;
+                    } else {
+                        t.urgent = yes;
+                    }
+                    v.is_empty() || yes || codes.no.iter().any(|y| is(v, y))
+                }
+                Column::Callback => {
+                    t.callback = match v {
+                        _ if v.is_empty() => Callback::None,
+                        _ if is(v, &codes.satisfied) => Callback::Satisfied,
+                        _ if is(v, &codes.basically) => Callback::BasicallySatisfied,
+                        _ if is(v, &codes.unsatisfied) => Callback::Unsatisfied,
+                        _ if is(v, &codes.not_reached) => Callback::NotReached,
+                        _ => return Err(self.unknown(i, c, decode(v))),
+                    };
+                    true
+                }
+                Column::Audit => {
+                    t.audit = match v {
+                        _ if v.is_empty() => Audit::NotSampled,
+                        _ if is(v, &codes.compliant) => Audit::Compliant,
+                        _ if is(v, &codes.non_compliant) => Audit::NonCompliant,
+                        _ => return Err(self.unknown(i, c, decode(v))),
+                    };
+                    true
+                }
+                // Four digits at most: a count of returns, never a ticket number pasted here.
+                Column::Returned => match v {
+                    _ if v.is_empty() => true,
+                    _ if v.len() <= 4 && v.iter().all(u8::is_ascii_digit) => {
+                        t.returned = v.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+                        true
+                    }
+                    _ => false,
+                },
+                _ => true,
+            };
+            if !ok {
+                return Err(self.unknown(i, c, decode(v)));
+            }
+        }
+
+        // 3. Datetimes.
+        for &(i, c) in &layout.datetimes {
+            let v = field(c);
+            if v.is_empty() {
+                continue;
+            }
+            let parsed = match &self.date_format {
+                DateFormat::Standard => crate::datetime::parse_standard(v),
+                custom => std::str::from_utf8(v).ok().and_then(|s| custom.parse(s)),
+            };
+            let Some(stamp) = parsed else {
+                let forms = self.date_format.describe();
+                let detail = format!("“{}”不是可识别的日期时间；可用格式：{forms}", decode(v));
+                return Err(RowError::new(Some(i), Reason::BadDatetime, detail));
+            };
+            *match c {
+                Column::ReceivedAt => &mut t.received,
+                Column::DispatchedAt => &mut t.dispatched,
+                Column::SignDueAt => &mut t.sign_due,
+                Column::SignedAt => &mut t.signed,
+                Column::ContactDueAt => &mut t.contact_due,
+                Column::FirstContactAt => &mut t.first_contact,
+                Column::DueAt => &mut t.due,
+                Column::ClosedAt => &mut t.closed,
+                Column::CallbackAt => &mut t.callback_at,
+                Column::FeedbackDueAt => &mut t.feedback_due,
+                Column::FeedbackAt => &mut t.feedback_at,
+                _ => unreachable!("only datetime columns are listed"),
+            } = stamp;
+        }
+
+        // 4. Duplicate 工单编号.
+        let id = field(Column::Id);
+        if let Some(first) = self.find_id(&decode(id)) {
+            let first_line = self.out.store.tickets[first as usize].line;
+            let detail = format!("工单编号“{}”已在第 {first_line} 行出现，保留第一条", decode(id));
+            return Err(RowError::new(layout.pos[Column::Id as usize], Reason::DuplicateId, detail));
+        }
+        Ok(t)
+    }
+
+    fn unknown(&self, i: usize, c: Column, v: String) -> RowError {
+        RowError::new(
+            Some(i),
+            Reason::UnknownValue,
+            format!("“{v}”不是“{}”的有效取值；可用：{}", c.header(), allowed(c)),
+        )
+    }
+
+    fn find_id(&self, id: &str) -> Option<u32> {
+        match self.ids.get(&hash_id(id.as_bytes())) {
+            None => None,
+            Some(&j) if self.out.store.id(j as usize) == id => Some(j),
+            Some(_) => self.id_collisions.get(id).copied(),
+        }
+    }
+
+    /// Stores an accepted row: records its 工单编号 and interns its names.
+    fn accept(&mut self, rec: &[u8], mut t: Ticket) {
+        let enc = self.enc();
+        let Ingest {
+            layout,
+            fields,
+            ids,
+            id_collisions,
+            raw_units,
+            raw_channels,
+            raw_kinds,
+            raw_categories,
+            out,
+            ..
+        } = self;
+        let layout = layout.as_ref().expect("header read");
+        let field = |c: Column| -> &[u8] {
+            match layout.pos[c as usize] {
+                Some(i) => trim(fields.get(rec, i)),
+                None => b"",
+            }
+        };
+        let mut lossy = false;
+        let id = encoding::decode(enc, field(Column::Id), &mut lossy);
+        let index = out.store.len() as u32;
+        let h = hash_id(id.as_bytes());
+        if ids.contains_key(&h) {
+            id_collisions.insert(id.clone().into_owned(), index);
+        } else {
+            ids.insert(h, index);
+        }
+        let store = &mut out.store;
+        let mut intern = |raw: &[u8], map: &mut FxHashMap<Vec<u8>, u32>, names: &mut crate::store::Names| {
+            if raw.is_empty() {
+                return NO_NAME;
+            }
+            if let Some(id) = map.get(raw) {
+                return *id;
+            }
+            let id = names.intern(&encoding::decode(enc, raw, &mut lossy));
+            map.insert(raw.to_vec(), id);
+            id
+        };
+        if t.is_transferred() {
+            t.unit = intern(field(Column::Unit), raw_units, &mut store.units);
+            t.parent = intern(field(Column::ParentUnit), raw_units, &mut store.units);
+            if t.parent == t.unit {
+                t.parent = NO_NAME;
+            }
+        }
+        t.channel = intern(field(Column::Channel), raw_channels, &mut store.channels);
+        t.kind = intern(field(Column::Kind), raw_kinds, &mut store.kinds);
+        t.category = intern(field(Column::Category), raw_categories, &mut store.categories);
+        store.push(&id, t);
+        out.summary.rows_scored += 1;
+        if lossy {
+            out.summary.undecodable_fields += 1;
+        }
+    }
+}
+
+/// Reads only the header row of a file's first bytes (for the mapping step).
+pub fn peek_headers(head: &[u8]) -> Result<Vec<String>, FileError> {
+    let (skip, bom) = encoding::strip_bom(head).map_err(|m| FileError::Encoding(m.into()))?;
+    let head = &head[skip..];
+    let enc = bom.or_else(|| encoding::detect(head, false)).unwrap_or(TextEncoding::Utf8);
+    let end = find_record_end(head, true).ok_or(FileError::Empty)?;
+    let rec = &head[..end.content];
+    let mut f = Fields::default();
+    f.split(rec, end.quoted);
+    let mut lossy = false;
+    Ok((0..f.len()).map(|i| encoding::decode(enc, trim(f.get(rec, i)), &mut lossy).into_owned()).collect())
+}
+
+/// Reads a whole file held in memory (the CLI and tests; the page streams chunks).
+pub fn ingest_bytes(bytes: &[u8], options: IngestOptions) -> Result<Ingested, FileError> {
+    let mut ingest = Ingest::new(options);
+    // Chunked like the page, so both exercise the same boundaries.
+    for chunk in bytes.chunks(4 << 20) {
+        ingest.push(chunk)?;
+    }
+    ingest.finish()
+}

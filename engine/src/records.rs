@@ -1,0 +1,189 @@
+//! Splitting raw bytes into CSV records and fields (RFC 4180), before any decoding.
+//!
+//! Works on raw bytes in either encoding: `,`, `"`, CR and LF never occur inside a UTF-8 or
+//! GB18030 multi-byte character, so records and fields can be found first and only the text
+//! fields decoded afterwards. A record ends at a line feed outside quotes: since quotes inside a
+//! quoted field are doubled, "outside quotes" is "an even number of `"` since the record began".
+
+use memchr::{memchr, memchr_iter};
+
+/// Where the next record ends in `buf`, which starts at a record boundary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordEnd {
+    /// Length of the record's content (without the line terminator).
+    pub content: usize,
+    /// Bytes to consume (content plus terminator).
+    pub consumed: usize,
+    /// Physical lines the record spans, counting its terminator (1 for an ordinary row).
+    pub lines: u32,
+    /// The record contains a quote and needs the full field parser.
+    pub quoted: bool,
+}
+
+/// Finds the end of the record at the start of `buf`. With `eof == false`, a record without its
+/// line feed yet is incomplete (`None`); at end of input the rest of the buffer is the record.
+pub fn find_record_end(buf: &[u8], eof: bool) -> Option<RecordEnd> {
+    let mut pos = 0;
+    let mut quotes = 0usize;
+    let mut lines = 0u32;
+    loop {
+        match memchr(b'\n', &buf[pos..]) {
+            Some(off) => {
+                let line = &buf[pos..pos + off];
+                quotes += memchr_iter(b'"', line).count();
+                lines += 1;
+                pos += off + 1;
+                if quotes % 2 == 0 {
+                    let mut content = pos - 1;
+                    if content > 0 && buf[content - 1] == b'\r' {
+                        content -= 1;
+                    }
+                    return Some(RecordEnd { content, consumed: pos, lines, quoted: quotes > 0 });
+                }
+            }
+            None => {
+                // At end of input the rest is the last record, even an unterminated quote.
+                if !eof || buf.is_empty() {
+                    return None;
+                }
+                quotes += memchr_iter(b'"', &buf[pos..]).count();
+                let mut content = buf.len();
+                if content > 0 && buf[content - 1] == b'\r' {
+                    content -= 1;
+                }
+                return Some(RecordEnd {
+                    content,
+                    consumed: buf.len(),
+                    lines: lines + 1,
+                    quoted: quotes > 0,
+                });
+            }
+        }
+    }
+}
+
+/// The fields of one record, as byte ranges into either the record or a scratch buffer.
+#[derive(Default, Debug)]
+pub struct Fields {
+    ranges: Vec<(u32, u32)>,
+    scratch: Vec<u8>,
+    unescaped: bool,
+}
+
+impl Fields {
+    /// Splits `rec` (content only). `quoted` comes from [`find_record_end`].
+    pub fn split(&mut self, rec: &[u8], quoted: bool) {
+        self.ranges.clear();
+        self.unescaped = quoted;
+        if !quoted {
+            let mut start = 0usize;
+            for comma in memchr_iter(b',', rec) {
+                self.ranges.push((start as u32, comma as u32));
+                start = comma + 1;
+            }
+            self.ranges.push((start as u32, rec.len() as u32));
+            return;
+        }
+        // Full parser: unescape every field into `scratch`. Lenient like most readers: a quote
+        // inside an unquoted field is literal, and text after a closing quote is kept.
+        self.scratch.clear();
+        let mut i = 0;
+        let n = rec.len();
+        loop {
+            let start = self.scratch.len() as u32;
+            if i < n && rec[i] == b'"' {
+                i += 1;
+                loop {
+                    if i >= n {
+                        break;
+                    }
+                    let b = rec[i];
+                    if b == b'"' {
+                        if i + 1 < n && rec[i + 1] == b'"' {
+                            self.scratch.push(b'"');
+                            i += 2;
+                        } else {
+                            i += 1;
+                            break;
+                        }
+                    } else {
+                        self.scratch.push(b);
+                        i += 1;
+                    }
+                }
+            }
+            while i < n && rec[i] != b',' {
+                self.scratch.push(rec[i]);
+                i += 1;
+            }
+            self.ranges.push((start, self.scratch.len() as u32));
+            if i >= n {
+                break;
+            }
+            i += 1; // the comma
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ranges.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// Field `i`, untrimmed.
+    pub fn get<'a>(&'a self, rec: &'a [u8], i: usize) -> &'a [u8] {
+        let (s, e) = self.ranges[i];
+        let src = if self.unescaped { &self.scratch[..] } else { rec };
+        &src[s as usize..e as usize]
+    }
+}
+
+/// Trims ASCII spaces and tabs (and nothing else: no guessing about the content).
+pub fn trim(b: &[u8]) -> &[u8] {
+    let start = b.iter().position(|c| *c != b' ' && *c != b'\t').unwrap_or(b.len());
+    let end = b.iter().rposition(|c| *c != b' ' && *c != b'\t').map_or(start, |p| p + 1);
+    &b[start..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(input: &str) -> Vec<(Vec<String>, u32)> {
+        let mut buf = input.as_bytes();
+        let mut out = Vec::new();
+        let mut f = Fields::default();
+        while let Some(end) = find_record_end(buf, true) {
+            let rec = &buf[..end.content];
+            f.split(rec, end.quoted);
+            let fields = (0..f.len()).map(|i| String::from_utf8(f.get(rec, i).to_vec()).unwrap()).collect();
+            out.push((fields, end.lines));
+            buf = &buf[end.consumed..];
+        }
+        out
+    }
+
+    #[test]
+    fn plain_and_quoted_fields() {
+        let r = records("a,b,c\r\n\"x,1\",\"say \"\"hi\"\"\",\"two\nlines\"\nlast,,");
+        assert_eq!(r[0], (vec!["a".into(), "b".into(), "c".into()], 1));
+        assert_eq!(r[1], (vec!["x,1".into(), "say \"hi\"".into(), "two\nlines".into()], 2));
+        assert_eq!(r[2], (vec!["last".into(), "".into(), "".into()], 1));
+        assert_eq!(r.len(), 3);
+    }
+
+    #[test]
+    fn incomplete_record_waits_for_more_input() {
+        assert_eq!(find_record_end(b"a,b", false), None);
+        assert_eq!(find_record_end(b"\"a\nb", false), None);
+        assert!(find_record_end(b"a,b\n", false).is_some());
+        assert_eq!(find_record_end(b"", true), None);
+    }
+
+    #[test]
+    fn trim_only_ascii_blanks() {
+        assert_eq!(trim(b"  x y\t"), b"x y");
+        assert_eq!(trim(b"   "), b"");
+    }
+}

@@ -1,0 +1,196 @@
+//! Side files: the unit registry (单位名录) and the adjustments file (加减分).
+//!
+//! Both are small CSVs in the same encodings as the ticket file. Their errors name the line and
+//! column, like the ticket file's.
+
+use crate::encoding::{self, TextEncoding};
+use crate::records::{find_record_end, trim, Fields};
+use serde::Serialize;
+
+/// One member unit of the registry.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RegistryEntry {
+    pub unit: String,
+    /// 分组, e.g. 县区组; empty = not grouped.
+    pub group: String,
+    /// 满分, e.g. 150 or 100.
+    pub full_score: Option<f64>,
+    /// 上级单位: the member unit this unit rolls up into, when the tickets do not say.
+    pub parent: String,
+    pub line: u32,
+}
+
+/// The unit registry: which group each unit is scored in, and the units with no tickets.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Registry {
+    pub entries: Vec<RegistryEntry>,
+}
+
+/// One manual adjustment: points given or taken for something no ticket records.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Adjustment {
+    pub unit: String,
+    /// 项目, e.g. 加分, 扣分, 数据质量, 知识储备, 实例拨测, 答复规范.
+    pub item: String,
+    pub points: f64,
+    pub note: String,
+    pub line: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Adjustments {
+    pub entries: Vec<Adjustment>,
+}
+
+/// A header-keyed CSV table read from bytes: `(line, fields)` per row.
+struct Table {
+    headers: Vec<String>,
+    rows: Vec<(u32, Vec<String>)>,
+}
+
+fn read_table(bytes: &[u8], what: &str) -> Result<Table, String> {
+    let (skip, bom) = encoding::strip_bom(bytes).map_err(|m| format!("{what}：{m}"))?;
+    let bytes = &bytes[skip..];
+    let enc = bom.or_else(|| encoding::detect(bytes, true)).unwrap_or(TextEncoding::Utf8);
+    let mut at = 0;
+    let mut line = 1u32;
+    let mut f = Fields::default();
+    let mut headers: Option<Vec<String>> = None;
+    let mut rows = Vec::new();
+    let mut lossy = false;
+    while let Some(end) = find_record_end(&bytes[at..], true) {
+        let rec = &bytes[at..at + end.content];
+        let this = line;
+        line += end.lines;
+        at += end.consumed;
+        if trim(rec).is_empty() {
+            continue;
+        }
+        f.split(rec, end.quoted);
+        let fields: Vec<String> = (0..f.len())
+            .map(|i| encoding::decode(enc, trim(f.get(rec, i)), &mut lossy).into_owned())
+            .collect();
+        match &headers {
+            None => headers = Some(fields),
+            Some(h) if h.len() != fields.len() => {
+                return Err(format!("{what}第 {this} 行：应有 {} 个字段，实际 {} 个", h.len(), fields.len()))
+            }
+            Some(_) => rows.push((this, fields)),
+        }
+    }
+    let headers = headers.ok_or_else(|| format!("{what}为空"))?;
+    Ok(Table { headers, rows })
+}
+
+impl Table {
+    /// Position of a column by its Chinese name or English alias.
+    fn col(&self, zh: &str, en: &str) -> Option<usize> {
+        self.headers.iter().position(|h| h == zh || h == en)
+    }
+    fn require(&self, zh: &str, en: &str, what: &str) -> Result<usize, String> {
+        self.col(zh, en).ok_or_else(|| format!("{what}第 1 行（表头）：缺少“{zh}”列"))
+    }
+}
+
+fn number(v: &str, line: u32, column: &str, what: &str) -> Result<f64, String> {
+    v.parse::<f64>()
+        .ok()
+        .filter(|x| x.is_finite())
+        .ok_or_else(|| format!("{what}第 {line} 行，列“{column}”：“{v}”不是数字"))
+}
+
+impl Registry {
+    /// Reads `单位,分组,满分,上级单位` (English: unit, group, full_score, parent_unit; only 单位
+    /// is required, order is free).
+    pub fn parse(bytes: &[u8]) -> Result<Registry, String> {
+        const WHAT: &str = "单位名录";
+        let t = read_table(bytes, WHAT)?;
+        let unit = t.require("单位", "unit", WHAT)?;
+        let (group, full, parent) =
+            (t.col("分组", "group"), t.col("满分", "full_score"), t.col("上级单位", "parent_unit"));
+        let mut entries: Vec<RegistryEntry> = Vec::new();
+        for (line, f) in t.rows {
+            let name = f[unit].clone();
+            if name.is_empty() {
+                return Err(format!("{WHAT}第 {line} 行，列“单位”：单位名称为空"));
+            }
+            if let Some(first) = entries.iter().find(|e| e.unit == name) {
+                return Err(format!("{WHAT}第 {line} 行，列“单位”：“{name}”已在第 {} 行出现", first.line));
+            }
+            let full_score = match full.map(|i| f[i].as_str()).filter(|v| !v.is_empty()) {
+                Some(v) => Some(number(v, line, "满分", WHAT)?),
+                None => None,
+            };
+            entries.push(RegistryEntry {
+                unit: name,
+                group: group.map(|i| f[i].clone()).unwrap_or_default(),
+                full_score,
+                parent: parent.map(|i| f[i].clone()).unwrap_or_default(),
+                line,
+            });
+        }
+        Ok(Registry { entries })
+    }
+
+    pub fn get(&self, unit: &str) -> Option<&RegistryEntry> {
+        self.entries.iter().find(|e| e.unit == unit)
+    }
+}
+
+impl Adjustments {
+    /// Reads `单位,项目,分值,说明` (English: unit, item, points, note).
+    pub fn parse(bytes: &[u8]) -> Result<Adjustments, String> {
+        const WHAT: &str = "加减分文件";
+        let t = read_table(bytes, WHAT)?;
+        let unit = t.require("单位", "unit", WHAT)?;
+        let item = t.require("项目", "item", WHAT)?;
+        let points = t.require("分值", "points", WHAT)?;
+        let note = t.col("说明", "note");
+        let mut entries = Vec::new();
+        for (line, f) in t.rows {
+            if f[unit].is_empty() {
+                return Err(format!("{WHAT}第 {line} 行，列“单位”：单位名称为空"));
+            }
+            if f[item].is_empty() {
+                return Err(format!("{WHAT}第 {line} 行，列“项目”：项目为空"));
+            }
+            entries.push(Adjustment {
+                unit: f[unit].clone(),
+                item: f[item].clone(),
+                points: number(&f[points], line, "分值", WHAT)?,
+                note: note.map(|i| f[i].clone()).unwrap_or_default(),
+                line,
+            });
+        }
+        Ok(Adjustments { entries })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_in_gbk_with_errors_that_say_where() {
+        let text = "单位,分组,满分,上级单位\n东海县,县区组,150,\n路南街道办,,,海州区\n";
+        let gbk = encoding::encode(TextEncoding::Gb18030, text);
+        let r = Registry::parse(&gbk).unwrap();
+        assert_eq!(r.entries.len(), 2);
+        assert_eq!(r.get("东海县").unwrap().full_score, Some(150.0));
+        assert_eq!(r.get("路南街道办").unwrap().parent, "海州区");
+        let bad = Registry::parse("单位,满分\n东海县,一百五\n".as_bytes()).unwrap_err();
+        assert_eq!(bad, "单位名录第 2 行，列“满分”：“一百五”不是数字");
+        let dup = Registry::parse("单位\nA\nA\n".as_bytes()).unwrap_err();
+        assert!(dup.contains("第 3 行") && dup.contains("第 2 行"), "{dup}");
+    }
+
+    #[test]
+    fn adjustments() {
+        let a =
+            Adjustments::parse("单位,项目,分值,说明\n海州区,加分,10.82,\"表扬, 市领导批示\"\n".as_bytes())
+                .unwrap();
+        assert_eq!(a.entries[0].points, 10.82);
+        assert_eq!(a.entries[0].note, "表扬, 市领导批示");
+        assert!(Adjustments::parse("单位,分值\nA,1\n".as_bytes()).unwrap_err().contains("项目"));
+    }
+}

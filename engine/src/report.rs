@@ -1,0 +1,400 @@
+//! The report model: every figure the page and the CLI show, as plain serialisable data.
+//!
+//! The page renders it; `hotline --format json` prints it; the browser tests compare the two.
+//! The JSON shape is documented in docs/report-json.md (format tag [`REPORT_FORMAT`]).
+
+use crate::indicators::{count_period, format_basis_points, IndicatorOptions, Rate, Split, Tally};
+use crate::ingest::{IngestSummary, Ingested};
+use crate::period::{choose_default, is_complete, month_volumes, MonthVolume, Period};
+use crate::registry::Registry;
+use crate::reject::Reject;
+use crate::store::{NameId, TicketStore, NO_NAME};
+use crate::time::Month;
+use serde::Serialize;
+
+pub const REPORT_FORMAT: &str = "hotline-eval.report/1";
+/// How many subjects the 高发问题 list keeps per channel.
+pub const TOP_CATEGORIES: usize = 5;
+
+/// What to report on. Defaults: the latest complete month, default indicator options.
+#[derive(Clone, Debug, Default)]
+pub struct ReportOptions {
+    pub period: Option<Period>,
+    pub indicators: IndicatorOptions,
+    pub registry: Option<Registry>,
+}
+
+/// Every count and rate of one entity for the period.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Figures {
+    /// 受理量 = 当月受理 + 上月结转.
+    pub accepted: u64,
+    pub received: u64,
+    pub carried_over: u64,
+    pub direct: u64,
+    pub transferred: u64,
+    /// 直接答复率 = 直接答复量 / 受理量.
+    pub direct_rate: Rate,
+    /// 总工单数.
+    pub dispatched: u64,
+    pub due: u64,
+    pub closed: u64,
+    pub close_rate: Rate,
+    pub on_time: u64,
+    pub on_time_rate: Rate,
+    pub closed_late: u64,
+    pub open_overdue: u64,
+    pub reworked: u64,
+    pub rework_rate: Rate,
+    /// 一次完成率 = (应办结 − 返工) / 应办结.
+    pub first_time_rate: Rate,
+    pub urgent_due: u64,
+    pub urgent_on_time: u64,
+    pub no_sign_due: u64,
+    pub sign_rate: Rate,
+    pub contact_rate: Rate,
+    /// 回访数 (rated callbacks).
+    pub rated: u64,
+    pub satisfied: u64,
+    pub basically_satisfied: u64,
+    pub unsatisfied: u64,
+    pub not_reached: u64,
+    pub satisfaction_rate: Rate,
+    pub audited: u64,
+    pub audit_rate: Rate,
+    pub feedback_rate: Rate,
+}
+
+impl Figures {
+    pub fn from_tally(t: &Tally, o: &IndicatorOptions) -> Figures {
+        let satisfied = t.satisfied + if o.basic_counts_as_satisfied { t.basically_satisfied } else { 0 };
+        Figures {
+            accepted: t.accepted(),
+            received: t.received,
+            carried_over: t.carried_over,
+            direct: t.direct,
+            transferred: t.transferred,
+            direct_rate: Rate::new(t.direct, t.accepted()),
+            dispatched: t.dispatched,
+            due: t.due,
+            closed: t.closed,
+            close_rate: Rate::new(t.closed, t.due),
+            on_time: t.on_time,
+            on_time_rate: Rate::new(t.on_time, t.due),
+            closed_late: t.closed_late(),
+            open_overdue: t.open_overdue(),
+            reworked: t.reworked,
+            rework_rate: Rate::new(t.reworked, t.due),
+            first_time_rate: Rate::new(t.due - t.reworked, t.due),
+            urgent_due: t.urgent_due,
+            urgent_on_time: t.urgent_on_time,
+            no_sign_due: t.no_sign_due(),
+            sign_rate: Rate::new(t.signed_on_time, t.sign_due_known),
+            contact_rate: Rate::new(t.contacted_on_time, t.contact_due_known),
+            rated: t.rated(),
+            satisfied: t.satisfied,
+            basically_satisfied: t.basically_satisfied,
+            unsatisfied: t.unsatisfied,
+            not_reached: t.not_reached,
+            satisfaction_rate: Rate::new(satisfied, t.rated()),
+            audited: t.audited(),
+            audit_rate: Rate::new(t.audit_compliant, t.audited()),
+            feedback_rate: Rate::new(t.feedback_on_time, t.feedback_due),
+        }
+    }
+
+    /// The rates by key, in display order (for month-over-month changes and tables).
+    pub fn rates(&self) -> [(&'static str, &Rate); 10] {
+        [
+            ("direct_rate", &self.direct_rate),
+            ("close_rate", &self.close_rate),
+            ("on_time_rate", &self.on_time_rate),
+            ("first_time_rate", &self.first_time_rate),
+            ("rework_rate", &self.rework_rate),
+            ("sign_rate", &self.sign_rate),
+            ("contact_rate", &self.contact_rate),
+            ("satisfaction_rate", &self.satisfaction_rate),
+            ("audit_rate", &self.audit_rate),
+            ("feedback_rate", &self.feedback_rate),
+        ]
+    }
+}
+
+/// One entity's figures: all tickets, 市派 and 省派.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EntityFigures {
+    pub name: String,
+    /// For a 承办单位: the member unit it rolls up into (itself when it is one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+    /// The registry group, when a registry is loaded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    pub all: Figures,
+    pub municipal: Figures,
+    pub province: Figures,
+}
+
+impl EntityFigures {
+    fn new(name: String, s: &Split, o: &IndicatorOptions) -> EntityFigures {
+        EntityFigures {
+            name,
+            member: None,
+            group: None,
+            all: Figures::from_tally(&s.all(), o),
+            municipal: Figures::from_tally(s.municipal(), o),
+            province: Figures::from_tally(s.province(), o),
+        }
+    }
+}
+
+/// A count and its share of 受理量.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Share {
+    pub name: String,
+    pub count: u64,
+    pub share: Rate,
+}
+
+/// 高发问题 of one channel.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChannelTopics {
+    pub channel: String,
+    pub topics: Vec<Share>,
+}
+
+/// Change of a city rate against the previous period, in percentage points.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Change {
+    pub indicator: &'static str,
+    pub previous: Rate,
+    /// Difference of the two displayed (2-decimal) rates, e.g. "+4.65"; `None` = "—".
+    pub delta_pp: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PeriodInfo {
+    pub period: Period,
+    pub label: String,
+    /// Why this period: chosen by the user, or the default rule.
+    pub why: String,
+    pub previous: Period,
+    /// Whether every month of the previous period is complete in the data.
+    pub previous_complete: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct City {
+    pub all: Figures,
+    pub municipal: Figures,
+    pub province: Figures,
+    /// Changes of `all`'s rates; empty with `changes_note` when the previous period is incomplete.
+    pub changes: Vec<Change>,
+    pub changes_note: Option<String>,
+}
+
+/// The whole report.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Report {
+    pub format: &'static str,
+    pub source: IngestSummary,
+    pub rejects: Vec<Reject>,
+    pub months: Vec<MonthVolume>,
+    pub period: Option<PeriodInfo>,
+    pub options: IndicatorOptions,
+    pub city: Option<City>,
+    pub channels: Vec<Share>,
+    pub kinds: Vec<Share>,
+    pub hot_topics: Vec<ChannelTopics>,
+    /// Per 承办单位, by 总工单数 descending then name.
+    pub units: Vec<EntityFigures>,
+    /// Per member unit (上级单位 if filled, else 承办单位).
+    pub members: Vec<EntityFigures>,
+    /// Per registry group (empty without a registry).
+    pub groups: Vec<EntityFigures>,
+}
+
+/// Member unit of each 承办单位 by the registry's 上级单位 (`NO_NAME` = none).
+fn registry_parents(store: &TicketStore, registry: Option<&Registry>) -> Vec<NameId> {
+    let mut v = vec![NO_NAME; store.units.len()];
+    if let Some(r) = registry {
+        for (id, name) in store.units.iter() {
+            if let Some(e) = r.get(name).filter(|e| !e.parent.is_empty()) {
+                v[id as usize] = store.units.find(&e.parent).unwrap_or(NO_NAME);
+            }
+        }
+    }
+    v
+}
+
+fn sort_entities(v: &mut [EntityFigures]) {
+    v.sort_by(|a, b| b.all.dispatched.cmp(&a.all.dispatched).then_with(|| a.name.cmp(&b.name)));
+}
+
+impl Report {
+    /// Builds the report for the chosen (or default) period from an ingested file.
+    pub fn build(ingested: &Ingested, o: &ReportOptions) -> Report {
+        let store = &ingested.store;
+        let months = month_volumes(store);
+        let mut report = Report {
+            format: REPORT_FORMAT,
+            source: ingested.summary.clone(),
+            rejects: ingested.rejects.clone(),
+            months: months.clone(),
+            period: None,
+            options: o.indicators,
+            city: None,
+            channels: Vec::new(),
+            kinds: Vec::new(),
+            hot_topics: Vec::new(),
+            units: Vec::new(),
+            members: Vec::new(),
+            groups: Vec::new(),
+        };
+        let chosen = match o.period {
+            Some(p) => Some((p, format!("按指定期间 {} 统计", p.label()))),
+            None => choose_default(&months),
+        };
+        let Some((period, why)) = chosen else { return report };
+        let opts = &o.indicators;
+        let parents = registry_parents(store, o.registry.as_ref());
+        let counts = count_period(store, period, &parents);
+        let previous = period.previous();
+        let previous_complete = is_complete(&months, previous);
+        report.period = Some(PeriodInfo { period, label: period.label(), why, previous, previous_complete });
+
+        let all = Figures::from_tally(&counts.city.all(), opts);
+        let (changes, changes_note) = if previous_complete {
+            let prev_counts = count_period(store, previous, &parents);
+            let prev = Figures::from_tally(&prev_counts.city.all(), opts);
+            let changes = all
+                .rates()
+                .iter()
+                .zip(prev.rates().iter())
+                .map(|((key, cur), (_, p))| Change {
+                    indicator: key,
+                    previous: (*p).clone(),
+                    delta_pp: match (cur.basis_points(), p.basis_points()) {
+                        (Some(c), Some(q)) => {
+                            let d = c - q;
+                            Some(format!("{}{}", if d > 0 { "+" } else { "" }, format_basis_points(d)))
+                        }
+                        _ => None,
+                    },
+                })
+                .collect();
+            (changes, None)
+        } else {
+            (Vec::new(), Some(format!("上月数据不完整（{}）", previous.label())))
+        };
+        let accepted = all.accepted;
+        report.city = Some(City {
+            municipal: Figures::from_tally(counts.city.municipal(), opts),
+            province: Figures::from_tally(counts.city.province(), opts),
+            all,
+            changes,
+            changes_note,
+        });
+
+        let shares = |names: &crate::store::Names, counts: &[u64]| -> Vec<Share> {
+            let mut v: Vec<Share> = names
+                .iter()
+                .filter(|(id, _)| counts[*id as usize] > 0)
+                .map(|(id, n)| Share {
+                    name: n.to_string(),
+                    count: counts[id as usize],
+                    share: Rate::new(counts[id as usize], accepted),
+                })
+                .collect();
+            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+            v
+        };
+        report.channels = shares(&store.channels, &counts.channels);
+        report.kinds = shares(&store.kinds, &counts.kinds);
+        report.hot_topics = report
+            .channels
+            .iter()
+            .map(|ch| {
+                let cid = store.channels.find(&ch.name).unwrap_or(NO_NAME);
+                let mut topics: Vec<Share> = counts
+                    .channel_categories
+                    .iter()
+                    .filter(|((c, cat), _)| *c == cid && *cat != NO_NAME)
+                    .map(|((_, cat), n)| Share {
+                        name: store.categories.get(*cat).to_string(),
+                        count: *n,
+                        share: Rate::new(*n, ch.count),
+                    })
+                    .collect();
+                topics.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+                topics.truncate(TOP_CATEGORIES);
+                ChannelTopics { channel: ch.name.clone(), topics }
+            })
+            .collect();
+
+        let registry = o.registry.as_ref();
+        let group_of = |name: &str| registry.and_then(|r| r.get(name)).map(|e| e.group.clone());
+        for (id, name) in store.units.iter() {
+            let s = &counts.units[id as usize];
+            if s.is_empty() {
+                continue;
+            }
+            let mut e = EntityFigures::new(name.to_string(), s, opts);
+            let member = counts.unit_member[id as usize];
+            e.member = Some(store.units.get(member).to_string());
+            report.units.push(e);
+        }
+        let mut members_seen = Vec::new();
+        for (id, name) in store.units.iter() {
+            let s = &counts.members[id as usize];
+            if s.is_empty() {
+                continue;
+            }
+            let mut e = EntityFigures::new(name.to_string(), s, opts);
+            e.group = group_of(name);
+            members_seen.push(name.to_string());
+            report.members.push(e);
+        }
+        // Registry units with nothing in the period still appear, with zero counts.
+        if let Some(r) = registry {
+            for entry in &r.entries {
+                let is_member = entry.parent.is_empty();
+                if is_member && !members_seen.contains(&entry.unit) {
+                    let mut e = EntityFigures::new(entry.unit.clone(), &Split::default(), opts);
+                    e.group = Some(entry.group.clone());
+                    report.members.push(e);
+                }
+            }
+            let mut groups: Vec<(String, Split)> = Vec::new();
+            for e in &r.entries {
+                if !e.group.is_empty() && !groups.iter().any(|(g, _)| *g == e.group) {
+                    groups.push((e.group.clone(), Split::default()));
+                }
+            }
+            for (id, name) in store.units.iter() {
+                let s = &counts.members[id as usize];
+                let g = group_of(name).filter(|g| !g.is_empty()).unwrap_or_else(|| "未分组".to_string());
+                if s.is_empty() {
+                    continue;
+                }
+                match groups.iter_mut().find(|(n, _)| *n == g) {
+                    Some((_, acc)) => acc.add(s),
+                    None => groups.push((g, *s)),
+                }
+            }
+            report.groups = groups.iter().map(|(n, s)| EntityFigures::new(n.clone(), s, opts)).collect();
+        }
+        sort_entities(&mut report.units);
+        sort_entities(&mut report.members);
+        report
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+/// The months a report can be asked for (every month with tickets received).
+pub fn available_months(months: &[MonthVolume]) -> Vec<Month> {
+    months.iter().map(|m| m.month).collect()
+}
