@@ -1,1 +1,176 @@
-fn main() {}
+//! `hotline`: the engine on the command line. Prints the same figures the page shows.
+//!
+//! ```text
+//! hotline TICKETS.csv [--period 2021-02 | 2021-01..2021-04] [--units F] [--adjustments F]
+//!                     [--mapping F] [--format json|csv] [--out DIR]
+//! hotline generate [--month 2021-02] [--tickets 5000] [--seed 1] [--encoding utf8|gbk] [--out FILE]
+//! ```
+
+use hotline_engine::export::csv_tables;
+use hotline_engine::generate::{generate, GenConfig};
+use hotline_engine::registry::{Adjustments, Registry};
+use hotline_engine::{ingest_bytes, IngestOptions, Mapping, Month, Period, Report, ReportOptions};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+用法 / usage:
+  hotline TICKETS.csv [--period 2021-02 | 2021-01..2021-04] [--month …] [--units FILE]
+                      [--adjustments FILE] [--mapping FILE] [--format json|csv] [--out DIR]
+  hotline generate [--month 2021-02] [--tickets 5000] [--seed 1] [--encoding utf8|gbk] [--out FILE]
+
+--format json (default) prints the report to stdout, or writes DIR/report.json with --out.
+--format csv writes one CSV per table into --out DIR (default ./hotline-out).
+See docs/report-json.md for the JSON shape and the CSV columns.";
+
+struct Args {
+    positional: Vec<String>,
+    flags: Vec<(String, String)>,
+}
+
+fn parse_args(raw: Vec<String>) -> Result<Args, String> {
+    let mut positional = Vec::new();
+    let mut flags = Vec::new();
+    let mut it = raw.into_iter();
+    while let Some(a) = it.next() {
+        if a == "-h" || a == "--help" {
+            return Err(String::new());
+        }
+        if let Some(name) = a.strip_prefix("--") {
+            let (name, value) = match name.split_once('=') {
+                Some((n, v)) => (n.to_string(), v.to_string()),
+                None => (name.to_string(), it.next().ok_or_else(|| format!("--{name} 缺少取值"))?),
+            };
+            flags.push((name, value));
+        } else {
+            positional.push(a);
+        }
+    }
+    Ok(Args { positional, flags })
+}
+
+impl Args {
+    fn get(&self, names: &[&str]) -> Option<&str> {
+        self.flags.iter().rev().find(|(n, _)| names.contains(&n.as_str())).map(|(_, v)| v.as_str())
+    }
+    fn check_known(&self, known: &[&str]) -> Result<(), String> {
+        match self.flags.iter().find(|(n, _)| !known.contains(&n.as_str())) {
+            Some((n, _)) => Err(format!("未知参数 --{n}")),
+            None => Ok(()),
+        }
+    }
+}
+
+fn read(path: &str) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("无法读取 {path}：{e}"))
+}
+
+fn run_generate(args: &Args) -> Result<(), String> {
+    args.check_known(&["month", "tickets", "seed", "encoding", "out"])?;
+    let month = match args.get(&["month"]) {
+        Some(m) => Month::parse(m).ok_or_else(|| format!("无法识别的月份“{m}”"))?,
+        None => Month::new(2021, 2),
+    };
+    let tickets =
+        args.get(&["tickets"]).unwrap_or("5000").parse().map_err(|_| "--tickets 应为整数".to_string())?;
+    let seed = args.get(&["seed"]).unwrap_or("1").parse().map_err(|_| "--seed 应为整数".to_string())?;
+    let mut out = Vec::new();
+    generate(&GenConfig::new(month, tickets, seed), &mut out);
+    let bytes = match args.get(&["encoding"]).unwrap_or("utf8") {
+        "utf8" | "utf-8" => out,
+        "gbk" | "gb18030" => {
+            let text = String::from_utf8(out).map_err(|e| e.to_string())?;
+            hotline_engine::encoding::encode(hotline_engine::TextEncoding::Gb18030, &text)
+        }
+        e => return Err(format!("未知编码 {e}：可用 utf8、gbk")),
+    };
+    match args.get(&["out"]) {
+        Some(path) => std::fs::write(path, bytes).map_err(|e| format!("无法写入 {path}：{e}")),
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&bytes).map_err(|e| e.to_string())
+        }
+    }
+}
+
+fn run_report(args: &Args) -> Result<(), String> {
+    args.check_known(&["period", "month", "units", "adjustments", "mapping", "format", "out"])?;
+    let [file] = args.positional.as_slice() else {
+        return Err("需要且只需要一个工单文件".into());
+    };
+    let mapping = match args.get(&["mapping"]) {
+        Some(p) => Some(Mapping::from_json(&String::from_utf8_lossy(&read(p)?))?),
+        None => None,
+    };
+    let registry = match args.get(&["units"]) {
+        Some(p) => Some(Registry::parse(&read(p)?)?),
+        None => None,
+    };
+    // Read and validated now; scored by the rules (issue 4).
+    let _adjustments = match args.get(&["adjustments"]) {
+        Some(p) => Some(Adjustments::parse(&read(p)?)?),
+        None => None,
+    };
+    let period = args.get(&["period", "month"]).map(Period::parse).transpose()?;
+    let ingested = ingest_bytes(&read(file)?, IngestOptions { mapping }).map_err(|e| e.message())?;
+    let report = Report::build(&ingested, &ReportOptions { period, registry, ..Default::default() });
+    if let Some(p) = &report.period {
+        eprintln!("期间：{}（{}）", p.label, p.why);
+    }
+    eprintln!(
+        "读取 {} 行，计分 {} 行，拒收 {} 行",
+        report.source.rows_read, report.source.rows_scored, report.source.rows_rejected
+    );
+    match args.get(&["format"]).unwrap_or("json") {
+        "json" => match args.get(&["out"]) {
+            Some(dir) => {
+                let dir = PathBuf::from(dir);
+                std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+                let path = dir.join("report.json");
+                std::fs::write(&path, report.to_json())
+                    .map_err(|e| format!("无法写入 {}：{e}", path.display()))
+            }
+            None => {
+                println!("{}", report.to_json());
+                Ok(())
+            }
+        },
+        "csv" => {
+            let dir = PathBuf::from(args.get(&["out"]).unwrap_or("hotline-out"));
+            std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+            for (name, text) in csv_tables(&report) {
+                let path = dir.join(name);
+                std::fs::write(&path, text).map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+            }
+            eprintln!("已写入 {}", dir.display());
+            Ok(())
+        }
+        f => Err(format!("未知格式 {f}：可用 json、csv")),
+    }
+}
+
+fn main() -> ExitCode {
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    let args = match parse_args(raw) {
+        Ok(a) => a,
+        Err(e) => {
+            if !e.is_empty() {
+                eprintln!("{e}");
+            }
+            eprintln!("{USAGE}");
+            return if e.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) };
+        }
+    };
+    let result = if args.positional.first().map(String::as_str) == Some("generate") {
+        run_generate(&Args { positional: args.positional[1..].to_vec(), flags: args.flags })
+    } else {
+        run_report(&args)
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误：{e}");
+            ExitCode::FAILURE
+        }
+    }
+}

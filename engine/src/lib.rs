@@ -17,8 +17,10 @@
 //! assert_eq!(unit.all.on_time_rate.percent.as_deref(), Some("50.00"));
 //! ```
 
+pub mod calendar;
 pub mod datetime;
 pub mod encoding;
+pub mod export;
 pub mod generate;
 pub mod indicators;
 pub mod ingest;

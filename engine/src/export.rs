@@ -1,0 +1,149 @@
+//! The report as CSV tables (one per table, documented columns in docs/report-json.md).
+//!
+//! UTF-8 with a BOM, so Excel opens the Chinese headers correctly.
+
+use crate::csv_field;
+use crate::reject::Reject;
+use crate::report::{EntityFigures, Figures, Report, Share};
+
+/// The figure columns shared by every entity table: (JSON key, Chinese header, value).
+pub fn figure_columns(f: &Figures) -> Vec<(&'static str, &'static str, String)> {
+    let n = |v: u64| v.to_string();
+    let r = |r: &crate::indicators::Rate| r.percent.clone().unwrap_or_default();
+    vec![
+        ("accepted", "受理量", n(f.accepted)),
+        ("received", "当月受理", n(f.received)),
+        ("carried_over", "上月结转", n(f.carried_over)),
+        ("direct", "直接答复量", n(f.direct)),
+        ("direct_rate", "直接答复率", r(&f.direct_rate)),
+        ("transferred", "转办量", n(f.transferred)),
+        ("dispatched", "总工单数", n(f.dispatched)),
+        ("due", "应办结数", n(f.due)),
+        ("closed", "办结数", n(f.closed)),
+        ("close_rate", "办结率", r(&f.close_rate)),
+        ("on_time", "按期办结数", n(f.on_time)),
+        ("on_time_rate", "按期办结率", r(&f.on_time_rate)),
+        ("closed_late", "超期办理数", n(f.closed_late)),
+        ("open_overdue", "超期未结数", n(f.open_overdue)),
+        ("reworked", "返工数", n(f.reworked)),
+        ("rework_rate", "返工率", r(&f.rework_rate)),
+        ("first_time_rate", "一次完成率", r(&f.first_time_rate)),
+        ("no_sign_due", "无签收时限", n(f.no_sign_due)),
+        ("sign_rate", "及时签收率", r(&f.sign_rate)),
+        ("contact_rate", "首次联系率", r(&f.contact_rate)),
+        ("rated", "回访数", n(f.rated)),
+        ("unsatisfied", "不满意数", n(f.unsatisfied)),
+        ("satisfaction_rate", "回访满意率", r(&f.satisfaction_rate)),
+        ("audited", "答复抽检数", n(f.audited)),
+        ("audit_rate", "答复规范率", r(&f.audit_rate)),
+        ("feedback_rate", "按时反馈率", r(&f.feedback_rate)),
+    ]
+}
+
+fn line(out: &mut String, cells: impl IntoIterator<Item = String>) {
+    let cells: Vec<String> = cells.into_iter().map(|c| csv_field(&c).into_owned()).collect();
+    out.push_str(&cells.join(","));
+    out.push_str("\r\n");
+}
+
+fn entity_table(rows: &[EntityFigures], first: &str) -> String {
+    let mut out = String::from("\u{feff}");
+    let mut header = vec![first.to_string(), "口径".to_string()];
+    if let Some(e) = rows.first() {
+        header.extend(figure_columns(&e.all).into_iter().map(|(_, zh, _)| zh.to_string()));
+    }
+    line(&mut out, header);
+    for e in rows {
+        for (scope, f) in [("全部", &e.all), ("市派", &e.municipal), ("省派", &e.province)] {
+            let mut cells = vec![e.name.clone(), scope.to_string()];
+            cells.extend(figure_columns(f).into_iter().map(|(_, _, v)| v));
+            line(&mut out, cells);
+        }
+    }
+    out
+}
+
+fn share_table(rows: &[Share], first: &str) -> String {
+    let mut out = String::from("\u{feff}");
+    line(&mut out, [first.to_string(), "件数".into(), "占比".into()]);
+    for s in rows {
+        line(&mut out, [s.name.clone(), s.count.to_string(), s.share.percent.clone().unwrap_or_default()]);
+    }
+    out
+}
+
+/// Every table of the report as `(file name, CSV text)`.
+pub fn csv_tables(report: &Report) -> Vec<(&'static str, String)> {
+    let mut files = Vec::new();
+    let mut summary = String::from("\u{feff}");
+    line(&mut summary, ["项目".to_string(), "值".to_string()]);
+    let s = &report.source;
+    let mut kv = vec![
+        ("编码", s.encoding.map(|e| e.label().to_string()).unwrap_or_default()),
+        ("读取行数", s.rows_read.to_string()),
+        ("计分行数", s.rows_scored.to_string()),
+        ("拒收行数", s.rows_rejected.to_string()),
+        ("忽略的列", s.extra_columns.join("、")),
+    ];
+    if let Some(p) = &report.period {
+        kv.push(("统计期间", p.period.to_string()));
+        kv.push(("期间说明", p.why.clone()));
+    }
+    for (k, v) in kv {
+        line(&mut summary, [k.to_string(), v]);
+    }
+    files.push(("summary.csv", summary));
+    files.push(("rejects.csv", Reject::to_csv(&report.rejects)));
+    if let Some(c) = &report.city {
+        let city = [EntityFigures {
+            name: "全市".into(),
+            member: None,
+            group: None,
+            all: c.all.clone(),
+            municipal: c.municipal.clone(),
+            province: c.province.clone(),
+        }];
+        files.push(("city.csv", entity_table(&city, "范围")));
+        let mut ch = String::from("\u{feff}");
+        line(&mut ch, ["指标".to_string(), "上期".into(), "变化(百分点)".into()]);
+        for c in &c.changes {
+            line(
+                &mut ch,
+                [
+                    c.indicator.to_string(),
+                    c.previous.percent.clone().unwrap_or_default(),
+                    c.delta_pp.clone().unwrap_or_default(),
+                ],
+            );
+        }
+        files.push(("changes.csv", ch));
+    }
+    files.push(("channels.csv", share_table(&report.channels, "来源渠道")));
+    files.push(("kinds.csv", share_table(&report.kinds, "诉求类型")));
+    let mut hot = String::from("\u{feff}");
+    line(
+        &mut hot,
+        ["来源渠道".to_string(), "名次".into(), "问题分类".into(), "件数".into(), "占该渠道".into()],
+    );
+    for ch in &report.hot_topics {
+        for (i, t) in ch.topics.iter().enumerate() {
+            line(
+                &mut hot,
+                [
+                    ch.channel.clone(),
+                    (i + 1).to_string(),
+                    t.name.clone(),
+                    t.count.to_string(),
+                    t.share.percent.clone().unwrap_or_default(),
+                ],
+            );
+        }
+    }
+    files.push(("hot_topics.csv", hot));
+    files.push(("units.csv", entity_table(&report.units, "承办单位")));
+    files.push(("members.csv", entity_table(&report.members, "成员单位")));
+    if !report.groups.is_empty() {
+        files.push(("groups.csv", entity_table(&report.groups, "分组")));
+    }
+    files
+}

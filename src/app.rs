@@ -1,0 +1,680 @@
+//! The page. Components only call the engine and render its report; they compute nothing.
+
+use crate::load::{self, LoadError, Progress};
+use crate::model::{change_text, Level, Scope, Sort, UNIT_COLUMNS};
+use hotline_engine::export::csv_tables;
+use hotline_engine::registry::{Adjustments, Registry};
+use hotline_engine::report::{EntityFigures, Figures, Report, ReportOptions};
+use hotline_engine::schema::{Column, Mapping};
+use hotline_engine::{peek_headers, FileError, IngestOptions, Ingested, Period, Reject};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::cell::Cell;
+use std::rc::Rc;
+use web_sys::Blob;
+
+/// The bundled sample month, loaded when the page opens.
+const SAMPLE: &str = "sample.csv";
+/// Rejects listed on the page; all of them are in the download.
+const REJECTS_SHOWN: usize = 200;
+
+/// What the page is doing.
+#[derive(Clone, Debug, PartialEq)]
+enum Stage {
+    Idle,
+    Reading {
+        name: String,
+        progress: Progress,
+    },
+    /// The header is not the canonical one: the user confirms a mapping.
+    Mapping {
+        name: String,
+        headers: Vec<String>,
+        draft: Mapping,
+        note: String,
+    },
+    Failed(String),
+    Ready,
+}
+
+/// Everything the page holds. Tickets stay in memory so a period change re-counts without
+/// re-reading the file.
+#[derive(Clone, Copy)]
+struct State {
+    stage: RwSignal<Stage>,
+    file_name: RwSignal<String>,
+    ingested: StoredValue<Option<Ingested>>,
+    report: RwSignal<Option<Report>>,
+    period: RwSignal<Option<Period>>,
+    registry: RwSignal<Option<Registry>>,
+    adjustments: RwSignal<Option<Adjustments>>,
+    side_message: RwSignal<String>,
+    pending: StoredValue<Option<Blob>>,
+    cancel: StoredValue<Rc<Cell<bool>>, LocalStorage>,
+}
+
+impl State {
+    fn new() -> State {
+        State {
+            stage: RwSignal::new(Stage::Idle),
+            file_name: RwSignal::new(String::new()),
+            ingested: StoredValue::new(None),
+            report: RwSignal::new(None),
+            period: RwSignal::new(None),
+            registry: RwSignal::new(None),
+            adjustments: RwSignal::new(None),
+            side_message: RwSignal::new(String::new()),
+            pending: StoredValue::new(None),
+            cancel: StoredValue::new_local(Rc::new(Cell::new(false))),
+        }
+    }
+
+    /// Re-counts the report from the tickets in memory (period, registry or options changed).
+    fn rebuild(&self) {
+        let options = ReportOptions {
+            period: self.period.get_untracked(),
+            registry: self.registry.get_untracked(),
+            ..Default::default()
+        };
+        let report = self.ingested.with_value(|i| i.as_ref().map(|i| Report::build(i, &options)));
+        self.report.set(report);
+    }
+
+    /// Starts reading a file: checks its header first, then streams it through the engine.
+    fn open(self, name: String, blob: Blob, mapping: Option<Mapping>) {
+        self.cancel.set_value(Rc::new(Cell::new(false)));
+        self.pending.set_value(Some(blob.clone()));
+        spawn_local(async move {
+            let head = match load::read_range(&blob, 0.0, blob.size().min(64.0 * 1024.0)).await {
+                Ok(h) => h,
+                Err(e) => return self.stage.set(Stage::Failed(e.message())),
+            };
+            let headers = match peek_headers(&head) {
+                Ok(h) => h,
+                Err(e) => return self.stage.set(Stage::Failed(e.message())),
+            };
+            let mut note = String::new();
+            let mapping = match mapping {
+                Some(m) => Some(m),
+                None if Mapping::resolve_canonical(&headers).is_usable() => None,
+                None => {
+                    let key = Mapping::header_key(&headers);
+                    let saved = load::saved_mapping(&key).and_then(|j| Mapping::from_json(&j).ok());
+                    match saved.filter(|m| m.resolve(&headers).is_usable()) {
+                        Some(m) => {
+                            note = "已自动使用此前为相同表头保存的列映射。".into();
+                            Some(m)
+                        }
+                        None => {
+                            let draft = Mapping::guess(&headers);
+                            let note = "表头与标准格式不同：请确认各列的对应关系。".into();
+                            return self.stage.set(Stage::Mapping { name, headers, draft, note });
+                        }
+                    }
+                }
+            };
+            self.stage.set(Stage::Reading { name: name.clone(), progress: Progress::default() });
+            let cancel = self.cancel.get_value();
+            let stage = self.stage;
+            let progress_name = name.clone();
+            let result = load::ingest_blob(&blob, IngestOptions { mapping }, cancel, move |p| {
+                stage.set(Stage::Reading { name: progress_name.clone(), progress: p });
+            })
+            .await;
+            match result {
+                Ok(ingested) => {
+                    self.ingested.set_value(Some(ingested));
+                    self.file_name.set(if note.is_empty() { name } else { format!("{name}（{note}）") });
+                    self.period.set(None);
+                    self.rebuild();
+                    self.stage.set(Stage::Ready);
+                }
+                Err(LoadError::File(FileError::Header { headers, .. })) => {
+                    let draft = Mapping::guess(&headers);
+                    let note = "所选映射仍缺少必需的列，请补全。".into();
+                    self.stage.set(Stage::Mapping { name, headers, draft, note });
+                }
+                Err(e) => self.stage.set(Stage::Failed(e.message())),
+            }
+        });
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let state = State::new();
+    // The sample month, so a newcomer sees a filled page.
+    spawn_local(async move {
+        match load::fetch_blob(SAMPLE).await {
+            Ok(blob) => state.open("示例数据 sample.csv".into(), blob, None),
+            Err(e) => state.stage.set(Stage::Failed(format!("示例数据未能加载：{}", e.message()))),
+        }
+    });
+    view! {
+        <header class="top">
+            <h1>"12345 热线绩效考评"</h1>
+            <p class="tagline">"工单明细在本机浏览器内计算，数据不离开本机。"</p>
+        </header>
+        <main>
+            <Upload state=state/>
+            <StageView state=state/>
+            <Show when=move || state.report.with(|r| r.is_some())>
+                <Summary state=state/>
+                <Overview state=state/>
+                <Shares state=state/>
+                <UnitTable state=state/>
+            </Show>
+        </main>
+    }
+}
+
+#[component]
+fn Upload(state: State) -> impl IntoView {
+    let pick = move |files: Option<web_sys::FileList>| {
+        if let Some(file) = files.and_then(|f| f.get(0)) {
+            let blob: &Blob = file.as_ref();
+            state.open(file.name(), blob.clone(), None);
+        }
+    };
+    let dragging = RwSignal::new(false);
+    let side = move |kind: &'static str, files: Option<web_sys::FileList>| {
+        let Some(file) = files.and_then(|f| f.get(0)) else { return };
+        spawn_local(async move {
+            let blob: &Blob = file.as_ref();
+            let bytes = match load::read_range(blob, 0.0, blob.size()).await {
+                Ok(b) => b,
+                Err(e) => return state.side_message.set(e.message()),
+            };
+            if kind == "units" {
+                match Registry::parse(&bytes) {
+                    Ok(r) => {
+                        state.side_message.set(format!(
+                            "已载入单位名录 {}：{} 个单位",
+                            file.name(),
+                            r.entries.len()
+                        ));
+                        state.registry.set(Some(r));
+                        state.rebuild();
+                    }
+                    Err(e) => state.side_message.set(e),
+                }
+            } else {
+                match Adjustments::parse(&bytes) {
+                    Ok(a) => {
+                        state.side_message.set(format!(
+                            "已载入加减分文件 {}：{} 条（在考评得分中使用）",
+                            file.name(),
+                            a.entries.len()
+                        ));
+                        state.adjustments.set(Some(a));
+                    }
+                    Err(e) => state.side_message.set(e),
+                }
+            }
+        });
+    };
+    view! {
+        <section
+            class="upload no-print"
+            class:dragging=move || dragging.get()
+            on:dragover=move |ev: web_sys::DragEvent| {
+                ev.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=move |ev: web_sys::DragEvent| {
+                ev.prevent_default();
+                dragging.set(false);
+                pick(ev.data_transfer().and_then(|d| d.files()));
+            }
+        >
+            <p>"把工单明细 CSV（UTF-8 或 GBK）拖到这里，或"</p>
+            <label class="button">
+                "选择文件"
+                <input
+                    type="file"
+                    id="ticket-file"
+                    accept=".csv,text/csv"
+                    on:change=move |ev| {
+                        let input: web_sys::HtmlInputElement = event_target(&ev);
+                        pick(input.files());
+                        input.set_value("");
+                    }
+                />
+            </label>
+            <details class="side-files">
+                <summary>"附加文件（可选）：单位名录、加减分"</summary>
+                <label>
+                    "单位名录（单位,分组,满分,上级单位）："
+                    <input type="file" id="units-file" accept=".csv"
+                        on:change=move |ev| side("units", event_target::<web_sys::HtmlInputElement>(&ev).files())/>
+                </label>
+                <label>
+                    "加减分（单位,项目,分值,说明）："
+                    <input type="file" id="adjustments-file" accept=".csv"
+                        on:change=move |ev| side("adjustments", event_target::<web_sys::HtmlInputElement>(&ev).files())/>
+                </label>
+                <p class="side-message" id="side-message">{move || state.side_message.get()}</p>
+            </details>
+        </section>
+    }
+}
+
+#[component]
+fn StageView(state: State) -> impl IntoView {
+    move || match state.stage.get() {
+        Stage::Idle | Stage::Ready => ().into_any(),
+        Stage::Reading { name, progress } => view! {
+            <section class="progress" id="progress">
+                <p>"正在读取 " {name}</p>
+                <progress max="1" value=progress.fraction()></progress>
+                <p class="muted">{progress.describe()}</p>
+                <button on:click=move |_| state.cancel.with_value(|c| c.set(true))>"取消"</button>
+            </section>
+        }
+        .into_any(),
+        Stage::Failed(message) => view! {
+            <section class="error" id="file-error" role="alert">{message}</section>
+        }
+        .into_any(),
+        Stage::Mapping { name, headers, draft, note } => {
+            view! { <MappingStep state=state name=name headers=headers draft=draft note=note/> }.into_any()
+        }
+    }
+}
+
+#[component]
+fn MappingStep(
+    state: State,
+    name: String,
+    headers: Vec<String>,
+    draft: Mapping,
+    note: String,
+) -> impl IntoView {
+    let mapping = RwSignal::new(draft);
+    let headers = StoredValue::new(headers);
+    let problem = move || {
+        let m = mapping.get();
+        let r = headers.with_value(|h| m.resolve(h));
+        if r.is_usable() {
+            String::new()
+        } else {
+            let missing: Vec<_> = r.missing.iter().map(|c| c.header()).collect();
+            let dup: Vec<_> = r.duplicated.iter().map(|c| c.header()).collect();
+            let mut parts = Vec::new();
+            if !missing.is_empty() {
+                parts.push(format!("仍缺少：{}", missing.join("、")));
+            }
+            if !dup.is_empty() {
+                parts.push(format!("重复指定：{}", dup.join("、")));
+            }
+            parts.join("；")
+        }
+    };
+    let choose = move |col: Column, header: String| {
+        mapping.update(|m| {
+            m.columns.retain(|(_, c)| *c != col);
+            if !header.is_empty() {
+                m.columns.retain(|(h, _)| *h != header);
+                m.columns.push((header, col));
+            }
+        });
+    };
+    let name = StoredValue::new(name);
+    let confirm = move |_| {
+        let m = mapping.get_untracked();
+        headers.with_value(|h| load::save_mapping(&Mapping::header_key(h), &m.to_json()));
+        if let Some(blob) = state.pending.get_value() {
+            state.open(name.get_value(), blob, Some(m));
+        }
+    };
+    view! {
+        <section class="mapping" id="mapping">
+            <h2>"列映射：" {name.get_value()}</h2>
+            <p>{note}</p>
+            <table>
+                <thead><tr><th>"标准列"</th><th>"文件中的列"</th></tr></thead>
+                <tbody>
+                    {Column::ALL.iter().map(|&col| {
+                        let required = col.required() != hotline_engine::schema::Required::No;
+                        let current = move || mapping.with(|m| m.columns.iter().find(|(_, c)| *c == col).map(|(h, _)| h.clone()).unwrap_or_default());
+                        view! {
+                            <tr>
+                                <td>{col.header()} {required.then_some(" *")}</td>
+                                <td>
+                                    <select data-column=col.alias() on:change=move |ev| choose(col, event_target_value(&ev))>
+                                        <option value="" selected=move || current().is_empty()>"（无）"</option>
+                                        {headers.get_value().into_iter().map(|h| {
+                                            let hv = h.clone();
+                                            let selected = move || current() == hv;
+                                            view! { <option value=h.clone() selected=selected>{h.clone()}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <label>
+                "日期时间格式（留空为标准格式；例如 %Y年%m月%d日 %H:%M）："
+                <input type="text" id="datetime-format"
+                    prop:value=move || mapping.with(|m| m.datetime_format.clone().unwrap_or_default())
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        mapping.update(|m| m.datetime_format = (!v.trim().is_empty()).then(|| v.trim().to_string()));
+                    }/>
+            </label>
+            <p class="error">{problem}</p>
+            <button id="mapping-confirm" disabled=move || !problem().is_empty() on:click=confirm>"确认并读取"</button>
+            <button on:click=move |_| load::download("列映射.json", mapping.get_untracked().to_json().as_bytes(), "application/json")>
+                "保存映射文件（命令行 --mapping 可用）"
+            </button>
+        </section>
+    }
+}
+
+#[component]
+fn Summary(state: State) -> impl IntoView {
+    let download_rejects = move |_| {
+        let csv = state.report.with_untracked(|r| r.as_ref().map(|r| Reject::to_csv(&r.rejects)));
+        if let Some(csv) = csv {
+            load::download("拒收行.csv", csv.as_bytes(), "text/csv;charset=utf-8");
+        }
+    };
+    let download_tables = move |_| {
+        let files = state.report.with_untracked(|r| r.as_ref().map(csv_tables)).unwrap_or_default();
+        for (name, text) in files {
+            load::download(name, text.as_bytes(), "text/csv;charset=utf-8");
+        }
+    };
+    move || {
+        state.report.with(|r| {
+            let r = r.as_ref()?;
+            let s = &r.source;
+            let months = r.months.clone();
+            let chosen = r.period.as_ref().map(|p| p.period);
+            let extra = if s.extra_columns.is_empty() {
+                "无".to_string()
+            } else {
+                s.extra_columns.join("、")
+            };
+            let rejects: Vec<Reject> = r.rejects.iter().take(REJECTS_SHOWN).cloned().collect();
+            let more = r.rejects.len().saturating_sub(REJECTS_SHOWN);
+            let reasons = s
+                .rejected_by_reason
+                .iter()
+                .map(|(reason, n)| format!("{} {n}", reason.label()))
+                .collect::<Vec<_>>()
+                .join("，");
+            Some(view! {
+                <section class="summary" id="summary">
+                    <h2>"数据读取"</h2>
+                    <p class="file-name">{state.file_name.get()}</p>
+                    <div class="counts">
+                        <div><span class="big" id="rows-read">{s.rows_read}</span>"读取行数"</div>
+                        <div><span class="big" id="rows-scored">{s.rows_scored}</span>"计分行数"</div>
+                        <div><span class="big" id="rows-rejected">{s.rows_rejected}</span>"拒收行数"</div>
+                    </div>
+                    <p class="muted">
+                        "编码：" <span id="encoding">{s.encoding.map(|e| e.label()).unwrap_or("—")}</span>
+                        "；忽略的列：" <span id="extra-columns">{extra}</span>
+                        {(s.undecodable_fields > 0).then(|| format!("；{} 个字段含无法解码的字节（已用 � 代替）", s.undecodable_fields))}
+                    </p>
+                    <div class="period no-print">
+                        <label>
+                            "统计期间："
+                            <select id="period-first" on:change=move |ev| {
+                                let v = event_target_value(&ev);
+                                let p = Period::parse(&v).ok();
+                                state.period.set(p);
+                                state.rebuild();
+                            }>
+                                {months.iter().map(|m| {
+                                    let p = Period::month(m.month);
+                                    let note = if m.complete { "" } else { "（不完整）" };
+                                    view! {
+                                        <option value=p.to_string() selected=chosen == Some(p)>
+                                            {format!("{}{note}", p.label())}
+                                        </option>
+                                    }
+                                }).collect_view()}
+                                {months.first().zip(months.last()).filter(|(a, b)| a.month != b.month).map(|(a, b)| {
+                                    let all = Period { first: a.month, last: b.month };
+                                    view! { <option value=all.to_string() selected=chosen == Some(all)>{format!("全部月份 {}", all.label())}</option> }
+                                })}
+                            </select>
+                        </label>
+                        <button on:click=download_tables>"导出全部表格 (CSV)"</button>
+                    </div>
+                    <p class="why" id="period-why">{r.period.as_ref().map(|p| p.why.clone())}</p>
+                    {(!r.rejects.is_empty()).then(|| view! {
+                        <details class="rejects" open=true>
+                            <summary>"拒收的行（" {r.rejects.len()} "）：" {reasons}</summary>
+                            <button class="no-print" id="download-rejects" on:click=download_rejects>"下载拒收行 (CSV)"</button>
+                            <table id="reject-table">
+                                <thead><tr><th>"行号"</th><th>"列"</th><th>"原因"</th><th>"说明"</th></tr></thead>
+                                <tbody>
+                                    {rejects.into_iter().map(|j| view! {
+                                        <tr>
+                                            <td>{j.line}</td>
+                                            <td>{j.column}</td>
+                                            <td>{j.reason.label()}</td>
+                                            <td>{j.message}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            {(more > 0).then(|| view! { <p class="muted">"另有 " {more} " 行未列出，请下载查看全部。"</p> })}
+                        </details>
+                    })}
+                </section>
+            })
+        })
+    }
+}
+
+/// The headline figures: (key, label, value text, change key).
+fn headline(f: &Figures) -> Vec<(&'static str, &'static str, String, Option<&'static str>)> {
+    let n = |v: u64| v.to_string();
+    vec![
+        ("accepted", "受理量", n(f.accepted), None),
+        ("received", "当月受理", n(f.received), None),
+        ("carried_over", "上月结转", n(f.carried_over), None),
+        ("direct", "直接答复量", n(f.direct), None),
+        ("direct_rate", "直接答复率", f.direct_rate.display(), Some("direct_rate")),
+        ("transferred", "转办量", n(f.transferred), None),
+        ("dispatched", "总工单数", n(f.dispatched), None),
+        ("due", "应办结数", n(f.due), None),
+        ("closed", "办结数", n(f.closed), None),
+        ("close_rate", "办结率", f.close_rate.display(), Some("close_rate")),
+        ("on_time", "按期办结数", n(f.on_time), None),
+        ("on_time_rate", "按期办结率", f.on_time_rate.display(), Some("on_time_rate")),
+        ("closed_late", "超期办理数", n(f.closed_late), None),
+        ("open_overdue", "超期未结数", n(f.open_overdue), None),
+        ("first_time_rate", "一次完成率", f.first_time_rate.display(), Some("first_time_rate")),
+        ("reworked", "返工数", n(f.reworked), None),
+        ("rework_rate", "返工率", f.rework_rate.display(), Some("rework_rate")),
+        ("sign_rate", "及时签收率", f.sign_rate.display(), Some("sign_rate")),
+        ("no_sign_due", "无签收时限", n(f.no_sign_due), None),
+        ("contact_rate", "首次联系率", f.contact_rate.display(), Some("contact_rate")),
+        ("rated", "回访数", n(f.rated), None),
+        ("satisfaction_rate", "回访满意率", f.satisfaction_rate.display(), Some("satisfaction_rate")),
+        ("audit_rate", "答复规范率", f.audit_rate.display(), Some("audit_rate")),
+        ("feedback_rate", "按时反馈率", f.feedback_rate.display(), Some("feedback_rate")),
+    ]
+}
+
+#[component]
+fn Overview(state: State) -> impl IntoView {
+    move || {
+        state.report.with(|r| {
+            let r = r.as_ref()?;
+            let city = r.city.as_ref()?;
+            let label = r.period.as_ref().map(|p| p.label.clone()).unwrap_or_default();
+            let change = |key: Option<&str>| -> String {
+                match key {
+                    None => String::new(),
+                    Some(_) if !city.changes_note.as_deref().unwrap_or("").is_empty() => "—".to_string(),
+                    Some(k) => change_text(
+                        city.changes.iter().find(|c| c.indicator == k).and_then(|c| c.delta_pp.as_deref()),
+                    ),
+                }
+            };
+            let rows = headline(&city.all);
+            let muni = headline(&city.municipal);
+            let prov = headline(&city.province);
+            Some(view! {
+                <section class="overview" id="overview">
+                    <h2>{label} " 全市概况"</h2>
+                    {city.changes_note.clone().map(|n| view! { <p class="muted" id="changes-note">"环比：" {n}</p> })}
+                    <table>
+                        <thead><tr><th>"指标"</th><th>"全部"</th><th>"环比"</th><th>"市派"</th><th>"省派"</th></tr></thead>
+                        <tbody>
+                            {rows.into_iter().zip(muni).zip(prov).map(|(((key, label, value, ch), m), p)| view! {
+                                <tr data-key=key>
+                                    <th>{label}</th>
+                                    <td class="num" data-scope="all">{value}</td>
+                                    <td class="num change">{change(ch)}</td>
+                                    <td class="num" data-scope="municipal">{m.2}</td>
+                                    <td class="num" data-scope="province">{p.2}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </section>
+            })
+        })
+    }
+}
+
+#[component]
+fn Shares(state: State) -> impl IntoView {
+    move || {
+        state.report.with(|r| {
+            let r = r.as_ref()?;
+            let table = |id: &'static str, title: &'static str, rows: &[hotline_engine::report::Share]| {
+                view! {
+                    <div class="share">
+                        <h3>{title}</h3>
+                        <table id=id>
+                            <thead><tr><th>{title}</th><th>"件数"</th><th>"占比"</th></tr></thead>
+                            <tbody>
+                                {rows.iter().map(|s| view! {
+                                    <tr data-name=s.name.clone()>
+                                        <td>{s.name.clone()}</td>
+                                        <td class="num">{s.count}</td>
+                                        <td class="num">{s.share.display()}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
+                }
+            };
+            Some(view! {
+                <section class="shares" id="shares">
+                    <h2>"来源渠道与诉求类型（占受理量）"</h2>
+                    <div class="share-row">
+                        {table("channel-table", "来源渠道", &r.channels)}
+                        {table("kind-table", "诉求类型", &r.kinds)}
+                    </div>
+                    <h3>"高发问题（各渠道前 5 位）"</h3>
+                    <table id="hot-topics">
+                        <thead><tr><th>"来源渠道"</th><th>"高发问题"</th></tr></thead>
+                        <tbody>
+                            {r.hot_topics.iter().map(|c| view! {
+                                <tr>
+                                    <td>{c.channel.clone()}</td>
+                                    <td>{c.topics.iter().map(|t| format!("{} {}（{}）", t.name, t.count, t.share.display())).collect::<Vec<_>>().join("；")}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </section>
+            })
+        })
+    }
+}
+
+#[component]
+fn UnitTable(state: State) -> impl IntoView {
+    let level = RwSignal::new(Level::Unit);
+    let scope = RwSignal::new(Scope::All);
+    let sort = RwSignal::new(Sort::default());
+    let rows = move || -> Vec<EntityFigures> {
+        state.report.with(|r| {
+            r.as_ref()
+                .map(|r| match level.get() {
+                    Level::Unit => r.units.clone(),
+                    Level::Member => r.members.clone(),
+                    Level::Group => r.groups.clone(),
+                })
+                .unwrap_or_default()
+        })
+    };
+    let has_groups = move || state.report.with(|r| r.as_ref().is_some_and(|r| !r.groups.is_empty()));
+    let level_button = move |l: Level| {
+        view! {
+            <button class:active=move || level.get() == l data-level=l.label() on:click=move |_| level.set(l)>
+                {l.label()}
+            </button>
+        }
+    };
+    let scope_button = move |s: Scope| {
+        view! {
+            <button class:active=move || scope.get() == s data-scope=s.label() on:click=move |_| scope.set(s)>
+                {s.label()}
+            </button>
+        }
+    };
+    view! {
+        <section class="units" id="units">
+            <h2>"分单位指标"</h2>
+            <div class="toolbar no-print">
+                {level_button(Level::Unit)}
+                {level_button(Level::Member)}
+                <Show when=has_groups>{level_button(Level::Group)}</Show>
+                <span class="sep"></span>
+                {scope_button(Scope::All)}
+                {scope_button(Scope::Municipal)}
+                {scope_button(Scope::Province)}
+            </div>
+            <table id="unit-table">
+                <thead>
+                    <tr>
+                        <th class="sortable" on:click=move |_| sort.update(|s| *s = s.click(None))>
+                            {move || level.get().label()}
+                        </th>
+                        {UNIT_COLUMNS.iter().enumerate().map(|(i, c)| view! {
+                            <th class="sortable num" data-key=c.key
+                                class:sorted=move || sort.get().column == Some(i)
+                                on:click=move |_| sort.update(|s| *s = s.click(Some(i)))>
+                                {c.label}
+                                {move || (sort.get().column == Some(i)).then(|| if sort.get().descending { " ▼" } else { " ▲" })}
+                            </th>
+                        }).collect_view()}
+                    </tr>
+                </thead>
+                <tbody>
+                    {move || {
+                        let rows = rows();
+                        let scope = scope.get();
+                        sort.get().order(&rows, scope).into_iter().map(|i| {
+                            let e = &rows[i];
+                            let f = scope.pick(e);
+                            view! {
+                                <tr data-unit=e.name.clone()>
+                                    <th>{e.name.clone()}</th>
+                                    {UNIT_COLUMNS.iter().map(|c| view! {
+                                        <td class="num" data-key=c.key>{(c.cell)(f).text}</td>
+                                    }).collect_view()}
+                                </tr>
+                            }
+                        }).collect_view()
+                    }}
+                </tbody>
+            </table>
+        </section>
+    }
+}

@@ -1,0 +1,8 @@
+//! The web shell: a Leptos CSR page over `hotline-engine`. It reads files, calls the engine and
+//! renders the engine's report; it computes no figure itself.
+
+pub mod app;
+pub mod load;
+pub mod model;
+
+pub use app::App;
