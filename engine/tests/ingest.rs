@@ -1,0 +1,238 @@
+//! Ingest: each rejection reason, each datetime form, quoting, encodings and header problems.
+//! Data-driven through one `check(input, expect)` helper: the rendering lists the summary, every
+//! reject (line, column, reason, message) and the accepted ticket numbers.
+
+use expect_test::{expect, Expect};
+use hotline_engine::encoding::encode;
+use hotline_engine::{ingest_bytes, IngestOptions, Mapping, TextEncoding};
+
+const H: &str = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限,办结时间,省派,回访结果,答复抽检,退回次数";
+
+fn render(bytes: &[u8], options: IngestOptions) -> String {
+    match ingest_bytes(bytes, options) {
+        Err(e) => format!("file error: {}", e.message()),
+        Ok(done) => {
+            let s = &done.summary;
+            let mut out = format!(
+                "read {} scored {} rejected {} encoding {:?} extra {:?}\n",
+                s.rows_read, s.rows_scored, s.rows_rejected, s.encoding, s.extra_columns
+            );
+            for r in &done.rejects {
+                out.push_str(&format!(
+                    "reject line {} [{}] {}: {}\n",
+                    r.line,
+                    r.column,
+                    r.reason.code(),
+                    r.message
+                ));
+            }
+            let ids: Vec<&str> = (0..done.store.len()).map(|i| done.store.id(i)).collect();
+            out.push_str(&format!("accepted {}\n", ids.join(" ")));
+            out
+        }
+    }
+}
+
+fn check(input: &str, expect: Expect) {
+    let bytes = format!("{H}\n{input}");
+    expect.assert_eq(&render(bytes.as_bytes(), IngestOptions::default()));
+}
+
+#[test]
+fn a_clean_row_of_each_handling() {
+    check(
+        "A1,2021-02-01 08:00:00,微信,咨询,直接答复,,,,,,,,\n\
+         A2,2021-02-01 09:00,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08,,是,满意,规范,2\n",
+        expect![[r#"
+            read 2 scored 2 rejected 0 encoding Some(Utf8) extra []
+            accepted A1 A2
+        "#]],
+    );
+}
+
+#[test]
+fn each_rejection_reason_with_line_and_column() {
+    check(
+        "B1,2021-02-01 08:00,微信,咨询,直接答复,,,,,,,\n\
+         B2,,微信,咨询,直接答复,,,,,,,,\n\
+         B3,2021-02-01 08:00,微信,投诉,转办,,2021-02-01 10:00,2021-02-08,,,,,\n\
+         B4,2021-02-01 08:00,微信,投诉,转 办,海州区,2021-02-01 10:00,2021-02-08,,,,,\n\
+         B5,2021-02-01 08:00,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08,,是,很满意,,\n\
+         B6,2021-02-01 08:00,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08,,,,,-1\n\
+         B7,2021-02-01 08:00,微信,投诉,转办,海州区,2021.02.01,2021-02-08,,,,,\n\
+         B8,2021-02-01 08:00,微信,咨询,直接答复,,,,,,,,\n\
+         B8,2021-02-02 08:00,微信,咨询,直接答复,,,,,,,,\n\
+         B9,2021-02-01 08:00,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08,,否,,待定,\n",
+        expect![[r#"
+            read 10 scored 1 rejected 9 encoding Some(Utf8) extra []
+            reject line 2 [] field_count: 第 2 行：应有 13 个字段，实际 12 个
+            reject line 3 [受理时间] missing_value: 第 3 行，列“受理时间”：必填项“受理时间”为空
+            reject line 4 [承办单位] missing_value: 第 4 行，列“承办单位”：转办工单必须填写“承办单位”
+            reject line 5 [办理方式] unknown_value: 第 5 行，列“办理方式”：“转 办”不是“办理方式”的有效取值；可用：直接答复、转办
+            reject line 6 [回访结果] unknown_value: 第 6 行，列“回访结果”：“很满意”不是“回访结果”的有效取值；可用：满意、基本满意、不满意、未回访 或留空
+            reject line 7 [退回次数] unknown_value: 第 7 行，列“退回次数”：“-1”不是“退回次数”的有效取值；可用：0 或正整数（留空为 0）
+            reject line 8 [派单时间] bad_datetime: 第 8 行，列“派单时间”：“2021.02.01”不是可识别的日期时间；可用格式：YYYY-MM-DD HH:MM:SS、YYYY-MM-DD HH:MM、YYYY-MM-DD（也可用 / 分隔，月日时分可为一位数）
+            reject line 10 [工单编号] duplicate_id: 第 10 行，列“工单编号”：工单编号“B8”已在第 9 行出现，保留第一条
+            reject line 11 [答复抽检] unknown_value: 第 11 行，列“答复抽检”：“待定”不是“答复抽检”的有效取值；可用：规范、不规范 或留空
+            accepted B8
+        "#]],
+    );
+}
+
+#[test]
+fn the_first_failing_check_wins() {
+    // Missing 受理时间 and an unknown 办理方式 and a bad 派单时间: the missing value is reported.
+    check(
+        "C1,,微信,投诉,转 办,海州区,2021.02.01,2021-02-08,,,,,\n\
+         C2,2021-02-01,微信,投诉,转 办,海州区,2021.02.01,2021-02-08,,,,,\n",
+        expect![[r#"
+            read 2 scored 0 rejected 2 encoding Some(Utf8) extra []
+            reject line 2 [受理时间] missing_value: 第 2 行，列“受理时间”：必填项“受理时间”为空
+            reject line 3 [办理方式] unknown_value: 第 3 行，列“办理方式”：“转 办”不是“办理方式”的有效取值；可用：直接答复、转办
+            accepted 
+        "#]],
+    );
+}
+
+#[test]
+fn a_rejected_duplicate_does_not_block_a_later_row() {
+    // D1's first row is rejected, so the second D1 is the first accepted one.
+    check(
+        "D1,bad,微信,咨询,直接答复,,,,,,,,\n\
+         D1,2021-02-01,微信,咨询,直接答复,,,,,,,,\n",
+        expect![[r#"
+            read 2 scored 1 rejected 1 encoding Some(Utf8) extra []
+            reject line 2 [受理时间] bad_datetime: 第 2 行，列“受理时间”：“bad”不是可识别的日期时间；可用格式：YYYY-MM-DD HH:MM:SS、YYYY-MM-DD HH:MM、YYYY-MM-DD（也可用 / 分隔，月日时分可为一位数）
+            accepted D1
+        "#]],
+    );
+}
+
+#[test]
+fn every_datetime_form_and_the_refused_ones() {
+    let forms = [
+        "2021-02-05 09:03:07",
+        "2021-02-05 09:03",
+        "2021-02-05",
+        "2021/02/05 09:03:07",
+        "2021/02/05 09:03",
+        "2021/02/05",
+        "2021/2/5 9:03",
+        "44232.5",
+        "05/02/2021",
+        "2021-02-05T09:03:07",
+    ];
+    let rows: String =
+        forms.iter().enumerate().map(|(i, f)| format!("E{i},{f},微信,咨询,直接答复,,,,,,,,\n")).collect();
+    let bytes = format!("{H}\n{rows}");
+    let done = ingest_bytes(bytes.as_bytes(), IngestOptions::default()).unwrap();
+    let got: Vec<String> = (0..done.store.len())
+        .map(|i| format!("{} {}", done.store.id(i), done.store.tickets[i].received))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            "E0 2021-02-05 09:03:07",
+            "E1 2021-02-05 09:03:00",
+            "E2 2021-02-05 00:00:00",
+            "E3 2021-02-05 09:03:07",
+            "E4 2021-02-05 09:03:00",
+            "E5 2021-02-05 00:00:00",
+            "E6 2021-02-05 09:03:00",
+        ]
+    );
+    let lines: Vec<u32> = done.rejects.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [9, 10, 11]);
+    assert!(done.rejects.iter().all(|r| r.message.contains("YYYY-MM-DD HH:MM:SS")));
+}
+
+#[test]
+fn quoted_fields_with_commas_quotes_and_newlines_keep_line_numbers() {
+    check(
+        "\"F1\",2021-02-01,\"微信,APP\",\"说\"\"明\"\"\",直接答复,,,,,,,,\n\
+         F2,2021-02-01,\"多\n行\n渠道\",咨询,直接答复,,,,,,,,\n\
+         F3,bad,微信,咨询,直接答复,,,,,,,,\n",
+        expect![[r#"
+            read 3 scored 2 rejected 1 encoding Some(Utf8) extra []
+            reject line 6 [受理时间] bad_datetime: 第 6 行，列“受理时间”：“bad”不是可识别的日期时间；可用格式：YYYY-MM-DD HH:MM:SS、YYYY-MM-DD HH:MM、YYYY-MM-DD（也可用 / 分隔，月日时分可为一位数）
+            accepted F1 F2
+        "#]],
+    );
+}
+
+#[test]
+fn fields_are_trimmed_and_blank_lines_skipped() {
+    check(
+        " G1 , 2021-02-01 08:00 ,微信, 咨询 , 直接答复 ,,,,,,,,\n\n\r\nG2,2021-02-01,微信,咨询,直接答复,,,,,,,,\r\n",
+        expect![[r#"
+            read 2 scored 2 rejected 0 encoding Some(Utf8) extra []
+            accepted G1 G2
+        "#]],
+    );
+}
+
+#[test]
+fn gbk_file_with_rejects() {
+    let text = format!(
+        "{H},备注\nK1,2021-02-01,微信,咨询,直接答复,,,,,,,,,说明\nK2,2021-02-01,微信,咨询,答复,,,,,,,,,\n"
+    );
+    let gbk = encode(TextEncoding::Gb18030, &text);
+    expect![[r#"
+        read 2 scored 1 rejected 1 encoding Some(Gb18030) extra ["备注"]
+        reject line 3 [办理方式] unknown_value: 第 3 行，列“办理方式”：“答复”不是“办理方式”的有效取值；可用：直接答复、转办
+        accepted K1
+    "#]]
+    .assert_eq(&render(&gbk, IngestOptions::default()));
+}
+
+#[test]
+fn english_aliases_are_accepted() {
+    let text = "id,received_at,channel,kind,handling,unit,dispatched_at,due_at\nL1,2021-02-01,web,consult,转办,A,2021-02-01,2021-02-08\n";
+    expect![[r#"
+        read 1 scored 1 rejected 0 encoding Some(Utf8) extra []
+        accepted L1
+    "#]]
+    .assert_eq(&render(text.as_bytes(), IngestOptions::default()));
+}
+
+#[test]
+fn missing_columns_are_named_in_one_message() {
+    let text = "工单号,来电时间,来源渠道\nX,2021-02-01,微信\n";
+    expect![[r#"file error: 第 1 行（表头）：缺少必需的列：工单编号、受理时间、诉求类型、办理方式、承办单位、派单时间、办理时限。请在映射步骤中指定对应的列。"#]]
+        .assert_eq(&render(text.as_bytes(), IngestOptions::default()));
+}
+
+#[test]
+fn another_layout_through_a_mapping_with_its_own_datetime_form() {
+    let text = "工单号,来电时间,受理渠道,诉求类别,处理方式,责任单位,交办时间,办理期限,办结日期,内容\n\
+                M1,2021年02月01日 08时00分,微信,投诉,转办,海州区,2021年02月01日 09时00分,2021年02月08日 00时00分,,噪音\n\
+                M2,2021-02-01 08:00,微信,投诉,转办,海州区,2021年02月01日 09时00分,2021年02月08日 00时00分,,噪音\n";
+    let headers = hotline_engine::peek_headers(text.as_bytes()).unwrap();
+    let mut mapping = Mapping::guess(&headers);
+    mapping.datetime_format = Some("%Y年%m月%d日 %H时%M分".into());
+    expect![[r#"
+        read 2 scored 1 rejected 1 encoding Some(Utf8) extra ["内容"]
+        reject line 3 [来电时间] bad_datetime: 第 3 行，列“来电时间”：“2021-02-01 08:00”不是可识别的日期时间；可用格式：自定义格式 %Y年%m月%d日 %H时%M分
+        accepted M1
+    "#]]
+    .assert_eq(&render(text.as_bytes(), IngestOptions { mapping: Some(mapping) }));
+}
+
+#[test]
+fn utf16_and_empty_files_are_refused_with_a_message() {
+    expect![[r#"file error: 文件是 UTF-16 编码，请另存为 UTF-8 或 GBK 的 CSV"#]]
+        .assert_eq(&render(b"\xFF\xFEa\x00", IngestOptions::default()));
+    expect![[r#"file error: 文件为空，没有表头行"#]].assert_eq(&render(b"", IngestOptions::default()));
+}
+
+#[test]
+fn rows_read_always_equal_scored_plus_rejected_on_the_sample() {
+    let mut out = Vec::new();
+    hotline_engine::generate::generate(
+        &hotline_engine::generate::GenConfig::new(hotline_engine::Month::new(2021, 2), 3000, 7),
+        &mut out,
+    );
+    let done = ingest_bytes(&out, IngestOptions::default()).unwrap();
+    assert_eq!(done.summary.rows_read, done.summary.rows_scored + done.summary.rows_rejected);
+    assert_eq!(done.summary.rows_rejected, 0, "{:?}", done.rejects.first());
+}
