@@ -19,7 +19,7 @@ run() {
 
 run "set-up (pinned tools, chromium)" bash scripts/setup.sh --browser
 run "rustfmt check" cargo fmt --all -- --check
-run "native tests (engine, CLI, doc tests)" cargo test --workspace --exclude hotline-web
+run "native tests (engine, CLI, web model, doc tests)" cargo test --workspace
 run "CLI build (used by the browser tests)" cargo build -p hotline-cli
 run "wasm build (trunk, release; served and tested)" trunk build --release
 run "browser tests (headless chromium)" node --test --test-concurrency=1 tests/e2e/

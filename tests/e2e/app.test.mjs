@@ -1,0 +1,177 @@
+// The page, driven as a user would: it opens on the sample month, takes files through its file
+// input, and shows exactly the CLI's figures.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { serve, browser, open, cliReport, generate, toGbk, tmp, shown, waitReady, root } from './harness.mjs';
+
+let server;
+let chrome;
+before(async () => { server = await serve(); chrome = await browser(); });
+after(async () => { await chrome?.close(); await server?.close(); });
+
+const OVERVIEW_KEYS = ['accepted', 'received', 'carried_over', 'direct', 'direct_rate', 'transferred', 'dispatched',
+  'due', 'closed', 'close_rate', 'on_time', 'on_time_rate', 'closed_late', 'open_overdue', 'first_time_rate', 'reworked',
+  'rework_rate', 'sign_rate', 'no_sign_due', 'contact_rate', 'rated', 'satisfaction_rate', 'audit_rate', 'feedback_rate'];
+
+async function overview(page) {
+  return page.$$eval('#overview tbody tr', (rows) => rows.map((r) => ({
+    key: r.dataset.key,
+    all: r.querySelector('[data-scope=all]').textContent,
+    municipal: r.querySelector('[data-scope=municipal]').textContent,
+    province: r.querySelector('[data-scope=province]').textContent,
+  })));
+}
+
+async function unitTable(page) {
+  return page.$$eval('#unit-table tbody tr', (rows) => rows.map((r) => ({
+    name: r.dataset.unit,
+    cells: Object.fromEntries([...r.querySelectorAll('td')].map((td) => [td.dataset.key, td.textContent])),
+  })));
+}
+
+function assertOverview(rows, report) {
+  assert.deepEqual(rows.map((r) => r.key), OVERVIEW_KEYS);
+  for (const r of rows) {
+    for (const scope of ['all', 'municipal', 'province']) {
+      assert.equal(r[scope], shown(report.city[scope][r.key]), `overview ${r.key} (${scope})`);
+    }
+  }
+}
+
+function assertUnits(rows, entities, scope) {
+  assert.equal(rows.length, entities.length, 'one row per entity');
+  for (const row of rows) {
+    const e = entities.find((x) => x.name === row.name);
+    assert.ok(e, `unit ${row.name} is in the CLI's report`);
+    for (const [key, text] of Object.entries(row.cells)) {
+      assert.equal(text, shown(e[scope][key]), `${row.name} ${key} (${scope})`);
+    }
+  }
+}
+
+test('opens on the sample month, renders, and requests nothing from elsewhere', async () => {
+  const { page, requests, errors } = await open(chrome.ctx, server.url);
+  const report = cliReport(path.join(root, 'public', 'sample.csv'));
+  await waitReady(page, report.source.rows_read);
+  assert.equal(await page.textContent('#rows-scored'), String(report.source.rows_scored));
+  assertOverview(await overview(page), report);
+  assertUnits(await unitTable(page), report.units, 'all');
+  assert.equal(await page.textContent('#period-why'), report.period.why);
+  const origin = new URL(server.url).origin;
+  const outside = requests.filter((u) => !u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:'));
+  assert.deepEqual(outside, [], 'no request leaves the page origin');
+  assert.deepEqual(errors, []);
+  fs.mkdirSync(path.join(root, 'target', 'e2e'), { recursive: true });
+  await page.screenshot({ path: path.join(root, 'target', 'e2e', 'sample.png'), fullPage: true });
+  await page.close();
+});
+
+test('a GBK file with rejects: every overview figure, unit cell and reject equals the CLI', async () => {
+  const utf8 = tmp('month.csv');
+  generate(utf8, '--month', '2021-03', '--tickets', '2500', '--seed', '42');
+  // Messy rows: one per rejection reason, plus an extra column on every row.
+  let text = fs.readFileSync(utf8, 'utf8').trimEnd().split('\n');
+  text[0] += ',备注';
+  text = text.map((l, i) => (i === 0 ? l : `${l},`));
+  const good = text[text.length - 1];
+  const id = good.split(',')[0];
+  text.push('BAD1,2021-03-02 08:00,微信,,,直接答复,,,,,,,,,,,,,,,,,,');
+  text.push('BAD2,2021-03-02 08:00,微信,咨询,,转 办,市住建局,,,,,,,,,,,,,,,,,');
+  text.push('BAD3,2021.03.02,微信,咨询,,直接答复,,,,,,,,,,,,,,,,,,');
+  text.push(`${id},2021-03-02 08:00,微信,咨询,,直接答复,,,,,,,,,,,,,,,,,,`);
+  text.push('BAD5,2021-03-02 08:00,微信');
+  fs.writeFileSync(utf8, text.join('\n') + '\n');
+  const gbk = utf8.replace('.csv', '-gbk.csv');
+  toGbk(utf8, gbk);
+  const report = cliReport(gbk);
+  assert.equal(report.source.encoding, 'GB18030');
+  assert.equal(report.source.rows_rejected, 5);
+
+  const { page, errors } = await open(chrome.ctx, server.url);
+  await waitReady(page, cliReport(path.join(root, 'public', 'sample.csv')).source.rows_read);
+  await page.setInputFiles('#ticket-file', gbk);
+  await waitReady(page, report.source.rows_read);
+  assert.equal(await page.textContent('#rows-scored'), String(report.source.rows_scored));
+  assert.equal(await page.textContent('#rows-rejected'), '5');
+  assert.equal(await page.textContent('#encoding'), 'GB18030');
+  assert.equal(await page.textContent('#extra-columns'), '备注');
+  assertOverview(await overview(page), report);
+  assertUnits(await unitTable(page), report.units, 'all');
+  // Member units, 省派 only.
+  await page.click('button[data-level=成员单位]');
+  await page.click('button[data-scope=省派]');
+  assertUnits(await unitTable(page), report.members, 'province');
+  const rejects = await page.$$eval('#reject-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
+  assert.deepEqual(rejects.map((r) => [Number(r[0]), r[1], r[3]]), report.rejects.map((j) => [j.line, j.column, j.message]));
+  // The reject download carries every rejected row.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-rejects')]);
+  const csv = fs.readFileSync(await download.path(), 'utf8');
+  assert.equal(csv.trim().split('\n').length, 1 + 5);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('choosing another period re-counts from memory and matches the CLI', async () => {
+  const file = tmp('two-months.csv');
+  generate(file, '--month', '2021-05', '--tickets', '1500', '--seed', '9');
+  const { page } = await open(chrome.ctx, server.url);
+  await waitReady(page, cliReport(path.join(root, 'public', 'sample.csv')).source.rows_read);
+  await page.setInputFiles('#ticket-file', file);
+  const full = cliReport(file);
+  await waitReady(page, full.source.rows_read);
+  assert.equal(full.period.period.first, '2021-05');
+  await page.selectOption('#period-first', '2021-04');
+  const april = cliReport(file, '--period', '2021-04');
+  await page.waitForFunction((t) => document.querySelector('#period-why')?.textContent === t, april.period.why);
+  assertOverview(await overview(page), april);
+  assertUnits(await unitTable(page), april.units, 'all');
+  await page.close();
+});
+
+test('another layout goes through the mapping step, which is remembered', async () => {
+  const file = tmp('other-layout.csv');
+  const rows = [
+    '工单号,来电时间,受理渠道,诉求类别,处理方式,责任单位,交办时间,办理期限,办结日期,内容',
+    'X1,2021/06/01 08:00,微信,投诉,转办,海州区,2021/06/01 09:00,2021/06/08,2021/06/05 10:00,噪音',
+    'X2,2021/06/02 08:00,微信,咨询,直接答复,,,,,咨询',
+    'X3,2021/06/03 08:00,12345热线电话,投诉,转办,海州区,2021/06/03 09:00,2021/06/10,,占道',
+  ];
+  fs.writeFileSync(file, rows.join('\n') + '\n');
+  const mappingFile = tmp('mapping.json');
+  const { page } = await open(chrome.ctx, server.url);
+  await waitReady(page, cliReport(path.join(root, 'public', 'sample.csv')).source.rows_read);
+  await page.setInputFiles('#ticket-file', file);
+  await page.waitForSelector('#mapping');
+  // The guess maps every required column; the user confirms.
+  assert.equal(await page.inputValue('select[data-column=unit]'), '责任单位');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=保存映射文件')]);
+  fs.copyFileSync(await download.path(), mappingFile);
+  await page.click('#mapping-confirm');
+  await waitReady(page, 3);
+  const report = cliReport(file, '--mapping', mappingFile);
+  assertOverview(await overview(page), report);
+  assert.equal(await page.textContent('#extra-columns'), '内容');
+  // The same header again: no mapping step this time.
+  await page.reload();
+  await waitReady(page, cliReport(path.join(root, 'public', 'sample.csv')).source.rows_read);
+  await page.setInputFiles('#ticket-file', file);
+  await waitReady(page, 3);
+  assert.match(await page.textContent('.file-name'), /已自动使用/);
+  await page.close();
+});
+
+test('a file missing required columns names them all', async () => {
+  const file = tmp('broken.csv');
+  fs.writeFileSync(file, '编号,时间\n1,2\n');
+  const { page } = await open(chrome.ctx, server.url);
+  await waitReady(page, cliReport(path.join(root, 'public', 'sample.csv')).source.rows_read);
+  await page.setInputFiles('#ticket-file', file);
+  await page.waitForSelector('#mapping');
+  const problem = await page.textContent('#mapping .error');
+  for (const col of ['受理时间', '来源渠道', '诉求类型', '办理方式', '承办单位', '派单时间', '办理时限']) {
+    assert.ok(problem.includes(col), `${col} named in: ${problem}`);
+  }
+  await page.close();
+});

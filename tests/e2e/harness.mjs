@@ -1,0 +1,83 @@
+// Shared set-up for the browser tests: a static server for dist/ on a free loopback port,
+// Debian's chromium driven by playwright-core, the CLI for reference figures, and a log of
+// every request the page makes (the page must talk to nothing but its own origin).
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import os from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const dist = path.join(root, 'dist');
+const cli = path.join(root, 'target', 'debug', 'hotline');
+
+const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.csv': 'text/csv' };
+
+export async function serve() {
+  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('dist/ is missing: run `trunk build --release` first');
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://x');
+    let file = path.join(dist, decodeURIComponent(url.pathname));
+    if (!file.startsWith(dist)) { res.writeHead(403); return res.end(); }
+    if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    if (!fs.existsSync(file)) { res.writeHead(404); return res.end('not found'); }
+    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}/`, close: () => new Promise((r) => server.close(r)) };
+}
+
+export async function browser() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-chromium-'));
+  const ctx = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  return { ctx, close: async () => { await ctx.close(); fs.rmSync(dir, { recursive: true, force: true }); } };
+}
+
+/// Opens the page, records every request, and fails on a page error.
+export async function open(ctx, url) {
+  const page = await ctx.newPage();
+  const requests = [];
+  const errors = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(url);
+  return { page, requests, errors };
+}
+
+/// The CLI's report for a file (the reference the page must equal).
+export function cliReport(file, ...args) {
+  const out = execFileSync(cli, [file, ...args], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
+  return JSON.parse(out.toString('utf8'));
+}
+
+export function generate(file, ...args) {
+  execFileSync(cli, ['generate', '--out', file, ...args], { stdio: 'ignore' });
+}
+
+export function toGbk(utf8File, gbkFile) {
+  fs.writeFileSync(gbkFile, execFileSync('iconv', ['-f', 'UTF-8', '-t', 'GB18030', utf8File], { maxBuffer: 1 << 30 }));
+}
+
+export function tmp(name) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hotline-e2e-'));
+  return path.join(dir, name);
+}
+
+/// How the page shows a JSON value: a rate as "96.16%" or "—", a count as its digits.
+export function shown(v) {
+  if (v !== null && typeof v === 'object' && 'den' in v) return v.percent === null ? '—' : `${v.percent}%`;
+  return String(v);
+}
+
+export async function waitReady(page, rowsRead) {
+  await page.waitForFunction((n) => document.querySelector('#rows-read')?.textContent === String(n), rowsRead, { timeout: 60000 });
+}
