@@ -49,6 +49,8 @@ struct State {
     registry: RwSignal<Option<Registry>>,
     adjustments: RwSignal<Option<Adjustments>>,
     side_message: RwSignal<String>,
+    /// Milliseconds from handing the file to the engine to the report being ready.
+    load_ms: RwSignal<Option<f64>>,
     pending: StoredValue<Option<Blob>>,
     cancel: StoredValue<Rc<Cell<bool>>, LocalStorage>,
 }
@@ -64,6 +66,7 @@ impl State {
             registry: RwSignal::new(None),
             adjustments: RwSignal::new(None),
             side_message: RwSignal::new(String::new()),
+            load_ms: RwSignal::new(None),
             pending: StoredValue::new(None),
             cancel: StoredValue::new_local(Rc::new(Cell::new(false))),
         }
@@ -114,6 +117,7 @@ impl State {
                 }
             };
             self.stage.set(Stage::Reading { name: name.clone(), progress: Progress::default() });
+            let started = load::now_ms();
             let cancel = self.cancel.get_value();
             let stage = self.stage;
             let progress_name = name.clone();
@@ -127,6 +131,7 @@ impl State {
                     self.file_name.set(if note.is_empty() { name } else { format!("{name}（{note}）") });
                     self.period.set(None);
                     self.rebuild();
+                    self.load_ms.set(Some(load::now_ms() - started));
                     self.stage.set(Stage::Ready);
                 }
                 Err(LoadError::File(FileError::Header { headers, .. })) => {
@@ -419,6 +424,9 @@ fn Summary(state: State) -> impl IntoView {
                     <p class="muted">
                         "编码：" <span id="encoding">{s.encoding.map(|e| e.label()).unwrap_or("—")}</span>
                         "；忽略的列：" <span id="extra-columns">{extra}</span>
+                        {state.load_ms.get().map(|ms| view! {
+                            "；用时 " <span id="load-ms" data-ms=format!("{ms:.1}")>{format!("{:.2}", ms / 1000.0)}</span> " 秒"
+                        })}
                         {(s.undecodable_fields > 0).then(|| format!("；{} 个字段含无法解码的字节（已用 � 代替）", s.undecodable_fields))}
                     </p>
                     <div class="period no-print">

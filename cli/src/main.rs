@@ -23,6 +23,18 @@ const USAGE: &str = "\
 --format csv writes one CSV per table into --out DIR (default ./hotline-out).
 See docs/report-json.md for the JSON shape and the CSV columns.";
 
+/// A usage mistake (exit 2, usage printed) or a failure while running (exit 1).
+enum Fail {
+    Usage(String),
+    Run(String),
+}
+
+impl From<String> for Fail {
+    fn from(m: String) -> Fail {
+        Fail::Run(m)
+    }
+}
+
 struct Args {
     positional: Vec<String>,
     flags: Vec<(String, String)>,
@@ -53,9 +65,9 @@ impl Args {
     fn get(&self, names: &[&str]) -> Option<&str> {
         self.flags.iter().rev().find(|(n, _)| names.contains(&n.as_str())).map(|(_, v)| v.as_str())
     }
-    fn check_known(&self, known: &[&str]) -> Result<(), String> {
+    fn check_known(&self, known: &[&str]) -> Result<(), Fail> {
         match self.flags.iter().find(|(n, _)| !known.contains(&n.as_str())) {
-            Some((n, _)) => Err(format!("未知参数 --{n}")),
+            Some((n, _)) => Err(Fail::Usage(format!("未知参数 --{n}"))),
             None => Ok(()),
         }
     }
@@ -65,10 +77,10 @@ fn read(path: &str) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("无法读取 {path}：{e}"))
 }
 
-fn run_generate(args: &Args) -> Result<(), String> {
+fn run_generate(args: &Args) -> Result<(), Fail> {
     args.check_known(&["month", "tickets", "seed", "encoding", "out"])?;
     let month = match args.get(&["month"]) {
-        Some(m) => Month::parse(m).ok_or_else(|| format!("无法识别的月份“{m}”"))?,
+        Some(m) => Month::parse(m).ok_or_else(|| Fail::Usage(format!("无法识别的月份“{m}”")))?,
         None => Month::new(2021, 2),
     };
     let tickets =
@@ -82,21 +94,21 @@ fn run_generate(args: &Args) -> Result<(), String> {
             let text = String::from_utf8(out).map_err(|e| e.to_string())?;
             hotline_engine::encoding::encode(hotline_engine::TextEncoding::Gb18030, &text)
         }
-        e => return Err(format!("未知编码 {e}：可用 utf8、gbk")),
+        e => return Err(Fail::Usage(format!("未知编码 {e}：可用 utf8、gbk"))),
     };
     match args.get(&["out"]) {
-        Some(path) => std::fs::write(path, bytes).map_err(|e| format!("无法写入 {path}：{e}")),
+        Some(path) => std::fs::write(path, bytes).map_err(|e| Fail::Run(format!("无法写入 {path}：{e}"))),
         None => {
             use std::io::Write;
-            std::io::stdout().write_all(&bytes).map_err(|e| e.to_string())
+            std::io::stdout().write_all(&bytes).map_err(|e| Fail::Run(e.to_string()))
         }
     }
 }
 
-fn run_report(args: &Args) -> Result<(), String> {
+fn run_report(args: &Args) -> Result<(), Fail> {
     args.check_known(&["period", "month", "units", "adjustments", "mapping", "format", "out"])?;
     let [file] = args.positional.as_slice() else {
-        return Err("需要且只需要一个工单文件".into());
+        return Err(Fail::Usage("需要且只需要一个工单文件".into()));
     };
     let mapping = match args.get(&["mapping"]) {
         Some(p) => Some(Mapping::from_json(&String::from_utf8_lossy(&read(p)?))?),
@@ -111,7 +123,7 @@ fn run_report(args: &Args) -> Result<(), String> {
         Some(p) => Some(Adjustments::parse(&read(p)?)?),
         None => None,
     };
-    let period = args.get(&["period", "month"]).map(Period::parse).transpose()?;
+    let period = args.get(&["period", "month"]).map(Period::parse).transpose().map_err(Fail::Usage)?;
     let ingested = ingest_bytes(&read(file)?, IngestOptions { mapping }).map_err(|e| e.message())?;
     let report = Report::build(&ingested, &ReportOptions { period, registry, ..Default::default() });
     if let Some(p) = &report.period {
@@ -128,7 +140,7 @@ fn run_report(args: &Args) -> Result<(), String> {
                 std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
                 let path = dir.join("report.json");
                 std::fs::write(&path, report.to_json())
-                    .map_err(|e| format!("无法写入 {}：{e}", path.display()))
+                    .map_err(|e| Fail::Run(format!("无法写入 {}：{e}", path.display())))
             }
             None => {
                 println!("{}", report.to_json());
@@ -145,7 +157,7 @@ fn run_report(args: &Args) -> Result<(), String> {
             eprintln!("已写入 {}", dir.display());
             Ok(())
         }
-        f => Err(format!("未知格式 {f}：可用 json、csv")),
+        f => Err(Fail::Usage(format!("未知格式 {f}：可用 json、csv"))),
     }
 }
 
@@ -168,7 +180,11 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
+        Err(Fail::Usage(e)) => {
+            eprintln!("错误：{e}\n{USAGE}");
+            ExitCode::from(2)
+        }
+        Err(Fail::Run(e)) => {
             eprintln!("错误：{e}");
             ExitCode::FAILURE
         }

@@ -230,13 +230,19 @@ pub struct PeriodCounts {
 }
 
 /// Counts every ticket once for `period`. `member_of[unit]` gives the member unit of a 承办单位
-/// whose rows leave 上级单位 empty (from the unit registry); `NO_NAME` = itself.
-pub fn count_period(store: &TicketStore, period: Period, member_of: &[NameId]) -> PeriodCounts {
+/// whose rows leave 上级单位 empty (from the unit registry); `NO_NAME` = itself. Member ids may
+/// run past the store's units by `extra_members` (member units only the registry names).
+pub fn count_period(
+    store: &TicketStore,
+    period: Period,
+    member_of: &[NameId],
+    extra_members: usize,
+) -> PeriodCounts {
     let (start, end) = (period.start(), period.end());
     let n_units = store.units.len();
     let mut c = PeriodCounts {
         units: vec![Split::default(); n_units],
-        members: vec![Split::default(); n_units],
+        members: vec![Split::default(); n_units + extra_members],
         unit_member: vec![NO_NAME; n_units],
         channels: vec![0; store.channels.len()],
         kinds: vec![0; store.kinds.len()],

@@ -87,7 +87,8 @@ pub struct IngestSummary {
     pub rejected_by_reason: Vec<(Reason, u64)>,
     /// Headers that feed no canonical column (ignored).
     pub extra_columns: Vec<String>,
-    /// Fields whose bytes were not valid in the detected encoding (kept with U+FFFD).
+    /// Accepted rows in which a ticket number or a newly seen name had bytes that are not valid
+    /// in the detected encoding (kept, with U+FFFD in their place).
     pub undecodable_fields: u64,
     /// The file's header row as read.
     pub headers: Vec<String>,
@@ -535,7 +536,8 @@ impl Ingest {
             }
             let parsed = match &self.date_format {
                 DateFormat::Standard => crate::datetime::parse_standard(v),
-                custom => std::str::from_utf8(v).ok().and_then(|s| custom.parse(s)),
+                // A custom pattern may hold Chinese (年月日): decode before matching.
+                custom => custom.parse(&decode(v)),
             };
             let Some(stamp) = parsed else {
                 let forms = self.date_format.describe();

@@ -214,17 +214,36 @@ pub struct Report {
     pub groups: Vec<EntityFigures>,
 }
 
-/// Member unit of each 承办单位 by the registry's 上级单位 (`NO_NAME` = none).
-fn registry_parents(store: &TicketStore, registry: Option<&Registry>) -> Vec<NameId> {
+/// Member unit of each 承办单位 by the registry's 上级单位 (`NO_NAME` = none), and the names of
+/// member units that only the registry knows (ids from `store.units.len()` on).
+fn registry_parents(store: &TicketStore, registry: Option<&Registry>) -> (Vec<NameId>, Vec<String>) {
     let mut v = vec![NO_NAME; store.units.len()];
+    let mut extra: Vec<String> = Vec::new();
     if let Some(r) = registry {
         for (id, name) in store.units.iter() {
-            if let Some(e) = r.get(name).filter(|e| !e.parent.is_empty()) {
-                v[id as usize] = store.units.find(&e.parent).unwrap_or(NO_NAME);
-            }
+            let Some(e) = r.get(name).filter(|e| !e.parent.is_empty()) else { continue };
+            v[id as usize] = match store.units.find(&e.parent) {
+                Some(p) => p,
+                None => {
+                    let i = extra.iter().position(|n| *n == e.parent).unwrap_or_else(|| {
+                        extra.push(e.parent.clone());
+                        extra.len() - 1
+                    });
+                    (store.units.len() + i) as NameId
+                }
+            };
         }
     }
-    v
+    (v, extra)
+}
+
+fn member_name<'a>(store: &'a TicketStore, extra: &'a [String], id: NameId) -> &'a str {
+    let n = store.units.len();
+    if (id as usize) < n {
+        store.units.get(id)
+    } else {
+        extra.get(id as usize - n).map_or("", |s| s.as_str())
+    }
 }
 
 fn sort_entities(v: &mut [EntityFigures]) {
@@ -257,15 +276,15 @@ impl Report {
         };
         let Some((period, why)) = chosen else { return report };
         let opts = &o.indicators;
-        let parents = registry_parents(store, o.registry.as_ref());
-        let counts = count_period(store, period, &parents);
+        let (parents, extra_members) = registry_parents(store, o.registry.as_ref());
+        let counts = count_period(store, period, &parents, extra_members.len());
         let previous = period.previous();
         let previous_complete = is_complete(&months, previous);
         report.period = Some(PeriodInfo { period, label: period.label(), why, previous, previous_complete });
 
         let all = Figures::from_tally(&counts.city.all(), opts);
         let (changes, changes_note) = if previous_complete {
-            let prev_counts = count_period(store, previous, &parents);
+            let prev_counts = count_period(store, previous, &parents, extra_members.len());
             let prev = Figures::from_tally(&prev_counts.city.all(), opts);
             let changes = all
                 .rates()
@@ -341,11 +360,13 @@ impl Report {
             }
             let mut e = EntityFigures::new(name.to_string(), s, opts);
             let member = counts.unit_member[id as usize];
-            e.member = Some(store.units.get(member).to_string());
+            e.member = Some(member_name(store, &extra_members, member).to_string());
             report.units.push(e);
         }
         let mut members_seen = Vec::new();
-        for (id, name) in store.units.iter() {
+        let member_ids =
+            (0..counts.members.len() as NameId).map(|id| (id, member_name(store, &extra_members, id)));
+        for (id, name) in member_ids.clone() {
             let s = &counts.members[id as usize];
             if s.is_empty() {
                 continue;
@@ -371,7 +392,7 @@ impl Report {
                     groups.push((e.group.clone(), Split::default()));
                 }
             }
-            for (id, name) in store.units.iter() {
+            for (id, name) in member_ids {
                 let s = &counts.members[id as usize];
                 let g = group_of(name).filter(|g| !g.is_empty()).unwrap_or_else(|| "未分组".to_string());
                 if s.is_empty() {

@@ -185,3 +185,41 @@ fn chunk_boundaries_never_change_the_result() {
         assert_eq!(Report::build(&done, &ReportOptions::default()), whole, "chunk size {size}");
     }
 }
+
+#[test]
+fn registry_parent_known_only_to_the_registry_still_rolls_up() {
+    // 路南街道办's rows name no 上级单位 here; the registry puts it under 海州区, which has no
+    // tickets of its own. 市文明办 is in the registry with nothing this month.
+    let text = file().replace("路南街道办,海州区", "路南街道办,");
+    let ingested = ingest_bytes(text.as_bytes(), IngestOptions::default()).unwrap();
+    let registry = hotline_engine::registry::Registry::parse(
+        "单位,分组,满分,上级单位\n海州区,区组,100,\n路南街道办,,,海州区\n市住建局,市直组,100,\n市文明办,市直组,100,\n".as_bytes(),
+    )
+    .unwrap();
+    let r = Report::build(&ingested, &ReportOptions { registry: Some(registry), ..Default::default() });
+    let names: Vec<_> = r.members.iter().map(|m| (m.name.as_str(), m.all.due)).collect();
+    assert_eq!(names, [("市住建局", 1), ("海州区", 3), ("市文明办", 0)]);
+    let unit = r.units.iter().find(|u| u.name == "路南街道办").unwrap();
+    assert_eq!(unit.member.as_deref(), Some("海州区"));
+    let groups: Vec<_> = r.groups.iter().map(|g| (g.name.as_str(), g.all.due)).collect();
+    assert_eq!(groups, [("区组", 3), ("市直组", 1)]);
+}
+
+#[test]
+fn custom_chinese_datetime_format_on_a_gbk_file() {
+    let text = "工单号,来电时间,受理渠道,诉求类别,处理方式\nQ1,2021年02月01日 08时00分,微信,投诉,直接答复\n";
+    let gbk = encode(TextEncoding::Gb18030, text);
+    let headers = hotline_engine::peek_headers(&gbk).unwrap();
+    let mut mapping = hotline_engine::Mapping::guess(&headers);
+    mapping.datetime_format = Some("%Y年%m月%d日 %H时%M分".into());
+    let done = ingest_bytes(&gbk, IngestOptions { mapping: Some(mapping) }).unwrap_err();
+    // The mapping lacks 承办单位 etc.: the header error names them, proving the guess was used.
+    assert!(done.message().contains("承办单位"));
+    let text = "工单号,来电时间,受理渠道,诉求类别,处理方式,责任单位,交办时间,办理期限\nQ1,2021年02月01日 08时00分,微信,投诉,直接答复,,,\n";
+    let gbk = encode(TextEncoding::Gb18030, text);
+    let mut mapping = hotline_engine::Mapping::guess(&hotline_engine::peek_headers(&gbk).unwrap());
+    mapping.datetime_format = Some("%Y年%m月%d日 %H时%M分".into());
+    let done = ingest_bytes(&gbk, IngestOptions { mapping: Some(mapping) }).unwrap();
+    assert_eq!(done.summary.rows_scored, 1, "{:?}", done.rejects);
+    assert_eq!(done.store.tickets[0].received.to_string(), "2021-02-01 08:00:00");
+}

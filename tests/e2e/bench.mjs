@@ -1,0 +1,98 @@
+// In-browser benchmark: the real path a dropped file takes (file input → chunked reads →
+// streaming ingest → report → DOM), in headless Chromium, each sample the first run in a freshly
+// loaded page. Checks the page's figures against the CLI's JSON before reporting.
+//
+//   node tests/e2e/bench.mjs [--sizes 70000,300000,1000000] [--samples 5] [extra.csv ...]
+//
+// Needs dist/ (trunk build --release) and the release CLI (built here if missing).
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { execFileSync, execSync } from 'node:child_process';
+import { serve, browser, open, shown, root } from './harness.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args.splice(i, 2)[1] : dflt; };
+const sizes = opt('--sizes', '70000,300000,1000000').split(',').filter(Boolean).map(Number);
+const samples = Number(opt('--samples', '5'));
+const extra = args;
+
+const cli = path.join(root, 'target', 'release', 'hotline');
+if (!fs.existsSync(cli)) execSync('cargo build --release -p hotline-cli', { cwd: root, stdio: 'inherit' });
+const dataDir = path.join(root, 'bench-data');
+fs.mkdirSync(dataDir, { recursive: true });
+
+const files = sizes.map((n) => {
+  const f = path.join(dataDir, `month-${n}.csv`);
+  if (!fs.existsSync(f)) execFileSync(cli, ['generate', '--month', '2021-02', '--tickets', String(n), '--seed', '1', '--out', f]);
+  return f;
+}).concat(extra);
+
+function rendererRssKb(profileDir) {
+  // Sum over the renderer processes of this browser (the page, its workers and wasm live there).
+  const out = execSync('ps -eo pid,args').toString().split('\n');
+  let kb = 0;
+  for (const line of out) {
+    if (!line.includes('--type=renderer') || !line.includes(profileDir)) continue;
+    const pid = line.trim().split(/\s+/)[0];
+    try {
+      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+      kb += Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
+    } catch { /* exited */ }
+  }
+  return kb;
+}
+
+const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+const server = await serve();
+const rows = [];
+for (const file of files) {
+  const mb = fs.statSync(file).size / 1048576;
+  const report = JSON.parse(execFileSync(cli, [file], { maxBuffer: 2 ** 31 - 1, stdio: ['ignore', 'pipe', 'ignore'] }).toString());
+  const times = []; const mems = []; const paints = [];
+  for (let s = 0; s < samples; s++) {
+    const chrome = await browser();
+    const t0 = Date.now();
+    const { page } = await open(chrome.ctx, server.url);
+    await page.waitForSelector('#overview', { timeout: 60000 });
+    paints.push(Date.now() - t0);
+    const profile = chrome.ctx._options?.userDataDir || '';
+    const psArgs = execSync('ps -eo args').toString();
+    const dirMatch = /--user-data-dir=(\S+)/.exec(psArgs.split('\n').find((l) => l.includes('hotline-chromium-')) || '');
+    const dir = dirMatch ? dirMatch[1] : profile;
+    await page.waitForTimeout(300);
+    const base = rendererRssKb(dir);
+    let peak = base;
+    const poll = setInterval(() => { peak = Math.max(peak, rendererRssKb(dir)); }, 50);
+    await page.setInputFiles('#ticket-file', file);
+    await page.waitForFunction((n) => document.querySelector('#rows-read')?.textContent === String(n)
+      && document.querySelector('#load-ms'), report.source.rows_read, { timeout: 600000 });
+    clearInterval(poll);
+    peak = Math.max(peak, rendererRssKb(dir));
+    const ms = Number(await page.getAttribute('#load-ms', 'data-ms'));
+    // The figures must be the CLI's before the time counts.
+    for (const key of ['accepted', 'due', 'on_time_rate', 'satisfaction_rate']) {
+      const cell = await page.textContent(`#overview tr[data-key=${key}] [data-scope=all]`);
+      if (cell !== shown(report.city.all[key])) throw new Error(`${file}: ${key} shows ${cell}, CLI ${shown(report.city.all[key])}`);
+    }
+    times.push(ms); mems.push((peak - base) / 1024);
+    await chrome.close();
+  }
+  const t = median(times) / 1000;
+  rows.push({ file: path.basename(file), rows: report.source.rows_read, mb, t, mbps: mb / t, rowsps: report.source.rows_read / t,
+    mem: median(mems), paint: median(paints) });
+}
+await server.close();
+
+const dist = path.join(root, 'dist');
+let gz = 0;
+for (const f of fs.readdirSync(dist)) {
+  if (/\.(wasm|js|css)$/.test(f)) gz += zlib.gzipSync(fs.readFileSync(path.join(dist, f)), { level: 9 }).length;
+}
+console.log(`| file | rows | MB | load → results (median of ${samples}) | MB/s | rows/s | renderer RSS growth MB (median) | first paint of sample results |`);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+for (const r of rows) {
+  console.log(`| ${r.file} | ${r.rows} | ${r.mb.toFixed(1)} | ${r.t.toFixed(3)} s | ${r.mbps.toFixed(0)} | ${(r.rowsps / 1e6).toFixed(2)}M | ${r.mem.toFixed(0)} | ${r.paint} ms |`);
+}
+console.log(`\nbundle before first render (wasm + js + css, gzip -9): ${(gz / 1024).toFixed(0)} KB`);
