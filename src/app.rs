@@ -6,7 +6,9 @@ use hotline_engine::export::csv_tables;
 use hotline_engine::registry::{Adjustments, Registry};
 use hotline_engine::report::{EntityFigures, Figures, Report, ReportOptions};
 use hotline_engine::schema::{Column, Mapping};
-use hotline_engine::{peek_headers, FileError, IngestOptions, Ingested, Period, Reject};
+use hotline_engine::{
+    peek_headers, FileError, IndicatorOptions, IngestOptions, Ingested, Month, Period, Reject,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::cell::Cell;
@@ -46,6 +48,7 @@ struct State {
     ingested: StoredValue<Option<Ingested>>,
     report: RwSignal<Option<Report>>,
     period: RwSignal<Option<Period>>,
+    options: RwSignal<IndicatorOptions>,
     registry: RwSignal<Option<Registry>>,
     adjustments: RwSignal<Option<Adjustments>>,
     side_message: RwSignal<String>,
@@ -63,6 +66,7 @@ impl State {
             ingested: StoredValue::new(None),
             report: RwSignal::new(None),
             period: RwSignal::new(None),
+            options: RwSignal::new(IndicatorOptions::default()),
             registry: RwSignal::new(None),
             adjustments: RwSignal::new(None),
             side_message: RwSignal::new(String::new()),
@@ -77,7 +81,7 @@ impl State {
         let options = ReportOptions {
             period: self.period.get_untracked(),
             registry: self.registry.get_untracked(),
-            ..Default::default()
+            indicators: self.options.get_untracked(),
         };
         let report = self.ingested.with_value(|i| i.as_ref().map(|i| Report::build(i, &options)));
         self.report.set(report);
@@ -430,28 +434,16 @@ fn Summary(state: State) -> impl IntoView {
                         {(s.undecodable_fields > 0).then(|| format!("；{} 个字段含无法解码的字节（已用 � 代替）", s.undecodable_fields))}
                     </p>
                     <div class="period no-print">
+                        <PeriodPicker state=state months=months.iter().map(|m| (m.month, m.complete)).collect() chosen=chosen/>
                         <label>
-                            "统计期间："
-                            <select id="period-first" on:change=move |ev| {
-                                let v = event_target_value(&ev);
-                                let p = Period::parse(&v).ok();
-                                state.period.set(p);
-                                state.rebuild();
-                            }>
-                                {months.iter().map(|m| {
-                                    let p = Period::month(m.month);
-                                    let note = if m.complete { "" } else { "（不完整）" };
-                                    view! {
-                                        <option value=p.to_string() selected=chosen == Some(p)>
-                                            {format!("{}{note}", p.label())}
-                                        </option>
-                                    }
-                                }).collect_view()}
-                                {months.first().zip(months.last()).filter(|(a, b)| a.month != b.month).map(|(a, b)| {
-                                    let all = Period { first: a.month, last: b.month };
-                                    view! { <option value=all.to_string() selected=chosen == Some(all)>{format!("全部月份 {}", all.label())}</option> }
-                                })}
-                            </select>
+                            <input type="checkbox" id="basic-satisfied"
+                                prop:checked=move || state.options.get().basic_counts_as_satisfied
+                                on:change=move |ev| {
+                                    let on = event_target::<web_sys::HtmlInputElement>(&ev).checked();
+                                    state.options.update(|o| o.basic_counts_as_satisfied = on);
+                                    state.rebuild();
+                                }/>
+                            "“基本满意”计为满意"
                         </label>
                         <button on:click=download_tables>"导出全部表格 (CSV)"</button>
                     </div>
@@ -479,6 +471,42 @@ fn Summary(state: State) -> impl IntoView {
                 </section>
             })
         })
+    }
+}
+
+/// The period: a first and a last month (one month, a quarter, a year to date, any range).
+#[component]
+fn PeriodPicker(state: State, months: Vec<(Month, bool)>, chosen: Option<Period>) -> impl IntoView {
+    let first = chosen.map(|p| p.first);
+    let last = chosen.map(|p| p.last);
+    let options = move |selected: Option<Month>| {
+        months
+            .iter()
+            .map(|&(m, complete)| {
+                let note = if complete { "" } else { "（不完整）" };
+                view! { <option value=m.to_string() selected=selected == Some(m)>{format!("{}{note}", Period::month(m).label())}</option> }
+            })
+            .collect_view()
+    };
+    let choose = move |which: &'static str, value: String| {
+        let Some(m) = Month::parse(&value) else { return };
+        let current =
+            state.report.with_untracked(|r| r.as_ref().and_then(|r| r.period.as_ref().map(|p| p.period)));
+        let (a, b) = match (which, current) {
+            ("first", Some(p)) => (m, p.last.max(m)),
+            ("last", Some(p)) => (p.first.min(m), m),
+            _ => (m, m),
+        };
+        state.period.set(Period::range(a, b));
+        state.rebuild();
+    };
+    view! {
+        <label>"统计期间：从 "
+            <select id="period-first" on:change=move |ev| choose("first", event_target_value(&ev))>{options(first)}</select>
+        </label>
+        <label>" 至 "
+            <select id="period-last" on:change=move |ev| choose("last", event_target_value(&ev))>{options(last)}</select>
+        </label>
     }
 }
 

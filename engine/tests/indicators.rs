@@ -223,3 +223,30 @@ fn custom_chinese_datetime_format_on_a_gbk_file() {
     assert_eq!(done.summary.rows_scored, 1, "{:?}", done.rejects);
     assert_eq!(done.store.tickets[0].received.to_string(), "2021-02-01 08:00:00");
 }
+
+#[test]
+fn city_identities_hold_on_generated_months() {
+    // The kind of identity the bulletins print: 70936 = 67209 + 3727 = 43850 + 27086 (LYG 2021).
+    for seed in 1..4 {
+        let mut bytes = Vec::new();
+        let cfg = hotline_engine::generate::GenConfig::new(Month::new(2021, 2), 3000, seed);
+        hotline_engine::generate::generate(&cfg, &mut bytes);
+        let r = report(&bytes, None);
+        let c = r.city.as_ref().unwrap();
+        let f = &c.all;
+        assert_eq!(f.accepted, f.received + f.carried_over);
+        assert_eq!(f.accepted, f.direct + f.transferred);
+        assert_eq!(r.channels.iter().map(|s| s.count).sum::<u64>(), f.accepted);
+        assert_eq!(r.kinds.iter().map(|s| s.count).sum::<u64>(), f.accepted);
+        assert_eq!(c.municipal.accepted + c.province.accepted, f.accepted);
+        assert_eq!(c.municipal.due + c.province.due, f.due);
+        assert_eq!(f.closed_late + f.on_time, f.closed);
+        assert_eq!(f.open_overdue + f.closed, f.due);
+        // Every 转办 ticket counted for the city is counted for exactly one unit and one member.
+        let units_due: u64 = r.units.iter().map(|u| u.all.due).sum();
+        let members_due: u64 = r.members.iter().map(|u| u.all.due).sum();
+        assert_eq!((units_due, members_due), (f.due, f.due));
+        let units_transferred: u64 = r.units.iter().map(|u| u.all.transferred).sum();
+        assert_eq!(units_transferred, f.transferred);
+    }
+}

@@ -122,11 +122,18 @@ test('choosing another period re-counts from memory and matches the CLI', async 
   const full = cliReport(file);
   await waitReady(page, full.source.rows_read);
   assert.equal(full.period.period.first, '2021-05');
-  await page.selectOption('#period-first', '2021-04');
+  // "至 2021年4月" while May is shown: the period becomes April alone.
+  await page.selectOption('#period-last', '2021-04');
   const april = cliReport(file, '--period', '2021-04');
   await page.waitForFunction((t) => document.querySelector('#period-why')?.textContent === t, april.period.why);
   assertOverview(await overview(page), april);
   assertUnits(await unitTable(page), april.units, 'all');
+  // Then "至 2021年5月": the range April–May, counted once over both months.
+  await page.selectOption('#period-last', '2021-05');
+  const both = cliReport(file, '--period', '2021-04..2021-05');
+  await page.waitForFunction((t) => document.querySelector('#period-why')?.textContent === t, both.period.why);
+  assertOverview(await overview(page), both);
+  assertUnits(await unitTable(page), both.units, 'all');
   await page.close();
 });
 
