@@ -163,7 +163,8 @@ mod tests {
     #[test]
     fn sorting_by_column_then_name() {
         let rows = vec![entity("乙", 5, 4, 4), entity("甲", 9, 0, 0), entity("丙", 5, 2, 1)];
-        assert_eq!(Sort::default().order(&rows, Scope::All), vec![1, 0, 2]);
+        // 总工单数 descending; 乙 and 丙 tie at 5 and print by name (丙 U+4E19 before 乙 U+4E59).
+        assert_eq!(Sort::default().order(&rows, Scope::All), vec![1, 2, 0]);
         let by_rate = Sort::default().click(Some(5));
         // 100 %, 50 %, then "—" (no due tickets) last.
         assert_eq!(by_rate.order(&rows, Scope::All), vec![0, 2, 1]);

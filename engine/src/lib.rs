@@ -25,11 +25,14 @@ pub mod generate;
 pub mod indicators;
 pub mod ingest;
 pub mod period;
+pub mod ratio;
 pub mod records;
 pub mod registry;
 pub mod reject;
 pub mod report;
+pub mod rules;
 pub mod schema;
+pub mod score;
 pub mod store;
 pub mod time;
 

@@ -32,7 +32,8 @@ pub struct Adjustment {
     pub unit: String,
     /// 项目, e.g. 加分, 扣分, 数据质量, 知识储备, 实例拨测, 答复规范.
     pub item: String,
-    pub points: f64,
+    /// Exact: points are added to scores, which round half-up.
+    pub points: crate::ratio::Ratio,
     pub note: String,
     pub line: u32,
 }
@@ -157,7 +158,8 @@ impl Adjustments {
             entries.push(Adjustment {
                 unit: f[unit].clone(),
                 item: f[item].clone(),
-                points: number(&f[points], line, "分值", WHAT)?,
+                points: crate::ratio::Ratio::parse_decimal(&f[points])
+                    .ok_or_else(|| format!("{WHAT}第 {line} 行，列“分值”：“{}”不是数字", f[points]))?,
                 note: note.map(|i| f[i].clone()).unwrap_or_default(),
                 line,
             });
@@ -189,7 +191,7 @@ mod tests {
         let a =
             Adjustments::parse("单位,项目,分值,说明\n海州区,加分,10.82,\"表扬, 市领导批示\"\n".as_bytes())
                 .unwrap();
-        assert_eq!(a.entries[0].points, 10.82);
+        assert_eq!(a.entries[0].points.to_string(), "10.82");
         assert_eq!(a.entries[0].note, "表扬, 市领导批示");
         assert!(Adjustments::parse("单位,分值\nA,1\n".as_bytes()).unwrap_err().contains("项目"));
     }

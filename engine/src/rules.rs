@@ -1,0 +1,722 @@
+//! Scoring rules as data: the rule-file format (docs/rules.md), its parsing and validation.
+//!
+//! A city's published method (绩效评估标准 / 考核办法) is one JSON file: groups, scoring items,
+//! base and cap, rounding, the no-ticket rule, grade bands, ranking and highlight lists. A new
+//! city or a new year is a new file. A file with an error is refused with a message naming the
+//! field (`items[2].weight`) and what is wrong; nothing of it is applied.
+
+use crate::indicators::IndicatorOptions;
+use crate::ratio::Ratio;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+pub const RULES_FORMAT: &str = "hotline-eval.rules/1";
+
+/// An exact decimal read from a JSON number or a numeric string (`0.001`, `"12.5"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Dec(pub Ratio);
+
+impl<'de> Deserialize<'de> for Dec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Dec, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        let text = match &v {
+            serde_json::Value::Number(n) => n.to_string(),
+            serde_json::Value::String(s) => s.clone(),
+            other => return Err(serde::de::Error::custom(format!("应为数字，实际是 {other}"))),
+        };
+        Ratio::parse_decimal(&text)
+            .map(Dec)
+            .ok_or_else(|| serde::de::Error::custom(format!("应为数字，实际是 “{text}”")))
+    }
+}
+
+impl Serialize for Dec {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // A JSON number when it round-trips exactly, else a string.
+        let text = self.0.to_string();
+        match text.parse::<f64>() {
+            Ok(f) if Ratio::parse_decimal(&f.to_string()) == Some(self.0) => s.serialize_f64(f),
+            _ => s.serialize_str(&text),
+        }
+    }
+}
+
+impl Dec {
+    pub fn int(n: i64) -> Dec {
+        Dec(Ratio::int(n))
+    }
+}
+
+/// Which entities are scored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// 成员单位 (上级单位 if filled, else 承办单位).
+    #[default]
+    Member,
+    /// 承办单位 (e.g. Panjin's 基层承办单位).
+    Unit,
+}
+
+/// Which tickets an item reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    #[default]
+    All,
+    Municipal,
+    Province,
+}
+
+/// How a rate enters a function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RateAs {
+    /// 0.9616: `60 × rate`.
+    Fraction,
+    /// 96.16: `95 − r`.
+    Percent,
+}
+
+/// What an item scores when its rate has no denominator (nothing due, no callbacks).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum NoDenominator {
+    /// The item's full points (no deduction).
+    #[default]
+    Full,
+    /// Zero points (or the full deduction).
+    Zero,
+    /// The item is left out and the other rate items are scaled up to the same total.
+    Rescale,
+}
+
+/// One scoring item: reads an indicator (or the adjustments file) and turns it into points.
+/// In the file each item is an object with `"type": "<variant>"` (see [`tagged_items`]).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Item {
+    /// `weight × rate`.
+    Weighted {
+        name: String,
+        indicator: String,
+        #[serde(default)]
+        scope: Scope,
+        weight: Dec,
+        rate_as: RateAs,
+        #[serde(default)]
+        no_denominator: NoDenominator,
+    },
+    /// `weight × (1 − rate)` (rate as a fraction; a negative weight deducts).
+    Shortfall {
+        name: String,
+        indicator: String,
+        #[serde(default)]
+        scope: Scope,
+        weight: Dec,
+        #[serde(default)]
+        no_denominator: NoDenominator,
+    },
+    /// `max(0, full − per_point × max(0, threshold − r))`; with `as_deduction`, that minus `full`
+    /// (so the item deducts at most `full` from a base score).
+    Threshold {
+        name: String,
+        indicator: String,
+        #[serde(default)]
+        scope: Scope,
+        full: Dec,
+        threshold: Dec,
+        per_point: Dec,
+        rate_as: RateAs,
+        #[serde(default)]
+        as_deduction: bool,
+        #[serde(default)]
+        no_denominator: NoDenominator,
+    },
+    /// `per_ticket × count`, its size capped at `cap` (e.g. −1 per 不满意 ticket, at most −5).
+    PerTicket {
+        name: String,
+        indicator: String,
+        #[serde(default)]
+        scope: Scope,
+        per_ticket: Dec,
+        cap: Option<Dec>,
+    },
+    /// `min(cap, max(0, (count − reference) × per_ticket))` (承办量加分).
+    VolumeBonus {
+        name: String,
+        indicator: String,
+        #[serde(default)]
+        scope: Scope,
+        reference: Dec,
+        per_ticket: Dec,
+        cap: Dec,
+    },
+    /// The points of the highest step whose `min` the rate reaches.
+    Steps {
+        name: String,
+        indicator: String,
+        #[serde(default)]
+        scope: Scope,
+        rate_as: RateAs,
+        steps: Vec<Step>,
+        #[serde(default)]
+        no_denominator: NoDenominator,
+    },
+    /// The sum of the adjustments file's points for these 项目, clamped to `[min, max]`.
+    Adjustment { name: String, items: Vec<String>, min: Option<Dec>, max: Option<Dec> },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub min: Dec,
+    pub points: Dec,
+}
+
+impl Item {
+    pub fn name(&self) -> &str {
+        match self {
+            Item::Weighted { name, .. }
+            | Item::Shortfall { name, .. }
+            | Item::Threshold { name, .. }
+            | Item::PerTicket { name, .. }
+            | Item::VolumeBonus { name, .. }
+            | Item::Steps { name, .. }
+            | Item::Adjustment { name, .. } => name,
+        }
+    }
+    /// The indicator key the item reads (none for adjustments).
+    pub fn indicator(&self) -> Option<&str> {
+        match self {
+            Item::Weighted { indicator, .. }
+            | Item::Shortfall { indicator, .. }
+            | Item::Threshold { indicator, .. }
+            | Item::PerTicket { indicator, .. }
+            | Item::VolumeBonus { indicator, .. }
+            | Item::Steps { indicator, .. } => Some(indicator),
+            Item::Adjustment { .. } => None,
+        }
+    }
+    fn reads_rate(&self) -> bool {
+        matches!(
+            self,
+            Item::Weighted { .. } | Item::Shortfall { .. } | Item::Threshold { .. } | Item::Steps { .. }
+        )
+    }
+}
+
+/// What unscored units get.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum UnscoredRule {
+    /// Listed with the reason, no score, no rank (LYG 2021).
+    #[default]
+    List,
+    /// The mean of all scored units' printed scores (LYG 2017: 当月无案卷取平均分).
+    Mean,
+    /// The group's full score.
+    Full,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum MeanOver {
+    /// Every scored unit of every group (LYG 2017: 99.87 is not any group's mean).
+    #[default]
+    AllGroups,
+    Group,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Unscored {
+    /// 本月无工单: no ticket at all in the period.
+    #[serde(default)]
+    pub no_tickets: UnscoredRule,
+    /// 无应办结工单: tickets, but none due.
+    #[serde(default)]
+    pub no_due: UnscoredRule,
+    #[serde(default)]
+    pub mean_over: MeanOver,
+}
+
+/// A group of member units with its own full score and ranking.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub name: String,
+    pub full_score: Dec,
+    /// Units by name.
+    #[serde(default)]
+    pub members: Vec<String>,
+    /// Name patterns: `*` any run of characters, `?` one character (e.g. `*县`).
+    #[serde(default)]
+    pub patterns: Vec<String>,
+    /// Reported apart, inside this group (e.g. Panjin's 经济区 below its 县区).
+    #[serde(default)]
+    pub subgroup_of: Option<String>,
+    /// Score precision of this group's table when it differs from `score.decimals`.
+    #[serde(default)]
+    pub decimals: Option<u32>,
+    /// Which entities this group ranks (default: the rule file's `level`).
+    #[serde(default)]
+    pub level: Option<Level>,
+}
+
+/// Where a unit's group and full score come from when both the registry and the rules say.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupSource {
+    #[default]
+    Rules,
+    Registry,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScoreRule {
+    /// Start from this and add the items (0 = sum the items; 99 = start at 99 and deduct).
+    #[serde(default = "zero")]
+    pub base: Dec,
+    /// At most this many points; `"full_score"` = the group's full score.
+    #[serde(default)]
+    pub cap: Option<Cap>,
+    /// Decimals of the final score (half-up).
+    #[serde(default = "two")]
+    pub decimals: u32,
+    /// Round each rate to this many percent decimals before scoring (LYG 2021: 2); none = exact.
+    #[serde(default)]
+    pub rate_decimals: Option<u32>,
+}
+
+fn zero() -> Dec {
+    Dec::int(0)
+}
+fn two() -> u32 {
+    2
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Cap {
+    Points(Dec),
+    Named(CapName),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapName {
+    FullScore,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    pub label: String,
+    /// Lower bound, inclusive.
+    pub min: Dec,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grades {
+    pub bands: Vec<Band>,
+    /// Whether grade shares count the unscored units in their denominator.
+    #[serde(default)]
+    pub shares_count_unscored: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Highlight {
+    /// e.g. 十佳, 较差, 红榜, 黑榜.
+    pub name: String,
+    /// One group's units, or all scored units when absent.
+    #[serde(default)]
+    pub group: Option<String>,
+    #[serde(default)]
+    pub top: Option<u32>,
+    #[serde(default)]
+    pub bottom: Option<u32>,
+    /// Units with fewer 总工单数 do not qualify.
+    #[serde(default)]
+    pub min_tickets: u64,
+}
+
+/// Deadlines the export does not carry, computed with the official working-day calendar.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Deadlines {
+    /// 签收时限 = 派单时间 + this many hours, where the ticket has none.
+    #[serde(default)]
+    pub sign_within_hours: Option<u32>,
+    /// 办理时限 = end of the Nth working day after dispatch, where the ticket has none.
+    #[serde(default)]
+    pub close_within_working_days: Option<u32>,
+    /// The same for 急件.
+    #[serde(default)]
+    pub urgent_close_within_working_days: Option<u32>,
+    #[serde(default)]
+    pub day_count: crate::calendar::DayCount,
+    /// Replace deadlines the export does carry, too.
+    #[serde(default)]
+    pub override_export: bool,
+}
+
+/// A whole rule file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleSet {
+    pub format: String,
+    pub name: String,
+    /// The published standard or bulletin it reproduces.
+    #[serde(default)]
+    pub source: String,
+    /// Assumptions the data does not settle, stated next to the rules (docs/rules.md).
+    #[serde(default)]
+    pub assumptions: Vec<String>,
+    /// Indicator readings this method relies on: a preset scores the same whatever the page's
+    /// own switches say.
+    #[serde(default)]
+    pub indicator_options: IndicatorOptions,
+    #[serde(default)]
+    pub level: Level,
+    pub score: ScoreRule,
+    #[serde(default)]
+    pub unscored: Unscored,
+    #[serde(default)]
+    pub group_source: GroupSource,
+    pub groups: Vec<Group>,
+    #[serde(with = "tagged_items")]
+    pub items: Vec<Item>,
+    #[serde(default)]
+    pub grades: Option<Grades>,
+    #[serde(default)]
+    pub highlights: Vec<Highlight>,
+    /// "X分以上" counts to report (inclusive), e.g. `[99, 100]`.
+    #[serde(default)]
+    pub score_counts: Vec<Dec>,
+    #[serde(default)]
+    pub deadlines: Option<Deadlines>,
+}
+
+/// Items are written `{"type": "weighted", "name": …}`. serde buffers internally tagged enums and
+/// then loses the path of an error inside them, so items go through the externally tagged form
+/// `{"weighted": {…}}`, deserialized one by one with their own path.
+mod tagged_items {
+    use super::Item;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde_json::{Map, Value};
+
+    /// Marks an error whose path continues inside the items list: `\u{1}[2].weight\u{1}message`.
+    pub const MARK: char = '\u{1}';
+
+    pub fn serialize<S: Serializer>(items: &[Item], s: S) -> Result<S::Ok, S::Error> {
+        let mut out = Vec::new();
+        for item in items {
+            let v = serde_json::to_value(item).map_err(serde::ser::Error::custom)?;
+            let Value::Object(outer) = v else { return Err(serde::ser::Error::custom("item")) };
+            let (ty, body) = outer.into_iter().next().ok_or_else(|| serde::ser::Error::custom("item"))?;
+            let mut m = Map::new();
+            m.insert("type".into(), Value::String(ty));
+            if let Value::Object(fields) = body {
+                m.extend(fields);
+            }
+            out.push(Value::Object(m));
+        }
+        out.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Item>, D::Error> {
+        let raw = Vec::<Value>::deserialize(d)?;
+        let fail = |path: String, msg: String| serde::de::Error::custom(format!("{MARK}{path}{MARK}{msg}"));
+        let mut items = Vec::with_capacity(raw.len());
+        for (i, v) in raw.into_iter().enumerate() {
+            let Value::Object(mut m) = v else { return Err(fail(format!("[{i}]"), "应为对象".into())) };
+            let ty = match m.remove("type") {
+                Some(Value::String(t)) => t,
+                Some(_) => return Err(fail(format!("[{i}].type"), "应为字符串".into())),
+                None => return Err(fail(format!("[{i}]"), "missing field `type`".into())),
+            };
+            let mut wrapped = Map::new();
+            wrapped.insert(ty.clone(), Value::Object(m));
+            match serde_path_to_error::deserialize::<_, Item>(Value::Object(wrapped)) {
+                Ok(item) => items.push(item),
+                Err(e) => {
+                    let inner = e.path().to_string();
+                    let rest = inner.strip_prefix(ty.as_str()).unwrap_or("");
+                    let msg = e.into_inner().to_string();
+                    if rest.is_empty() && msg.starts_with("unknown variant") {
+                        return Err(fail(format!("[{i}].type"), msg));
+                    }
+                    return Err(fail(format!("[{i}]{rest}"), msg));
+                }
+            }
+        }
+        Ok(items)
+    }
+}
+
+/// Indicator keys an item may read: rates, then counts (docs/indicators.md).
+pub const RATE_KEYS: &[&str] = &[
+    "direct_rate",
+    "close_rate",
+    "on_time_rate",
+    "first_time_rate",
+    "rework_rate",
+    "sign_rate",
+    "contact_rate",
+    "satisfaction_rate",
+    "audit_rate",
+    "feedback_rate",
+];
+pub const COUNT_KEYS: &[&str] = &[
+    "accepted",
+    "received",
+    "carried_over",
+    "direct",
+    "transferred",
+    "dispatched",
+    "due",
+    "closed",
+    "on_time",
+    "closed_late",
+    "open_overdue",
+    "reworked",
+    "urgent_due",
+    "urgent_on_time",
+    "no_sign_due",
+    "rated",
+    "satisfied",
+    "basically_satisfied",
+    "unsatisfied",
+    "not_reached",
+    "audited",
+    "audit_non_compliant",
+];
+
+/// Turns serde's English into the Chinese message the page shows, keeping the path.
+fn explain(path: &str, err: &str) -> String {
+    if let Some(rest) = err.strip_prefix(tagged_items::MARK) {
+        if let Some((inner, msg)) = rest.split_once(tagged_items::MARK) {
+            // serde_json adds " at line L column C" to the whole message; keep it at the end.
+            return explain(&format!("{path}{inner}"), msg);
+        }
+    }
+    let what = if let Some(rest) = err.strip_prefix("unknown field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        format!("未知字段“{field}”")
+    } else if let Some(rest) = err.strip_prefix("missing field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        format!("缺少字段“{field}”")
+    } else if err.starts_with("unknown variant `") {
+        let v = err.trim_start_matches("unknown variant `").split('`').next().unwrap_or("");
+        format!("无法识别的取值“{v}”（{err}）")
+    } else if err.starts_with("invalid type") {
+        format!("类型不对（{err}）")
+    } else {
+        err.to_string()
+    };
+    if path.is_empty() || path == "." {
+        format!("规则文件：{what}")
+    } else {
+        format!("规则文件 {path}：{what}")
+    }
+}
+
+impl RuleSet {
+    /// Parses and validates a rule file. The error names the field and what is wrong.
+    pub fn parse(json: &str) -> Result<RuleSet, String> {
+        let de = &mut serde_json::Deserializer::from_str(json);
+        let rules: RuleSet = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let msg = inner.to_string();
+            // serde_json appends " at line L column C"; keep it, it says where.
+            explain(&path, &msg)
+        })?;
+        rules.validate()?;
+        Ok(rules)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let err = |path: String, what: String| Err(format!("规则文件 {path}：{what}"));
+        if self.format != RULES_FORMAT {
+            return err("format".into(), format!("应为 “{RULES_FORMAT}”，实际是 “{}”", self.format));
+        }
+        if self.score.decimals > 6 {
+            return err("score.decimals".into(), "最多 6 位小数".into());
+        }
+        if self.groups.is_empty() {
+            return err("groups".into(), "至少需要一个分组".into());
+        }
+        for (i, g) in self.groups.iter().enumerate() {
+            if g.name.trim().is_empty() {
+                return err(format!("groups[{i}].name"), "分组名称为空".into());
+            }
+            if let Some(j) = self.groups[..i].iter().position(|h| h.name == g.name) {
+                return err(format!("groups[{i}].name"), format!("分组“{}”与 groups[{j}] 重名", g.name));
+            }
+            if g.full_score.0 <= Ratio::ZERO {
+                return err(format!("groups[{i}].full_score"), "满分应大于 0".into());
+            }
+            if let Some(parent) = &g.subgroup_of {
+                if !self.groups.iter().any(|h| &h.name == parent && h.subgroup_of.is_none()) {
+                    return err(format!("groups[{i}].subgroup_of"), format!("没有名为“{parent}”的上级分组"));
+                }
+            }
+        }
+        if self.items.is_empty() {
+            return err("items".into(), "至少需要一个考评项目".into());
+        }
+        for (i, item) in self.items.iter().enumerate() {
+            if let Some(key) = item.indicator() {
+                let known = if item.reads_rate() { RATE_KEYS } else { COUNT_KEYS };
+                if !known.contains(&key) {
+                    let kind = if item.reads_rate() { "比率" } else { "件数" };
+                    return err(
+                        format!("items[{i}].indicator"),
+                        format!("未知的{kind}指标“{key}”；可用：{}", known.join(", ")),
+                    );
+                }
+            }
+            if let Item::Steps { steps, .. } = item {
+                if steps.is_empty() {
+                    return err(format!("items[{i}].steps"), "至少需要一个档次".into());
+                }
+                for w in 1..steps.len() {
+                    if steps[w].min.0 >= steps[w - 1].min.0 {
+                        return err(
+                            format!("items[{i}].steps[{w}].min"),
+                            "档次应按 min 从高到低排列且不重复".into(),
+                        );
+                    }
+                }
+            }
+        }
+        if let Some(g) = &self.grades {
+            for (i, b) in g.bands.iter().enumerate() {
+                if let Some(j) = g.bands[..i].iter().position(|c| c.min.0 == b.min.0) {
+                    return err(
+                        format!("grades.bands[{i}].min"),
+                        format!("与 grades.bands[{j}] 的下限相同，等级区间重叠"),
+                    );
+                }
+                if let Some(j) = g.bands[..i].iter().position(|c| c.label == b.label) {
+                    return err(format!("grades.bands[{i}].label"), format!("与 grades.bands[{j}] 重名"));
+                }
+            }
+        }
+        for (i, h) in self.highlights.iter().enumerate() {
+            if h.top.is_none() == h.bottom.is_none() {
+                return err(format!("highlights[{i}]"), "top 与 bottom 须且只须给出一个".into());
+            }
+            if let Some(g) = &h.group {
+                if !self.groups.iter().any(|x| &x.name == g) {
+                    return err(format!("highlights[{i}].group"), format!("没有名为“{g}”的分组"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `*` matches any run of characters, `?` one character.
+pub fn pattern_matches(pattern: &str, name: &str) -> bool {
+    fn go(p: &[char], n: &[char]) -> bool {
+        match (p.first(), n.first()) {
+            (None, None) => true,
+            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
+            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
+            _ => false,
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    go(&p, &n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"{
+        "format": "hotline-eval.rules/1",
+        "name": "t",
+        "score": {"decimals": 2},
+        "groups": [{"name": "全部", "full_score": 100, "patterns": ["*"]}],
+        "items": [{"type": "weighted", "name": "按期", "indicator": "on_time_rate", "weight": 100, "rate_as": "fraction"}]
+    }"#;
+
+    fn refused(edit: impl Fn(&mut serde_json::Value)) -> String {
+        let mut v: serde_json::Value = serde_json::from_str(MINIMAL).unwrap();
+        edit(&mut v);
+        RuleSet::parse(&v.to_string()).unwrap_err()
+    }
+
+    #[test]
+    fn minimal_file_parses() {
+        let r = RuleSet::parse(MINIMAL).unwrap();
+        assert_eq!(r.items[0].name(), "按期");
+        // Round trip through the writer.
+        assert_eq!(RuleSet::parse(&r.to_json()).unwrap(), r);
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let e = refused(|v| v["items"][0]["indicator"] = "speed".into());
+        assert!(e.starts_with("规则文件 items[0].indicator：未知的比率指标“speed”"), "{e}");
+        let e = refused(|v| v["items"][0]["weight"] = "sixty".into());
+        assert!(e.starts_with("规则文件 items[0].weight：应为数字"), "{e}");
+        let e = refused(|v| {
+            v["groups"][0].as_object_mut().unwrap().remove("full_score");
+        });
+        assert!(e.starts_with("规则文件 groups[0]：缺少字段“full_score”"), "{e}");
+        let e = refused(|v| v["score"]["bonus"] = 1.into());
+        assert!(e.starts_with("规则文件 score.bonus：未知字段“bonus”"), "{e}");
+        let e = refused(|v| {
+            v["grades"] = serde_json::json!({"bands": [{"label": "A", "min": 90}, {"label": "B", "min": 90}]})
+        });
+        assert!(e.starts_with("规则文件 grades.bands[1].min：与 grades.bands[0] 的下限相同"), "{e}");
+        let e = refused(|v| v["format"] = "v2".into());
+        assert!(e.contains("format"), "{e}");
+    }
+
+    #[test]
+    fn patterns() {
+        assert!(pattern_matches("*县", "东海县"));
+        assert!(!pattern_matches("*县", "海州区"));
+        assert!(pattern_matches("市?局", "市水局"));
+        assert!(pattern_matches("*", ""));
+    }
+}
+
+#[cfg(test)]
+mod item_error_tests {
+    use super::*;
+
+    #[test]
+    fn errors_inside_items_name_the_item_field() {
+        let base = |item: &str| {
+            format!(
+                r#"{{"format":"hotline-eval.rules/1","name":"t","score":{{}},"groups":[{{"name":"g","full_score":100}}],"items":[{item}]}}"#
+            )
+        };
+        let e = RuleSet::parse(&base(
+            r#"{"type":"weighted","name":"a","indicator":"on_time_rate","weight":"x","rate_as":"fraction"}"#,
+        ))
+        .unwrap_err();
+        assert!(e.starts_with("规则文件 items[0].weight：应为数字"), "{e}");
+        let e = RuleSet::parse(&base(r#"{"type":"weighted","name":"a","indicator":"on_time_rate","weight":1,"rate_as":"fraction","colour":1}"#)).unwrap_err();
+        assert!(e.starts_with("规则文件 items[0].colour：未知字段“colour”"), "{e}");
+        let e = RuleSet::parse(&base(r#"{"type":"magic","name":"a"}"#)).unwrap_err();
+        assert!(e.starts_with("规则文件 items[0].type：无法识别的取值“magic”"), "{e}");
+        let e = RuleSet::parse(&base(r#"{"type":"threshold","name":"a","indicator":"sign_rate","full":10,"per_point":1,"rate_as":"percent"}"#)).unwrap_err();
+        assert!(e.starts_with("规则文件 items[0]：缺少字段“threshold”"), "{e}");
+    }
+}
