@@ -102,6 +102,7 @@ pub fn csv_tables(report: &Report) -> Vec<(&'static str, String)> {
             all: c.all.clone(),
             municipal: c.municipal.clone(),
             province: c.province.clone(),
+            tallies: Default::default(),
         }];
         files.push(("city.csv", entity_table(&city, "范围")));
         let mut ch = String::from("\u{feff}");
@@ -145,5 +146,50 @@ pub fn csv_tables(report: &Report) -> Vec<(&'static str, String)> {
     if !report.groups.is_empty() {
         files.push(("groups.csv", entity_table(&report.groups, "分组")));
     }
+    if let Some(scores) = &report.scores {
+        files.push(("scores.csv", scores_table(scores)));
+    }
     files
+}
+
+/// One row per scored or listed unit: group, rank, unit, 总工单数, each item's points, score,
+/// grade, note (unscored units carry their reason).
+fn scores_table(scores: &crate::score::Scores) -> String {
+    let mut out = String::from("\u{feff}");
+    let items: Vec<String> = scores
+        .groups
+        .iter()
+        .flat_map(|g| g.rows.iter())
+        .next()
+        .map(|r| r.items.iter().map(|i| i.item.clone()).collect())
+        .unwrap_or_default();
+    let mut header = vec!["分组".to_string(), "排名".into(), "单位".into(), "总工单数".into()];
+    header.extend(items.iter().cloned());
+    header.extend(["得分".to_string(), "等级".into(), "备注".into()]);
+    line(&mut out, header);
+    for g in &scores.groups {
+        for r in &g.rows {
+            let mut cells = vec![
+                g.name.clone(),
+                r.rank.map(|x| x.to_string()).unwrap_or_default(),
+                r.name.clone(),
+                r.dispatched.to_string(),
+            ];
+            cells
+                .extend(r.items.iter().map(|i| i.points.map(|p| p.to_fixed(g.decimals)).unwrap_or_default()));
+            cells.extend([
+                r.score.clone(),
+                r.grade.clone().unwrap_or_default(),
+                r.note.clone().unwrap_or_default(),
+            ]);
+            line(&mut out, cells);
+        }
+        for u in &g.unscored {
+            let mut cells = vec![g.name.clone(), String::new(), u.name.clone(), String::new()];
+            cells.extend(items.iter().map(|_| String::new()));
+            cells.extend([String::new(), String::new(), u.reason.clone()]);
+            line(&mut out, cells);
+        }
+    }
+    out
 }

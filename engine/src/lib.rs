@@ -25,6 +25,7 @@ pub mod generate;
 pub mod indicators;
 pub mod ingest;
 pub mod period;
+pub mod presets;
 pub mod ratio;
 pub mod records;
 pub mod registry;

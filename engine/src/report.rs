@@ -133,14 +133,18 @@ pub struct EntityFigures {
     pub all: Figures,
     pub municipal: Figures,
     pub province: Figures,
+    /// The counts behind the figures: scoring rules re-read them with their own options.
+    #[serde(skip)]
+    pub tallies: Split,
 }
 
 impl EntityFigures {
-    fn new(name: String, s: &Split, o: &IndicatorOptions) -> EntityFigures {
+    pub fn new(name: String, s: &Split, o: &IndicatorOptions) -> EntityFigures {
         EntityFigures {
             name,
             member: None,
             group: None,
+            tallies: *s,
             all: Figures::from_tally(&s.all(), o),
             municipal: Figures::from_tally(s.municipal(), o),
             province: Figures::from_tally(s.province(), o),
@@ -212,6 +216,9 @@ pub struct Report {
     pub members: Vec<EntityFigures>,
     /// Per registry group (empty without a registry).
     pub groups: Vec<EntityFigures>,
+    /// Scores by the rules in force (`--rules`), when any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scores: Option<crate::score::Scores>,
 }
 
 /// Member unit of each 承办单位 by the registry's 上级单位 (`NO_NAME` = none), and the names of
@@ -269,6 +276,7 @@ impl Report {
             units: Vec::new(),
             members: Vec::new(),
             groups: Vec::new(),
+            scores: None,
         };
         let chosen = match o.period {
             Some(p) => Some((p, format!("按指定期间 {} 统计", p.label()))),
@@ -408,6 +416,26 @@ impl Report {
         sort_entities(&mut report.units);
         sort_entities(&mut report.members);
         report
+    }
+
+    /// Every member unit and 承办单位 with its tallies, for [`crate::score::score`].
+    pub fn candidates(&self) -> Vec<crate::score::Candidate> {
+        use crate::rules::Level;
+        let one = |e: &EntityFigures, level| crate::score::Candidate {
+            name: e.name.clone(),
+            level,
+            tallies: e.tallies,
+        };
+        self.members
+            .iter()
+            .map(|e| one(e, Level::Member))
+            .chain(self.units.iter().map(|e| one(e, Level::Unit)))
+            .collect()
+    }
+
+    /// Scores the report's entities by `rules` and keeps the result in `scores`.
+    pub fn apply_rules(&mut self, rules: &crate::rules::RuleSet, ctx: &crate::score::Context) {
+        self.scores = Some(crate::score::score(rules, &self.candidates(), ctx));
     }
 
     pub fn to_json(&self) -> String {

@@ -1,0 +1,40 @@
+//! Rule files that ship with the engine: each reproduces a published bulletin (docs/rules.md
+//! says which figures, and states every assumption next to the preset).
+
+use crate::rules::RuleSet;
+
+/// (id, rule file). The id is what `hotline --rules` and the page's preset list take.
+pub const PRESETS: &[(&str, &str)] = &[
+    ("lyg2017", include_str!("../presets/lyg2017.json")),
+    ("lyg2021", include_str!("../presets/lyg2021.json")),
+    ("panjin2023", include_str!("../presets/panjin2023.json")),
+];
+
+/// The adjustments file that carries Lianyungang 2017's unpublished 加分 (the one exception to
+/// "adjustments carry only manual items": see docs/rules.md).
+pub const LYG2017_BONUS: &str = include_str!("../presets/lyg2017_04_bonus.csv");
+
+/// A preset by id, parsed (presets are tested to parse).
+pub fn preset(id: &str) -> Option<RuleSet> {
+    PRESETS.iter().find(|(i, _)| *i == id).and_then(|(_, json)| RuleSet::parse(json).ok())
+}
+
+/// A preset id, or else a rule file's text.
+pub fn load(id_or_json: &str) -> Result<RuleSet, String> {
+    match preset(id_or_json.trim()) {
+        Some(r) => Ok(r),
+        None => RuleSet::parse(id_or_json),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_preset_parses() {
+        for (id, json) in super::PRESETS {
+            if let Err(e) = crate::rules::RuleSet::parse(json) {
+                panic!("preset {id}: {e}");
+            }
+        }
+    }
+}
