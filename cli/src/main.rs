@@ -16,9 +16,13 @@ use std::process::ExitCode;
 const USAGE: &str = "\
 用法 / usage:
   hotline TICKETS.csv [--period 2021-02 | 2021-01..2021-04] [--month …] [--units FILE]
-                      [--adjustments FILE] [--mapping FILE] [--format json|csv] [--out DIR]
+                      [--adjustments FILE] [--mapping FILE] [--rules PRESET|FILE]
+                      [--format json|csv] [--out DIR]
+  hotline presets                  (lists the rule presets)
   hotline generate [--month 2021-02] [--tickets 5000] [--seed 1] [--encoding utf8|gbk] [--out FILE]
 
+--rules takes a preset (lyg2017, lyg2021, panjin2023) or a rule file (docs/rules.md) and adds
+the scores to the report.
 --format json (default) prints the report to stdout, or writes DIR/report.json with --out.
 --format csv writes one CSV per table into --out DIR (default ./hotline-out).
 See docs/report-json.md for the JSON shape and the CSV columns.";
@@ -106,7 +110,14 @@ fn run_generate(args: &Args) -> Result<(), Fail> {
 }
 
 fn run_report(args: &Args) -> Result<(), Fail> {
-    args.check_known(&["period", "month", "units", "adjustments", "mapping", "format", "out"])?;
+    args.check_known(&["period", "month", "units", "adjustments", "mapping", "rules", "format", "out"])?;
+    let rules = match args.get(&["rules"]) {
+        Some(r) => Some(match hotline_engine::presets::preset(r) {
+            Some(p) => p,
+            None => hotline_engine::rules::RuleSet::parse(&String::from_utf8_lossy(&read(r)?))?,
+        }),
+        None => None,
+    };
     let [file] = args.positional.as_slice() else {
         return Err(Fail::Usage("需要且只需要一个工单文件".into()));
     };
@@ -118,14 +129,19 @@ fn run_report(args: &Args) -> Result<(), Fail> {
         Some(p) => Some(Registry::parse(&read(p)?)?),
         None => None,
     };
-    // Read and validated now; scored by the rules (issue 4).
-    let _adjustments = match args.get(&["adjustments"]) {
+    let adjustments = match args.get(&["adjustments"]) {
         Some(p) => Some(Adjustments::parse(&read(p)?)?),
         None => None,
     };
     let period = args.get(&["period", "month"]).map(Period::parse).transpose().map_err(Fail::Usage)?;
     let ingested = ingest_bytes(&read(file)?, IngestOptions { mapping }).map_err(|e| e.message())?;
-    let report = Report::build(&ingested, &ReportOptions { period, registry, ..Default::default() });
+    let mut report =
+        Report::build(&ingested, &ReportOptions { period, registry: registry.clone(), ..Default::default() });
+    if let Some(rules) = &rules {
+        let ctx =
+            hotline_engine::score::Context { registry: registry.as_ref(), adjustments: adjustments.as_ref() };
+        report.apply_rules(rules, &ctx);
+    }
     if let Some(p) = &report.period {
         eprintln!("期间：{}（{}）", p.label, p.why);
     }
@@ -173,6 +189,13 @@ fn main() -> ExitCode {
             return if e.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) };
         }
     };
+    if args.positional.first().map(String::as_str) == Some("presets") {
+        for (id, _) in hotline_engine::presets::PRESETS {
+            let name = hotline_engine::presets::preset(id).map(|r| r.name).unwrap_or_default();
+            println!("{id}\t{name}");
+        }
+        return ExitCode::SUCCESS;
+    }
     let result = if args.positional.first().map(String::as_str) == Some("generate") {
         run_generate(&Args { positional: args.positional[1..].to_vec(), flags: args.flags })
     } else {

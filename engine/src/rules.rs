@@ -512,6 +512,10 @@ fn explain(path: &str, err: &str) -> String {
     } else if err.starts_with("unknown variant `") {
         let v = err.trim_start_matches("unknown variant `").split('`').next().unwrap_or("");
         format!("无法识别的取值“{v}”（{err}）")
+    } else if err.starts_with("EOF while parsing") {
+        format!("文件不完整（为空或被截断）（{err}）")
+    } else if err.starts_with("expected") || err.starts_with("trailing") || err.starts_with("key must be") {
+        format!("JSON 语法错误（{err}）")
     } else if err.starts_with("invalid type") {
         format!("类型不对（{err}）")
     } else {
