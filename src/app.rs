@@ -3,9 +3,12 @@
 use crate::load::{self, LoadError, Progress};
 use crate::model::{change_text, Level, Scope, Sort, UNIT_COLUMNS};
 use hotline_engine::export::csv_tables;
+use hotline_engine::presets::PRESETS;
 use hotline_engine::registry::{Adjustments, Registry};
 use hotline_engine::report::{EntityFigures, Figures, Report, ReportOptions};
+use hotline_engine::rules::RuleSet;
 use hotline_engine::schema::{Column, Mapping};
+use hotline_engine::score::{Context, Scores};
 use hotline_engine::{
     peek_headers, FileError, IndicatorOptions, IngestOptions, Ingested, Month, Period, Reject,
 };
@@ -51,6 +54,10 @@ struct State {
     options: RwSignal<IndicatorOptions>,
     registry: RwSignal<Option<Registry>>,
     adjustments: RwSignal<Option<Adjustments>>,
+    /// The rules in force; a refused edit leaves them as they were.
+    rules: RwSignal<Option<RuleSet>>,
+    /// Milliseconds the last re-score took (rules → scores, without re-counting tickets).
+    score_ms: RwSignal<Option<f64>>,
     side_message: RwSignal<String>,
     /// Milliseconds from handing the file to the engine to the report being ready.
     load_ms: RwSignal<Option<f64>>,
@@ -69,6 +76,8 @@ impl State {
             options: RwSignal::new(IndicatorOptions::default()),
             registry: RwSignal::new(None),
             adjustments: RwSignal::new(None),
+            rules: RwSignal::new(None),
+            score_ms: RwSignal::new(None),
             side_message: RwSignal::new(String::new()),
             load_ms: RwSignal::new(None),
             pending: StoredValue::new(None),
@@ -85,6 +94,27 @@ impl State {
         };
         let report = self.ingested.with_value(|i| i.as_ref().map(|i| Report::build(i, &options)));
         self.report.set(report);
+        self.rescore();
+    }
+
+    /// Re-scores from the per-unit tallies already counted: a rule edit never touches tickets.
+    fn rescore(&self) {
+        let started = load::now_ms();
+        let rules = self.rules.get_untracked();
+        let registry = self.registry.get_untracked();
+        let adjustments = self.adjustments.get_untracked();
+        self.report.update(|r| {
+            if let Some(r) = r {
+                match &rules {
+                    Some(rules) => {
+                        let ctx = Context { registry: registry.as_ref(), adjustments: adjustments.as_ref() };
+                        r.apply_rules(rules, &ctx);
+                    }
+                    None => r.scores = None,
+                }
+            }
+        });
+        self.score_ms.set(Some(load::now_ms() - started));
     }
 
     /// Starts reading a file: checks its header first, then streams it through the engine.
@@ -172,6 +202,8 @@ pub fn App() -> impl IntoView {
                 <Overview state=state/>
                 <Shares state=state/>
                 <UnitTable state=state/>
+                <RulesPanel state=state/>
+                <ScoreTables state=state/>
             </Show>
         </main>
     }
@@ -216,6 +248,7 @@ fn Upload(state: State) -> impl IntoView {
                             a.entries.len()
                         ));
                         state.adjustments.set(Some(a));
+                        state.rescore();
                     }
                     Err(e) => state.side_message.set(e),
                 }
@@ -712,5 +745,275 @@ fn UnitTable(state: State) -> impl IntoView {
                 </tbody>
             </table>
         </section>
+    }
+}
+
+/// Choose a preset or load a rule file; edit its numbers in a form or its text; save it.
+#[component]
+fn RulesPanel(state: State) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(String::new());
+    // Applies rule-file text: parsed and validated first; a refused file changes nothing.
+    let apply = move |json: String| match RuleSet::parse(&json) {
+        Ok(r) => {
+            error.set(String::new());
+            text.set(r.to_json());
+            state.rules.set(Some(r));
+            state.rescore();
+        }
+        Err(e) => error.set(format!("{e}（仍使用原有规则）")),
+    };
+    let choose_preset = move |id: String| {
+        if id.is_empty() {
+            state.rules.set(None);
+            text.set(String::new());
+            error.set(String::new());
+            state.rescore();
+        } else if let Some((_, json)) = PRESETS.iter().find(|(i, _)| *i == id) {
+            apply(json.to_string());
+        }
+    };
+    let load_file = move |files: Option<web_sys::FileList>| {
+        let Some(file) = files.and_then(|f| f.get(0)) else { return };
+        spawn_local(async move {
+            let blob: &Blob = file.as_ref();
+            match load::read_range(blob, 0.0, blob.size()).await {
+                Ok(bytes) => apply(String::from_utf8_lossy(&bytes).into_owned()),
+                Err(e) => error.set(e.message()),
+            }
+        });
+    };
+    // A form edit: set one number at a JSON path, then apply the whole file.
+    let set_number = move |path: Vec<PathStep>, value: String| {
+        let Some(rules) = state.rules.get_untracked() else { return };
+        let Ok(mut v) = serde_json::to_value(&rules) else { return };
+        let mut at = &mut v;
+        for step in &path {
+            at = match step {
+                PathStep::Key(k) => &mut at[*k],
+                PathStep::Index(i) => &mut at[*i],
+            };
+        }
+        // A number stays a number (decimals are integers); an emptied optional field is none;
+        // anything else goes in as text and the parser names the field that is not a number.
+        let v_trim = value.trim();
+        *at = match serde_json::from_str::<serde_json::Value>(v_trim) {
+            _ if v_trim.is_empty() => serde_json::Value::Null,
+            Ok(n @ serde_json::Value::Number(_)) => n,
+            _ => serde_json::Value::String(value),
+        };
+        apply(v.to_string());
+    };
+    view! {
+        <section class="rules no-print" id="rules">
+            <h2>"考评规则"</h2>
+            <div class="toolbar">
+                <label>"预设："
+                    <select id="rules-preset" on:change=move |ev| choose_preset(event_target_value(&ev))>
+                        <option value="">"（不计分，仅看指标）"</option>
+                        {PRESETS.iter().map(|(id, json)| {
+                            let name = RuleSet::parse(json).map(|r| r.name).unwrap_or_default();
+                            view! { <option value=*id>{name}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="button">"载入规则文件"
+                    <input type="file" id="rules-file" accept=".json,application/json"
+                        on:change=move |ev| load_file(event_target::<web_sys::HtmlInputElement>(&ev).files())/>
+                </label>
+                <button on:click=move |_| {
+                    if let Some(r) = state.rules.get_untracked() {
+                        load::download("考评规则.json", r.to_json().as_bytes(), "application/json");
+                    }
+                }>"保存规则文件"</button>
+            </div>
+            <p class="error" id="rules-error" role="alert">{move || error.get()}</p>
+            {move || state.rules.get().map(|r| view! { <RulesForm rules=r set_number=set_number/> })}
+            <details>
+                <summary>"以文本编辑（JSON，格式见 docs/rules.md）"</summary>
+                <textarea id="rules-text" rows="18" cols="100" prop:value=move || text.get()
+                    on:change=move |ev| text.set(event_target_value(&ev))></textarea>
+                <br/>
+                <button id="rules-apply" on:click=move |_| apply(text.get_untracked())>"应用"</button>
+            </details>
+        </section>
+    }
+}
+
+/// One step of a path into the rule file's JSON.
+#[derive(Clone, Copy)]
+enum PathStep {
+    Key(&'static str),
+    Index(usize),
+}
+
+/// The numbers of the rules in force, as inputs: each change re-scores at once.
+#[component]
+fn RulesForm(
+    rules: RuleSet,
+    set_number: impl Fn(Vec<PathStep>, String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    use hotline_engine::rules::Item;
+    let value = serde_json::to_value(&rules).unwrap_or_default();
+    let num = move |path: Vec<PathStep>, current: String, label: String, id: String| {
+        view! {
+            <label class="field">{label}
+                <input type="text" size="6" data-field=id value=current
+                    on:change=move |ev| set_number(path.clone(), event_target_value(&ev))/>
+            </label>
+        }
+    };
+    let show = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let items = rules
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let fields: &[&'static str] = match item {
+                Item::Weighted { .. } | Item::Shortfall { .. } => &["weight"],
+                Item::Threshold { .. } => &["full", "threshold", "per_point"],
+                Item::PerTicket { .. } => &["per_ticket", "cap"],
+                Item::VolumeBonus { .. } => &["reference", "per_ticket", "cap"],
+                Item::Steps { .. } => &[],
+                Item::Adjustment { .. } => &["min", "max"],
+            };
+            let body = value["items"][i].clone();
+            view! {
+                <tr>
+                    <td>{item.name().to_string()}</td>
+                    <td>{item.indicator().unwrap_or("加减分").to_string()}</td>
+                    <td>
+                        {fields.iter().map(|f| num(
+                            vec![PathStep::Key("items"), PathStep::Index(i), PathStep::Key(f)],
+                            show(&body[*f]),
+                            (*f).to_string(),
+                            format!("items.{i}.{f}"),
+                        )).collect_view()}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let groups = rules
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            num(
+                vec![PathStep::Key("groups"), PathStep::Index(i), PathStep::Key("full_score")],
+                g.full_score.0.to_string(),
+                format!("{} 满分", g.name),
+                format!("groups.{i}.full_score"),
+            )
+        })
+        .collect_view();
+    let bands = rules.grades.as_ref().map(|g| {
+        g.bands
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                num(
+                    vec![
+                        PathStep::Key("grades"),
+                        PathStep::Key("bands"),
+                        PathStep::Index(i),
+                        PathStep::Key("min"),
+                    ],
+                    b.min.0.to_string(),
+                    format!("{} 下限", b.label),
+                    format!("grades.bands.{i}.min"),
+                )
+            })
+            .collect_view()
+    });
+    view! {
+        <div class="rules-form">
+            <p class="muted">{rules.source.clone()}</p>
+            <div>
+                {num(vec![PathStep::Key("score"), PathStep::Key("base")], rules.score.base.0.to_string(), "基础分".into(), "score.base".into())}
+                {num(vec![PathStep::Key("score"), PathStep::Key("decimals")], rules.score.decimals.to_string(), "得分小数位".into(), "score.decimals".into())}
+                {groups}
+                {bands}
+            </div>
+            <table class="items">
+                <thead><tr><th>"项目"</th><th>"指标"</th><th>"参数"</th></tr></thead>
+                <tbody>{items}</tbody>
+            </table>
+            {(!rules.assumptions.is_empty()).then(|| view! {
+                <details><summary>"假设与说明"</summary>
+                    <ul>{rules.assumptions.iter().map(|a| view! { <li>{a.clone()}</li> }).collect_view()}</ul>
+                </details>
+            })}
+        </div>
+    }
+}
+
+/// Per group: rank, unit, 总工单数, every item's points, total, grade; unscored units with reason.
+#[component]
+fn ScoreTables(state: State) -> impl IntoView {
+    move || {
+        state.report.with(|r| {
+            let scores: &Scores = r.as_ref()?.scores.as_ref()?;
+            let ms = state.score_ms.get().unwrap_or(0.0);
+            Some(view! {
+                <section class="scores" id="scores">
+                    <h2>{scores.rules.clone()} " · 考评得分"</h2>
+                    <p class="muted">"重新计分用时 " <span id="score-ms">{format!("{ms:.1}")}</span> " 毫秒（由各单位汇总数据计算，不重读工单）"
+                        {scores.unscored_mean.clone().map(|m| format!("；无工单单位取平均分 {m}"))}
+                        {(!scores.score_counts.is_empty()).then(|| format!("；{}", scores.score_counts.iter().map(|(x, n)| format!("{x}分以上 {n} 家")).collect::<Vec<_>>().join("，")))}
+                    </p>
+                    {(!scores.conflicts.is_empty()).then(|| view! {
+                        <div class="error">"分组冲突：" <ul>{scores.conflicts.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul></div>
+                    })}
+                    {scores.groups.iter().filter(|g| !g.rows.is_empty() || !g.unscored.is_empty()).map(|g| {
+                        let items: Vec<String> = g.rows.first().map(|r| r.items.iter().map(|i| i.item.clone()).collect()).unwrap_or_default();
+                        let decimals = g.decimals;
+                        view! {
+                            <h3>{g.name.clone()} {g.subgroup_of.clone().map(|p| format!("（{p}）"))} "（满分 " {g.full_score.to_string()} "）"</h3>
+                            <table class="score-table" data-group=g.name.clone()>
+                                <thead><tr>
+                                    <th>"排名"</th><th>"单位"</th><th class="num">"总工单数"</th>
+                                    {items.iter().map(|i| view! { <th class="num">{i.clone()}</th> }).collect_view()}
+                                    <th class="num">"得分"</th><th>"等级"</th><th>"备注"</th>
+                                </tr></thead>
+                                <tbody>
+                                    {g.rows.iter().map(|row| view! {
+                                        <tr data-unit=row.name.clone()>
+                                            <td>{row.rank.map(|x| x.to_string()).unwrap_or_default()}</td>
+                                            <td>{row.name.clone()}</td>
+                                            <td class="num">{row.dispatched}</td>
+                                            {row.items.iter().map(|i| view! {
+                                                <td class="num" title=i.value.clone()>{i.points.map(|p| p.to_fixed(decimals)).unwrap_or_else(|| "—".into())}</td>
+                                            }).collect_view()}
+                                            <td class="num score" data-key="score">{row.score.clone()}</td>
+                                            <td>{row.grade.clone().unwrap_or_default()}</td>
+                                            <td>{row.note.clone().unwrap_or_default()}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                    {g.unscored.iter().map(|u| view! {
+                                        <tr class="unscored" data-unit=u.name.clone()>
+                                            <td></td><td>{u.name.clone()}</td><td></td>
+                                            {items.iter().map(|_| view! { <td></td> }).collect_view()}
+                                            <td class="num">"—"</td><td></td><td>{u.reason.clone()}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }
+                    }).collect_view()}
+                    {(!scores.ungrouped.is_empty()).then(|| view! {
+                        <p class="muted">"未归入任何分组（不计分）：" {scores.ungrouped.join("、")}</p>
+                    })}
+                    {scores.highlights.iter().map(|h| view! {
+                        <h3>{h.name.clone()}</h3>
+                        <ol>{h.rows.iter().map(|(n, s)| view! { <li>{format!("{n} {s}")}</li> }).collect_view()}</ol>
+                    }).collect_view()}
+                </section>
+            })
+        })
     }
 }

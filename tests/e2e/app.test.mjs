@@ -182,3 +182,41 @@ test('a file missing required columns names them all', async () => {
   }
   await page.close();
 });
+
+test('rules: a preset scores like the CLI, a form edit re-scores at once, a bad file is refused', async () => {
+  const sample = path.join(root, 'public', 'sample.csv');
+  const { page, errors } = await open(chrome.ctx, server.url);
+  await waitReady(page, cliReport(sample).source.rows_read);
+  await page.selectOption('#rules-preset', 'lyg2021');
+  await page.waitForSelector('#scores');
+  const cli = cliReport(sample, '--rules', 'lyg2021');
+  const shownScores = async () => page.$$eval('#scores table.score-table tbody tr', (rows) => rows.map((r) => [r.dataset.unit, r.querySelector('[data-key=score]')?.textContent ?? null]));
+  const expected = (scores) => scores.groups.flatMap((g) => [...g.rows.map((r) => [r.name, r.score]), ...g.unscored.map((u) => [u.name, null])]);
+  assert.deepEqual(await shownScores(), expected(cli.scores));
+  // Edit a threshold in the form: 按时办结率 threshold 95 → 99. The page re-scores from its tallies.
+  const rules = JSON.parse(fs.readFileSync(path.join(root, 'engine', 'presets', 'lyg2021.json'), 'utf8'));
+  const i = rules.items.findIndex((x) => x.name === '按时办结率');
+  rules.items[i].threshold = 99;
+  const edited = tmp('edited.json');
+  fs.writeFileSync(edited, JSON.stringify(rules));
+  const cliEdited = cliReport(sample, '--rules', edited);
+  assert.notDeepEqual(expected(cliEdited.scores), expected(cli.scores), 'the edit changes some score');
+  await page.fill(`[data-field="items.${i}.threshold"]`, '99');
+  await page.press(`[data-field="items.${i}.threshold"]`, 'Tab');
+  await page.waitForFunction(() => !!document.querySelector('#score-ms'));
+  await page.waitForFunction((exp) => {
+    const rows = [...document.querySelectorAll('#scores table.score-table tbody tr')];
+    return rows.length > 0 && rows.map((r) => r.querySelector('[data-key=score]')?.textContent ?? null).join('|') === exp;
+  }, expected(cliEdited.scores).map((x) => x[1]).join('|'));
+  assert.deepEqual(await shownScores(), expected(cliEdited.scores));
+  // A weight that is not a number: refused with the field named; the scores stay.
+  await page.fill(`[data-field="items.${i}.threshold"]`, 'abc');
+  await page.press(`[data-field="items.${i}.threshold"]`, 'Tab');
+  await page.waitForFunction(() => document.querySelector('#rules-error')?.textContent.includes('items['));
+  const msg = await page.textContent('#rules-error');
+  assert.match(msg, /threshold/);
+  assert.match(msg, /仍使用原有规则/);
+  assert.deepEqual(await shownScores(), expected(cliEdited.scores));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
