@@ -293,3 +293,60 @@ fn lyg2021_ranks_and_print_order_from_published_scores() {
         assert_eq!(rank_of(a), rank_of(b), "same rank at each position");
     }
 }
+
+/// The whole pipeline on tickets: a ticket file whose counts match the LYG 2017-04 table goes
+/// through ingest → indicators → scores and gives every published score.
+#[test]
+fn lyg2017_through_the_whole_pipeline_from_generated_tickets() {
+    use hotline_engine::{ingest_bytes, IngestOptions, Report, ReportOptions};
+    let mut csv = String::from(
+        "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限,办结时间,退回次数\n",
+    );
+    let mut published = Vec::new();
+    let mut id = 0;
+    for r in table("lyg2017_04_units.csv") {
+        if r["总案件数"].is_empty() {
+            continue;
+        }
+        let (total, due, closed, on_time) =
+            (n(&r["总案件数"]), n(&r["应结案数"]), n(&r["结案数"]), n(&r["按期结案数"]));
+        let reworked = due - fit(&r["一次完成率_pct"], due);
+        let unit = &r["责任单位"];
+        for k in 0..total {
+            id += 1;
+            let day = 1 + (k % 10);
+            let (due_at, closed_at) = if k < due {
+                // Due in April: on time, then late but closed in April, then still open.
+                let closed_at = if k < on_time {
+                    format!("2017-04-{:02} 10:00", day + 5)
+                } else if k < closed {
+                    format!("2017-04-{:02} 10:00", day + 20)
+                } else {
+                    String::new()
+                };
+                (format!("2017-04-{:02} 23:59:59", day + 10), closed_at)
+            } else {
+                // Dispatched in April, due in May.
+                ("2017-05-20 23:59:59".to_string(), String::new())
+            };
+            let returned = if k < reworked { 1 } else { 0 };
+            csv.push_str(&format!(
+                "T{id},2017-04-{day:02} 08:00,数字城管,市政管理类,转办,{unit},2017-04-{day:02} 09:00,{due_at},{closed_at},{returned}\n"
+            ));
+        }
+        published.push((unit.clone(), r["综合得分"].clone()));
+    }
+    let ingested = ingest_bytes(csv.as_bytes(), IngestOptions::default()).unwrap();
+    assert_eq!(ingested.summary.rows_rejected, 0, "{:?}", ingested.rejects.first());
+    let mut report = Report::build(&ingested, &ReportOptions::default());
+    assert_eq!(report.period.as_ref().unwrap().period.to_string(), "2017-04");
+    let adjustments = Adjustments::parse(LYG2017_BONUS.as_bytes()).unwrap();
+    report.apply_rules(
+        &preset("lyg2017").unwrap(),
+        &Context { adjustments: Some(&adjustments), registry: None },
+    );
+    let scores = report.scores.as_ref().unwrap();
+    assert_eq!(differences(scores, &published), Vec::<(String, String)>::new());
+    assert_eq!(scores.unscored_mean.as_deref(), Some("99.87"));
+    assert_eq!(scores.score_counts[0], ("100".to_string(), 55));
+}
