@@ -56,6 +56,8 @@ struct State {
     adjustments: RwSignal<Option<Adjustments>>,
     /// The rules in force; a refused edit leaves them as they were.
     rules: RwSignal<Option<RuleSet>>,
+    /// Scores by the rules in force: apart from the report, so a rule edit re-renders only them.
+    scores: RwSignal<Option<Scores>>,
     /// Milliseconds the last re-score took (rules → scores, without re-counting tickets).
     score_ms: RwSignal<Option<f64>>,
     side_message: RwSignal<String>,
@@ -77,6 +79,7 @@ impl State {
             registry: RwSignal::new(None),
             adjustments: RwSignal::new(None),
             rules: RwSignal::new(None),
+            scores: RwSignal::new(None),
             score_ms: RwSignal::new(None),
             side_message: RwSignal::new(String::new()),
             load_ms: RwSignal::new(None),
@@ -103,17 +106,12 @@ impl State {
         let rules = self.rules.get_untracked();
         let registry = self.registry.get_untracked();
         let adjustments = self.adjustments.get_untracked();
-        self.report.update(|r| {
-            if let Some(r) = r {
-                match &rules {
-                    Some(rules) => {
-                        let ctx = Context { registry: registry.as_ref(), adjustments: adjustments.as_ref() };
-                        r.apply_rules(rules, &ctx);
-                    }
-                    None => r.scores = None,
-                }
-            }
+        let scores = self.report.with_untracked(|r| {
+            let (r, rules) = (r.as_ref()?, rules.as_ref()?);
+            let ctx = Context { registry: registry.as_ref(), adjustments: adjustments.as_ref() };
+            Some(hotline_engine::score::score(rules, &r.candidates(), &ctx))
         });
+        self.scores.set(scores);
         self.score_ms.set(Some(load::now_ms() - started));
     }
 
@@ -425,7 +423,17 @@ fn Summary(state: State) -> impl IntoView {
         }
     };
     let download_tables = move |_| {
-        let files = state.report.with_untracked(|r| r.as_ref().map(csv_tables)).unwrap_or_default();
+        let scores = state.scores.get_untracked();
+        let files = state
+            .report
+            .with_untracked(|r| {
+                r.as_ref().map(|r| {
+                    let mut r = r.clone();
+                    r.scores = scores;
+                    csv_tables(&r)
+                })
+            })
+            .unwrap_or_default();
         for (name, text) in files {
             load::download(name, text.as_bytes(), "text/csv;charset=utf-8");
         }
@@ -956,8 +964,8 @@ fn RulesForm(
 #[component]
 fn ScoreTables(state: State) -> impl IntoView {
     move || {
-        state.report.with(|r| {
-            let scores: &Scores = r.as_ref()?.scores.as_ref()?;
+        state.scores.with(|s| {
+            let scores: &Scores = s.as_ref()?;
             let ms = state.score_ms.get().unwrap_or(0.0);
             Some(view! {
                 <section class="scores" id="scores">

@@ -50,7 +50,7 @@ const rows = [];
 for (const file of files) {
   const mb = fs.statSync(file).size / 1048576;
   const report = JSON.parse(execFileSync(cli, [file], { maxBuffer: 2 ** 31 - 1, stdio: ['ignore', 'pipe', 'ignore'] }).toString());
-  const times = []; const mems = []; const paints = [];
+  const times = []; const mems = []; const paints = []; const rescores = []; const switches = [];
   for (let s = 0; s < samples; s++) {
     const chrome = await browser();
     const t0 = Date.now();
@@ -77,11 +77,35 @@ for (const file of files) {
       if (cell !== shown(report.city.all[key])) throw new Error(`${file}: ${key} shows ${cell}, CLI ${shown(report.city.all[key])}`);
     }
     times.push(ms); mems.push((peak - base) / 1024);
+    // A rule change (edit → updated score table) and a month switch (re-count → updated page),
+    // each timed in the page from the change event to the DOM being different.
+    await page.selectOption('#rules-preset', 'lyg2021');
+    await page.waitForSelector('#scores');
+    // Time from the change event until the watched section's DOM has changed (a MutationObserver,
+    // so the probe adds no layout of its own), plus one frame for the browser to paint it.
+    const timeChange = (selector, value, watch) => page.evaluate(async ([sel, val, w]) => {
+      const watched = document.querySelector(w);
+      const el = document.querySelector(sel);
+      let changedAt = null;
+      const obs = new MutationObserver(() => { if (changedAt === null) changedAt = performance.now(); });
+      obs.observe(watched, { subtree: true, childList: true, characterData: true });
+      const t0 = performance.now();
+      el.value = val;
+      el.dispatchEvent(new Event('change', { bubbles: true }));
+      obs.takeRecords().length && changedAt === null && (changedAt = performance.now());
+      while (changedAt === null) await new Promise((r) => setTimeout(r, 1));
+      obs.disconnect();
+      return changedAt - t0;
+    }, [selector, value, watch]);
+    const field = await page.getAttribute('[data-field$=".threshold"]', 'data-field');
+    rescores.push(await timeChange(`[data-field="${field}"]`, '99', '#scores'));
+    const months = await page.$$eval('#period-last option', (o) => o.map((x) => x.value));
+    if (months.length > 1) switches.push(await timeChange('#period-last', months[0], '#overview'));
     await chrome.close();
   }
   const t = median(times) / 1000;
   rows.push({ file: path.basename(file), rows: report.source.rows_read, mb, t, mbps: mb / t, rowsps: report.source.rows_read / t,
-    mem: median(mems), paint: median(paints) });
+    mem: median(mems), paint: median(paints), rescore: median(rescores), switch: switches.length ? median(switches) : NaN });
 }
 await server.close();
 
@@ -90,9 +114,9 @@ let gz = 0;
 for (const f of fs.readdirSync(dist)) {
   if (/\.(wasm|js|css)$/.test(f)) gz += zlib.gzipSync(fs.readFileSync(path.join(dist, f)), { level: 9 }).length;
 }
-console.log(`| file | rows | MB | load → results (median of ${samples}) | MB/s | rows/s | renderer RSS growth MB (median) | first paint of sample results |`);
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+console.log(`| file | rows | MB | load → results (median of ${samples}) | MB/s | rows/s | renderer RSS growth MB (median) | first paint of sample results | rule edit → table | month switch → page |`);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
-  console.log(`| ${r.file} | ${r.rows} | ${r.mb.toFixed(1)} | ${r.t.toFixed(3)} s | ${r.mbps.toFixed(0)} | ${(r.rowsps / 1e6).toFixed(2)}M | ${r.mem.toFixed(0)} | ${r.paint} ms |`);
+  console.log(`| ${r.file} | ${r.rows} | ${r.mb.toFixed(1)} | ${r.t.toFixed(3)} s | ${r.mbps.toFixed(0)} | ${(r.rowsps / 1e6).toFixed(2)}M | ${r.mem.toFixed(0)} | ${r.paint} ms | ${r.rescore.toFixed(1)} ms | ${Number.isNaN(r.switch) ? '—' : r.switch.toFixed(0) + ' ms'} |`);
 }
 console.log(`\nbundle before first render (wasm + js + css, gzip -9): ${(gz / 1024).toFixed(0)} KB`);
