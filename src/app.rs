@@ -94,6 +94,7 @@ impl State {
             period: self.period.get_untracked(),
             registry: self.registry.get_untracked(),
             indicators: self.options.get_untracked(),
+            deadlines: self.rules.with_untracked(|r| r.as_ref().and_then(|r| r.deadlines.clone())),
         };
         let report = self.ingested.with_value(|i| i.as_ref().map(|i| Report::build(i, &options)));
         self.report.set(report);
@@ -489,6 +490,15 @@ fn Summary(state: State) -> impl IntoView {
                         <button on:click=download_tables>"导出全部表格 (CSV)"</button>
                     </div>
                     <p class="why" id="period-why">{r.period.as_ref().map(|p| p.why.clone())}</p>
+                    <p class="muted" id="calendar-years">
+                        {format!("工作日历（法定节假日与调休）覆盖 {}–{} 年：以工作日计的办理时限按此计算，范围外的日期报错而不猜测。", r.calendar_years.0, r.calendar_years.1)}
+                    </p>
+                    {(r.deadline_errors.count > 0).then(|| view! {
+                        <p class="error" id="deadline-errors">
+                            {format!("{} 张工单的办理时限无法计算（日期超出工作日历范围），这些工单不计入应办结：{}",
+                                r.deadline_errors.count, r.deadline_errors.examples.join("；"))}
+                        </p>
+                    })}
                     {(!r.rejects.is_empty()).then(|| view! {
                         <details class="rejects" open=true>
                             <summary>"拒收的行（" {r.rejects.len()} "）：" {reasons}</summary>
@@ -766,17 +776,31 @@ fn RulesPanel(state: State) -> impl IntoView {
         Ok(r) => {
             error.set(String::new());
             text.set(r.to_json());
+            // Deadlines change which tickets count: re-count from the tickets in memory. Any
+            // other rule change re-scores the tallies already counted.
+            let recount = state.rules.with_untracked(|old| old.as_ref().and_then(|o| o.deadlines.clone()))
+                != r.deadlines;
             state.rules.set(Some(r));
-            state.rescore();
+            if recount {
+                state.rebuild();
+            } else {
+                state.rescore();
+            }
         }
         Err(e) => error.set(format!("{e}（仍使用原有规则）")),
     };
     let choose_preset = move |id: String| {
         if id.is_empty() {
+            let had_deadlines =
+                state.rules.with_untracked(|r| r.as_ref().is_some_and(|r| r.deadlines.is_some()));
             state.rules.set(None);
             text.set(String::new());
             error.set(String::new());
-            state.rescore();
+            if had_deadlines {
+                state.rebuild();
+            } else {
+                state.rescore();
+            }
         } else if let Some((_, json)) = PRESETS.iter().find(|(i, _)| *i == id) {
             apply(json.to_string());
         }

@@ -157,6 +157,7 @@ mod tests {
             all: f.clone(),
             municipal: f.clone(),
             province: f,
+            tallies: Default::default(),
         }
     }
 

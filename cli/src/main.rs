@@ -135,8 +135,24 @@ fn run_report(args: &Args) -> Result<(), Fail> {
     };
     let period = args.get(&["period", "month"]).map(Period::parse).transpose().map_err(Fail::Usage)?;
     let ingested = ingest_bytes(&read(file)?, IngestOptions { mapping }).map_err(|e| e.message())?;
-    let mut report =
-        Report::build(&ingested, &ReportOptions { period, registry: registry.clone(), ..Default::default() });
+    let mut report = Report::build(
+        &ingested,
+        &ReportOptions {
+            period,
+            registry: registry.clone(),
+            deadlines: rules.as_ref().and_then(|r| r.deadlines.clone()),
+            ..Default::default()
+        },
+    );
+    if report.deadline_errors.count > 0 {
+        eprintln!(
+            "{} 张工单的办理时限无法按工作日历计算（日历覆盖 {}–{} 年）：{}",
+            report.deadline_errors.count,
+            report.calendar_years.0,
+            report.calendar_years.1,
+            report.deadline_errors.examples.join("；")
+        );
+    }
     if let Some(rules) = &rules {
         let ctx =
             hotline_engine::score::Context { registry: registry.as_ref(), adjustments: adjustments.as_ref() };

@@ -212,6 +212,62 @@ impl Split {
     }
 }
 
+/// Deadlines the counting uses where the export gives none (or gives a number of working days).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DeadlinePlan {
+    /// From the rule file in force, if it states deadlines.
+    pub rules: Option<crate::rules::Deadlines>,
+}
+
+impl DeadlinePlan {
+    /// Whether counting needs to look at deadlines at all for this store.
+    fn needed(&self, store: &TicketStore) -> bool {
+        self.rules.is_some() || store.tickets.iter().any(|t| t.due_days > 0)
+    }
+
+    /// The ticket as counted: deadlines filled in from working days and the rules. An error when
+    /// the official calendar does not cover a date (never a weekday guess).
+    pub fn apply(&self, t: &Ticket) -> Result<Ticket, crate::calendar::CalendarError> {
+        use crate::calendar::WorkCalendar;
+        let mut e = *t;
+        if !t.is_transferred() || t.dispatched.is_none() {
+            return Ok(e);
+        }
+        let conv = self.rules.as_ref().map(|r| r.day_count).unwrap_or_default();
+        let cal = WorkCalendar::official();
+        if let Some(r) = &self.rules {
+            if let Some(h) = r.sign_within_hours {
+                if e.sign_due.is_none() || r.override_export {
+                    e.sign_due = WorkCalendar::add_hours(t.dispatched, h);
+                }
+            }
+        }
+        if t.due_days > 0 {
+            e.due = cal.add_working_days(t.dispatched, u32::from(t.due_days), conv)?;
+        } else if let Some(r) = &self.rules {
+            let days = if t.urgent {
+                r.urgent_close_within_working_days.or(r.close_within_working_days)
+            } else {
+                r.close_within_working_days
+            };
+            if let Some(d) = days {
+                if e.due.is_none() || r.override_export {
+                    e.due = cal.add_working_days(t.dispatched, d, conv)?;
+                }
+            }
+        }
+        Ok(e)
+    }
+}
+
+/// Tickets whose deadline could not be computed: how many, and the first few for the message.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DeadlineErrors {
+    pub count: u64,
+    /// "第 12 行：…" for the first ten.
+    pub examples: Vec<String>,
+}
+
 /// Everything one pass over the store counts for a period.
 #[derive(Clone, Debug, Default)]
 pub struct PeriodCounts {
@@ -227,6 +283,7 @@ pub struct PeriodCounts {
     pub kinds: Vec<u64>,
     /// 受理量 by (channel, category).
     pub channel_categories: FxHashMap<(NameId, NameId), u64>,
+    pub deadline_errors: DeadlineErrors,
 }
 
 /// Counts every ticket once for `period`. `member_of[unit]` gives the member unit of a 承办单位
@@ -237,7 +294,9 @@ pub fn count_period(
     period: Period,
     member_of: &[NameId],
     extra_members: usize,
+    plan: &DeadlinePlan,
 ) -> PeriodCounts {
+    let with_plan = plan.needed(store);
     let (start, end) = (period.start(), period.end());
     let n_units = store.units.len();
     let mut c = PeriodCounts {
@@ -249,6 +308,23 @@ pub fn count_period(
         ..Default::default()
     };
     for t in &store.tickets {
+        let effective;
+        let t = if with_plan {
+            effective = match plan.apply(t) {
+                Ok(e) => e,
+                Err(err) => {
+                    let d = &mut c.deadline_errors;
+                    d.count += 1;
+                    if d.examples.len() < 10 {
+                        d.examples.push(format!("第 {} 行：{}", t.line, err.message()));
+                    }
+                    *t
+                }
+            };
+            &effective
+        } else {
+            t
+        };
         let side = usize::from(t.from_province);
         let mut one = Tally::default();
         one.count(t, start, end);

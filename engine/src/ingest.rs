@@ -472,6 +472,7 @@ impl Ingest {
             category: NO_NAME,
             line,
             returned: 0,
+            due_days: 0,
             handling: if transferred { Handling::Transferred } else { Handling::Direct },
             from_province: false,
             urgent: false,
@@ -533,6 +534,14 @@ impl Ingest {
             let v = field(c);
             if v.is_empty() {
                 continue;
+            }
+            // A 办理时限 of 1–3 digits is a number of working days after dispatch (some exports
+            // give the time limit that way); the official calendar turns it into a deadline.
+            if c == Column::DueAt && v.len() <= 3 && v.iter().all(u8::is_ascii_digit) {
+                t.due_days = v.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+                if t.due_days > 0 {
+                    continue;
+                }
             }
             let parsed = match &self.date_format {
                 DateFormat::Standard => crate::datetime::parse_standard(v),

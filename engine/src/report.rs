@@ -3,7 +3,9 @@
 //! The page renders it; `hotline --format json` prints it; the browser tests compare the two.
 //! The JSON shape is documented in docs/report-json.md (format tag [`REPORT_FORMAT`]).
 
-use crate::indicators::{count_period, format_basis_points, IndicatorOptions, Rate, Split, Tally};
+use crate::indicators::{
+    count_period, format_basis_points, DeadlineErrors, DeadlinePlan, IndicatorOptions, Rate, Split, Tally,
+};
 use crate::ingest::{IngestSummary, Ingested};
 use crate::period::{choose_default, is_complete, month_volumes, MonthVolume, Period};
 use crate::registry::Registry;
@@ -22,6 +24,8 @@ pub struct ReportOptions {
     pub period: Option<Period>,
     pub indicators: IndicatorOptions,
     pub registry: Option<Registry>,
+    /// Deadlines from the rules in force (working-day 办理时限 in the export apply regardless).
+    pub deadlines: Option<crate::rules::Deadlines>,
 }
 
 /// Every count and rate of one entity for the period.
@@ -216,6 +220,10 @@ pub struct Report {
     pub members: Vec<EntityFigures>,
     /// Per registry group (empty without a registry).
     pub groups: Vec<EntityFigures>,
+    /// Tickets whose deadline the official calendar could not compute (outside its years).
+    pub deadline_errors: DeadlineErrors,
+    /// The years the official working-day calendar covers.
+    pub calendar_years: (i32, i32),
     /// Scores by the rules in force (`--rules`), when any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scores: Option<crate::score::Scores>,
@@ -276,6 +284,8 @@ impl Report {
             units: Vec::new(),
             members: Vec::new(),
             groups: Vec::new(),
+            deadline_errors: DeadlineErrors::default(),
+            calendar_years: crate::calendar::WorkCalendar::official().years(),
             scores: None,
         };
         let chosen = match o.period {
@@ -285,14 +295,16 @@ impl Report {
         let Some((period, why)) = chosen else { return report };
         let opts = &o.indicators;
         let (parents, extra_members) = registry_parents(store, o.registry.as_ref());
-        let counts = count_period(store, period, &parents, extra_members.len());
+        let plan = DeadlinePlan { rules: o.deadlines.clone() };
+        let counts = count_period(store, period, &parents, extra_members.len(), &plan);
+        report.deadline_errors = counts.deadline_errors.clone();
         let previous = period.previous();
         let previous_complete = is_complete(&months, previous);
         report.period = Some(PeriodInfo { period, label: period.label(), why, previous, previous_complete });
 
         let all = Figures::from_tally(&counts.city.all(), opts);
         let (changes, changes_note) = if previous_complete {
-            let prev_counts = count_period(store, previous, &parents, extra_members.len());
+            let prev_counts = count_period(store, previous, &parents, extra_members.len(), &plan);
             let prev = Figures::from_tally(&prev_counts.city.all(), opts);
             let changes = all
                 .rates()

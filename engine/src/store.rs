@@ -108,6 +108,9 @@ pub struct Ticket {
     /// Physical line of the row in its file (header = 1): every figure traces back to it.
     pub line: u32,
     pub returned: u16,
+    /// 办理时限 given as a number of working days after dispatch (0 = given as a datetime or
+    /// empty); turned into a deadline with the official calendar when counting.
+    pub due_days: u16,
     pub handling: Handling,
     pub from_province: bool,
     pub urgent: bool,

@@ -250,3 +250,54 @@ fn city_identities_hold_on_generated_months() {
         assert_eq!(units_transferred, f.transferred);
     }
 }
+
+fn deadline_report(csv: &str, deadlines: Option<&str>) -> Report {
+    let ingested = ingest_bytes(csv.as_bytes(), IngestOptions::default()).unwrap();
+    assert_eq!(ingested.summary.rows_rejected, 0, "{:?}", ingested.rejects);
+    let deadlines = deadlines.map(|j| serde_json::from_str(j).unwrap());
+    let period = Some(Period::parse("2021-02").unwrap());
+    Report::build(&ingested, &ReportOptions { period, deadlines, ..Default::default() })
+}
+
+#[test]
+fn time_limit_given_as_working_days_uses_the_official_calendar() {
+    // Dispatched Friday 5 Feb 2021; 5 working days after the dispatch day skip 春节 (11–17 Feb)
+    // and count Sunday 7 Feb (调休 workday): the deadline is 18 Feb 23:59:59.
+    let csv = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限,办结时间\n\
+               W1,2021-02-05 14:00,微信,投诉,转办,海州区,2021-02-05 15:00,5,2021-02-18 20:00\n\
+               W2,2021-02-05 14:00,微信,投诉,转办,海州区,2021-02-05 15:00,5,2021-02-19 09:00\n";
+    let f = &deadline_report(csv, None).city.unwrap().all;
+    assert_eq!((f.due, f.closed, f.on_time), (2, 2, 1));
+}
+
+#[test]
+fn rule_file_deadlines_fill_what_the_export_lacks() {
+    // No 办理时限 or 签收时限 column at all: the rules give 2 hours to sign, 5 working days to
+    // close, 1 for 急件.
+    let csv = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,签收时间,办结时间,急件\n\
+               R1,2021-02-01 08:00,微信,投诉,转办,海州区,2021-02-01 09:00,2021-02-01 10:30,2021-02-07 18:00,否\n\
+               R2,2021-02-01 08:00,微信,投诉,转办,海州区,2021-02-01 09:00,2021-02-01 11:30,2021-02-03 10:00,是\n";
+    // Without rules nothing is due and no 签收时限 is known.
+    let bare = deadline_report(csv, None).city.unwrap().all;
+    assert_eq!((bare.due, bare.no_sign_due), (0, 2));
+    let rules =
+        r#"{"sign_within_hours": 2, "close_within_working_days": 5, "urgent_close_within_working_days": 1}"#;
+    let f = deadline_report(csv, Some(rules)).city.unwrap().all;
+    // R1: dispatched Mon 1 Feb; working days 2, 3, 4, 5 Feb and Sunday 7 Feb (调休 workday
+    // before 春节): due 7 Feb 23:59:59, closed that evening: on time; signed 1.5 h after dispatch.
+    // R2 (急件): due Tue 2 Feb 23:59:59, closed 3 Feb: late; signed 2.5 h after: late.
+    assert_eq!((f.due, f.closed, f.on_time), (2, 2, 1));
+    assert_eq!((f.sign_rate.num, f.sign_rate.den), (1, 2));
+}
+
+#[test]
+fn a_date_outside_the_calendar_is_an_error_not_a_guess() {
+    let csv = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限,办结时间\n\
+               X1,2021-02-05 14:00,微信,投诉,转办,海州区,2021-02-05 15:00,5,\n\
+               X2,2031-02-05 14:00,微信,投诉,转办,海州区,2031-02-05 15:00,5,\n";
+    let r = deadline_report(csv, None);
+    assert_eq!(r.deadline_errors.count, 1);
+    assert!(r.deadline_errors.examples[0].starts_with("第 3 行："), "{:?}", r.deadline_errors);
+    assert!(r.deadline_errors.examples[0].contains("2031"), "{:?}", r.deadline_errors);
+    assert_eq!(r.calendar_years.0, 2017);
+}

@@ -198,7 +198,7 @@ fn english_aliases_are_accepted() {
 #[test]
 fn missing_columns_are_named_in_one_message() {
     let text = "工单号,来电时间,来源渠道\nX,2021-02-01,微信\n";
-    expect![[r#"file error: 第 1 行（表头）：缺少必需的列：工单编号、受理时间、诉求类型、办理方式、承办单位、派单时间、办理时限。请在映射步骤中指定对应的列。"#]]
+    expect![[r#"file error: 第 1 行（表头）：缺少必需的列：工单编号、受理时间、诉求类型、办理方式、承办单位、派单时间。请在映射步骤中指定对应的列。"#]]
         .assert_eq(&render(text.as_bytes(), IngestOptions::default()));
 }
 
