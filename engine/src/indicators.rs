@@ -362,11 +362,42 @@ pub fn count_period(
 pub struct IndicatorOptions {
     /// 基本满意 counts as satisfied in 回访满意率 (Lianyungang 2021: only 不满意 is subtracted).
     pub basic_counts_as_satisfied: bool,
+    /// A graded scale instead: 满意 100, 基本满意 this many points, 不满意 0; 回访满意率 is the mean
+    /// (Panjin's 91.67 % from 3 callbacks fits 100, 100, 75). Overrides the switch above.
+    pub graded_basic_points: Option<u32>,
+    /// 回访满意率 = 100 − 不满意率, with 不满意率 rounded to 2 decimals first.
+    pub satisfaction_from_unsatisfied: bool,
 }
 
 impl Default for IndicatorOptions {
     fn default() -> Self {
-        IndicatorOptions { basic_counts_as_satisfied: true }
+        IndicatorOptions {
+            basic_counts_as_satisfied: true,
+            graded_basic_points: None,
+            satisfaction_from_unsatisfied: false,
+        }
+    }
+}
+
+impl IndicatorOptions {
+    /// 回访满意率 of a tally under these options.
+    pub fn satisfaction_rate(&self, t: &Tally) -> Rate {
+        let rated = t.rated();
+        if self.satisfaction_from_unsatisfied {
+            return match basis_points(t.unsatisfied, rated) {
+                Some(bp) => Rate::new(10_000 - bp as u64, 10_000),
+                None => Rate::new(0, 0),
+            };
+        }
+        match self.graded_basic_points {
+            Some(x) => {
+                Rate::new(100 * t.satisfied + u64::from(x.min(100)) * t.basically_satisfied, 100 * rated)
+            }
+            None => {
+                let basic = if self.basic_counts_as_satisfied { t.basically_satisfied } else { 0 };
+                Rate::new(t.satisfied + basic, rated)
+            }
+        }
     }
 }
 

@@ -71,7 +71,6 @@ pub struct Figures {
 
 impl Figures {
     pub fn from_tally(t: &Tally, o: &IndicatorOptions) -> Figures {
-        let satisfied = t.satisfied + if o.basic_counts_as_satisfied { t.basically_satisfied } else { 0 };
         Figures {
             accepted: t.accepted(),
             received: t.received,
@@ -100,7 +99,7 @@ impl Figures {
             basically_satisfied: t.basically_satisfied,
             unsatisfied: t.unsatisfied,
             not_reached: t.not_reached,
-            satisfaction_rate: Rate::new(satisfied, t.rated()),
+            satisfaction_rate: o.satisfaction_rate(t),
             audited: t.audited(),
             audit_rate: Rate::new(t.audit_compliant, t.audited()),
             feedback_rate: Rate::new(t.feedback_on_time, t.feedback_due),

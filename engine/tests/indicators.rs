@@ -301,3 +301,20 @@ fn a_date_outside_the_calendar_is_an_error_not_a_guess() {
     assert!(r.deadline_errors.examples[0].contains("2031"), "{:?}", r.deadline_errors);
     assert_eq!(r.calendar_years.0, 2017);
 }
+
+#[test]
+fn satisfaction_readings() {
+    use hotline_engine::indicators::{IndicatorOptions, Tally};
+    let t = Tally { satisfied: 2, basically_satisfied: 1, unsatisfied: 0, ..Default::default() };
+    let graded = IndicatorOptions { graded_basic_points: Some(75), ..Default::default() };
+    // Panjin 大洼清河湾供暖: 91.67 % = (100 + 100 + 75) / 3.
+    assert_eq!(graded.satisfaction_rate(&t).percent.as_deref(), Some("91.67"));
+    let t = Tally { satisfied: 2, basically_satisfied: 0, unsatisfied: 1, ..Default::default() };
+    let complement = IndicatorOptions { satisfaction_from_unsatisfied: true, ..Default::default() };
+    // 不满意率 1/3 = 33.33 (rounded first), so 满意率 = 66.67.
+    assert_eq!(complement.satisfaction_rate(&t).percent.as_deref(), Some("66.67"));
+    let t = Tally { satisfied: 5, unsatisfied: 1, ..Default::default() };
+    // 1/6 = 16.666… → 16.67; 100 − 16.67 = 83.33 (the exact 5/6 also prints 83.33).
+    assert_eq!(complement.satisfaction_rate(&t).percent.as_deref(), Some("83.33"));
+    assert_eq!(complement.satisfaction_rate(&Tally::default()).percent, None);
+}
