@@ -962,9 +962,28 @@ fn RulesForm(
             })
             .collect_view()
     });
+    let unscored_rule = move |key: &'static str,
+                              label: &'static str,
+                              current: hotline_engine::rules::UnscoredRule| {
+        use hotline_engine::rules::UnscoredRule as U;
+        let options =
+            [(U::List, "list", "列出，不计分"), (U::Mean, "mean", "取平均分"), (U::Full, "full", "计满分")];
+        view! {
+            <label class="field">{label}
+                <select data-field=format!("unscored.{key}")
+                    on:change=move |ev| set_number(vec![PathStep::Key("unscored"), PathStep::Key(key)], event_target_value(&ev))>
+                    {options.into_iter().map(|(v, code, text)| view! { <option value=code selected=current == v>{text}</option> }).collect_view()}
+                </select>
+            </label>
+        }
+    };
     view! {
         <div class="rules-form">
             <p class="muted">{rules.source.clone()}</p>
+            <div>
+                {unscored_rule("no_tickets", "本月无工单：", rules.unscored.no_tickets)}
+                {unscored_rule("no_due", "无应办结工单：", rules.unscored.no_due)}
+            </div>
             <div>
                 {num(vec![PathStep::Key("score"), PathStep::Key("base")], rules.score.base.0.to_string(), "基础分".into(), "score.base".into())}
                 {num(vec![PathStep::Key("score"), PathStep::Key("decimals")], rules.score.decimals.to_string(), "得分小数位".into(), "score.decimals".into())}

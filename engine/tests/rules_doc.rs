@@ -61,3 +61,31 @@ fn the_documented_example_scores_as_worked_by_hand() {
         .collect();
     assert_eq!(listed, [("市档案局", "本月无工单")]);
 }
+
+/// The registry and the rule file disagree on a unit's group and full score: reported, and
+/// `group_source` decides.
+#[test]
+fn registry_and_rules_conflicts_are_reported_not_silently_resolved() {
+    let mut json: serde_json::Value = serde_json::from_str(&doc_example()).unwrap();
+    let registry = hotline_engine::registry::Registry::parse(
+        "单位,分组,满分\n海州区,部门,120\n东海县,县区,100\n".as_bytes(),
+    )
+    .unwrap();
+    let cands = vec![unit("东海县", 40, 38, 20, 19, 0), unit("海州区", 50, 40, 10, 9, 1)];
+    let ctx = Context { registry: Some(&registry), adjustments: None };
+    // By the rules (default): 海州区 matches "*区" → 县区; the registry says 部门 and 满分 120.
+    let s = score(&RuleSet::parse(&json.to_string()).unwrap(), &cands, &ctx);
+    assert_eq!(
+        s.conflicts,
+        [
+            "“海州区”：单位名录分组为“部门”，规则文件为“县区”；按规则文件取“县区”",
+            "“海州区”：单位名录满分 120，规则文件 100；按规则文件取 100",
+        ]
+    );
+    assert!(s.groups[0].rows.iter().any(|r| r.name == "海州区"));
+    // By the registry: 海州区 moves to 部门 with full score 120.
+    json["group_source"] = "registry".into();
+    let s = score(&RuleSet::parse(&json.to_string()).unwrap(), &cands, &ctx);
+    assert!(s.groups[1].rows.iter().any(|r| r.name == "海州区"));
+    assert!(s.conflicts.iter().any(|c| c.contains("按单位名录取“部门”")), "{:?}", s.conflicts);
+}

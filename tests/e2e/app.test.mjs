@@ -220,3 +220,31 @@ test('rules: a preset scores like the CLI, a form edit re-scores at once, a bad 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('rules: a rule file loaded through the page, and the no-ticket rule changed in the form', async () => {
+  const sample = path.join(root, 'public', 'sample.csv');
+  const doc = fs.readFileSync(path.join(root, 'docs', 'rules.md'), 'utf8');
+  const example = doc.slice(doc.indexOf('```json\n') + 8, doc.indexOf('```', doc.indexOf('```json\n') + 8));
+  const file = tmp('example-rules.json');
+  fs.writeFileSync(file, example);
+  const { page, errors } = await open(chrome.ctx, server.url);
+  await waitReady(page, cliReport(sample).source.rows_read);
+  await page.setInputFiles('#rules-file', file);
+  await page.waitForSelector('#scores');
+  const rows = async () => page.$$eval('#scores table.score-table tbody tr', (rs) => rs.map((r) => [r.dataset.unit, r.querySelector('[data-key=score]')?.textContent ?? null, r.cells[r.cells.length - 2].textContent]));
+  const expected = (s) => s.groups.flatMap((g) => [...g.rows.map((r) => [r.name, r.score, r.grade ?? '']), ...g.unscored.map((u) => [u.name, null, ''])]);
+  assert.deepEqual(await rows(), expected(cliReport(sample, '--rules', file).scores));
+  // 本月无工单 / 无应办结工单 → 取平均分, in the form.
+  const rules = JSON.parse(example);
+  rules.unscored.no_due = 'mean';
+  const edited = tmp('example-mean.json');
+  fs.writeFileSync(edited, JSON.stringify(rules));
+  const cli = cliReport(sample, '--rules', edited);
+  await page.selectOption('[data-field="unscored.no_due"]', 'mean');
+  await page.waitForFunction((n) => document.querySelectorAll('#scores tr.unscored').length === n, cli.scores.groups.reduce((a, g) => a + g.unscored.length, 0));
+  const shown = await rows();
+  const want = cli.scores.groups.flatMap((g) => [...g.rows.map((r) => [r.name, r.score]), ...g.unscored.map((u) => [u.name, null])]);
+  assert.deepEqual(shown.map((r) => [r[0], r[1]]), want);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
