@@ -164,6 +164,18 @@ impl TicketStore {
     pub fn len(&self) -> usize {
         self.tickets.len()
     }
+    /// Room for `rows` more tickets.
+    pub fn reserve(&mut self, rows: usize) {
+        self.tickets.reserve(rows);
+        self.id_ends.reserve(rows);
+        self.id_bytes.reserve(rows * 16);
+    }
+    /// Gives back memory reserved beyond what the file needed.
+    pub fn shrink_to_fit(&mut self) {
+        self.tickets.shrink_to_fit();
+        self.id_ends.shrink_to_fit();
+        self.id_bytes.shrink_to_fit();
+    }
     pub fn is_empty(&self) -> bool {
         self.tickets.is_empty()
     }

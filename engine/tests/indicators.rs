@@ -212,14 +212,14 @@ fn custom_chinese_datetime_format_on_a_gbk_file() {
     let headers = hotline_engine::peek_headers(&gbk).unwrap();
     let mut mapping = hotline_engine::Mapping::guess(&headers);
     mapping.datetime_format = Some("%Y年%m月%d日 %H时%M分".into());
-    let done = ingest_bytes(&gbk, IngestOptions { mapping: Some(mapping) }).unwrap_err();
+    let done = ingest_bytes(&gbk, IngestOptions { mapping: Some(mapping), ..Default::default() }).unwrap_err();
     // The mapping lacks 承办单位 etc.: the header error names them, proving the guess was used.
     assert!(done.message().contains("承办单位"));
     let text = "工单号,来电时间,受理渠道,诉求类别,处理方式,责任单位,交办时间,办理期限\nQ1,2021年02月01日 08时00分,微信,投诉,直接答复,,,\n";
     let gbk = encode(TextEncoding::Gb18030, text);
     let mut mapping = hotline_engine::Mapping::guess(&hotline_engine::peek_headers(&gbk).unwrap());
     mapping.datetime_format = Some("%Y年%m月%d日 %H时%M分".into());
-    let done = ingest_bytes(&gbk, IngestOptions { mapping: Some(mapping) }).unwrap();
+    let done = ingest_bytes(&gbk, IngestOptions { mapping: Some(mapping), ..Default::default() }).unwrap();
     assert_eq!(done.summary.rows_scored, 1, "{:?}", done.rejects);
     assert_eq!(done.store.tickets[0].received.to_string(), "2021-02-01 08:00:00");
 }

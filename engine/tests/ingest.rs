@@ -215,7 +215,7 @@ fn another_layout_through_a_mapping_with_its_own_datetime_form() {
         reject line 3 [来电时间] bad_datetime: 第 3 行，列“来电时间”：“2021-02-01 08:00”不是可识别的日期时间；可用格式：自定义格式 %Y年%m月%d日 %H时%M分
         accepted M1
     "#]]
-    .assert_eq(&render(text.as_bytes(), IngestOptions { mapping: Some(mapping) }));
+    .assert_eq(&render(text.as_bytes(), IngestOptions { mapping: Some(mapping), ..Default::default() }));
 }
 
 #[test]
