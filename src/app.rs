@@ -154,9 +154,14 @@ impl State {
             let cancel = self.cancel.get_value();
             let stage = self.stage;
             let progress_name = name.clone();
-            let result = load::ingest_blob(&blob, IngestOptions { mapping, size_hint: Some(blob.size() as u64) }, cancel, move |p| {
-                stage.set(Stage::Reading { name: progress_name.clone(), progress: p });
-            })
+            let result = load::ingest_blob(
+                &blob,
+                IngestOptions { mapping, size_hint: Some(blob.size() as u64) },
+                cancel,
+                move |p| {
+                    stage.set(Stage::Reading { name: progress_name.clone(), progress: p });
+                },
+            )
             .await;
             match result {
                 Ok(ingested) => {

@@ -134,7 +134,8 @@ fn run_report(args: &Args) -> Result<(), Fail> {
         None => None,
     };
     let period = args.get(&["period", "month"]).map(Period::parse).transpose().map_err(Fail::Usage)?;
-    let ingested = ingest_bytes(&read(file)?, IngestOptions { mapping, ..Default::default() }).map_err(|e| e.message())?;
+    let ingested = ingest_bytes(&read(file)?, IngestOptions { mapping, ..Default::default() })
+        .map_err(|e| e.message())?;
     let mut report = Report::build(
         &ingested,
         &ReportOptions {

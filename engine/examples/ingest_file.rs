@@ -5,7 +5,8 @@ fn main() {
     let path = std::env::args().nth(1).expect("usage: ingest_file FILE");
     let bytes = std::fs::read(&path).expect("readable file");
     let t = std::time::Instant::now();
-    let done = hotline_engine::ingest_bytes(&bytes, hotline_engine::IngestOptions::default()).expect("file reads");
+    let done =
+        hotline_engine::ingest_bytes(&bytes, hotline_engine::IngestOptions::default()).expect("file reads");
     let ingest = t.elapsed();
     let t = std::time::Instant::now();
     let report = hotline_engine::Report::build(&done, &hotline_engine::ReportOptions::default());

@@ -6,10 +6,10 @@
 //! be. Until a non-ASCII byte is seen the choice does not matter, so it is deferred.
 
 use encoding_rs::GB18030;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TextEncoding {
     #[serde(rename = "UTF-8")]
     Utf8,

@@ -11,7 +11,8 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 /// Counts behind every indicator of one entity (unit, member, group or city) in one period.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Tally {
     /// 当月受理: tickets with 受理时间 in the period.
     pub received: u64,
@@ -187,8 +188,30 @@ impl Tally {
 }
 
 /// A tally split by dispatch origin: 市派 (index 0) and 省派 (index 1).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "SplitFields", into = "SplitFields")]
 pub struct Split(pub [Tally; 2]);
+
+/// How a [`Split`] reads in JSON: `{"municipal": {…}, "province": {…}}`.
+#[derive(Clone, Copy, Serialize, Deserialize)]
+struct SplitFields {
+    #[serde(default)]
+    municipal: Tally,
+    #[serde(default)]
+    province: Tally,
+}
+
+impl From<SplitFields> for Split {
+    fn from(f: SplitFields) -> Split {
+        Split([f.municipal, f.province])
+    }
+}
+
+impl From<Split> for SplitFields {
+    fn from(s: Split) -> SplitFields {
+        SplitFields { municipal: s.0[0], province: s.0[1] }
+    }
+}
 
 impl Split {
     pub fn municipal(&self) -> &Tally {
@@ -261,7 +284,7 @@ impl DeadlinePlan {
 }
 
 /// Tickets whose deadline could not be computed: how many, and the first few for the message.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeadlineErrors {
     pub count: u64,
     /// "第 12 行：…" for the first ten.
@@ -402,7 +425,7 @@ impl IndicatorOptions {
 }
 
 /// An exact rate: numerator over denominator, with its display form.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rate {
     pub num: u64,
     pub den: u64,

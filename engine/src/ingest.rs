@@ -26,7 +26,7 @@ use crate::schema::{Column, Mapping, Required, Resolved};
 use crate::store::{Audit, Callback, Handling, Ticket, TicketStore, NO_NAME};
 use crate::time::Stamp;
 use rustc_hash::FxHashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Options of one ingest. Defaults: canonical headers, standard datetime forms, encoding detected.
 #[derive(Clone, Debug, Default)]
@@ -79,7 +79,7 @@ impl std::fmt::Display for FileError {
 impl std::error::Error for FileError {}
 
 /// Counts shown on the ingest summary screen.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngestSummary {
     pub encoding: Option<TextEncoding>,
     pub bytes: u64,

@@ -3,11 +3,11 @@
 
 use crate::store::TicketStore;
 use crate::time::{Month, Stamp};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A range of whole months, both ends included.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Period {
     pub first: Month,
     pub last: Month,
@@ -80,7 +80,7 @@ impl fmt::Display for Period {
 }
 
 /// Tickets received in one month of the file.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthVolume {
     pub month: Month,
     pub received: u64,

@@ -5,7 +5,7 @@
 //! way, so scoring never uses floats: weights are parsed from their decimal text, rates are
 //! `num/den` counts, and every step is exact until the one rounding the rule file asks for.
 
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::cmp::Ordering;
 use std::fmt;
 use std::ops::{Add, Mul, Neg, Sub};
@@ -137,9 +137,36 @@ impl fmt::Display for Ratio {
     }
 }
 
+impl Ratio {
+    /// The exact decimal when there is one (up to 12 places), else `num/den`: always exact.
+    pub fn to_exact_string(self) -> String {
+        match (0..=12u32).find(|d| (self.num * 10i128.pow(*d)) % self.den == 0) {
+            Some(d) => self.to_fixed(d),
+            None => format!("{}/{}", self.num, self.den),
+        }
+    }
+    /// Parses what [`Ratio::to_exact_string`] writes.
+    pub fn parse_exact(s: &str) -> Option<Ratio> {
+        match s.split_once('/') {
+            Some((n, d)) => {
+                let (n, d): (i128, i128) = (n.trim().parse().ok()?, d.trim().parse().ok()?);
+                (d != 0).then(|| Ratio::new(n, d))
+            }
+            None => Ratio::parse_decimal(s),
+        }
+    }
+}
+
 impl Serialize for Ratio {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        s.serialize_str(&self.to_exact_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Ratio {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Ratio, D::Error> {
+        let s = String::deserialize(d)?;
+        Ratio::parse_exact(&s).ok_or_else(|| serde::de::Error::custom(format!("not a number: {s}")))
     }
 }
 

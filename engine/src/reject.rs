@@ -3,10 +3,10 @@
 //! A row gets exactly one reason: the first check it fails, in the order of [`Reason`]'s
 //! variants. Rows read = rows scored + rows rejected, always.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Why a row was rejected. Checked in this order; the first failure wins.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// The row has more or fewer fields than the header.
@@ -55,7 +55,7 @@ impl Reason {
 }
 
 /// One rejected row.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Reject {
     /// Physical line where the record starts (header = line 1).
     pub line: u32,
@@ -67,7 +67,7 @@ pub struct Reject {
     /// The offending value, as decoded.
     pub value: String,
     /// The row as decoded, for the downloadable reject file.
-    #[serde(skip)]
+    #[serde(skip_serializing, default)]
     pub record: String,
 }
 

@@ -12,7 +12,7 @@ use crate::registry::Registry;
 use crate::reject::Reject;
 use crate::store::{NameId, TicketStore, NO_NAME};
 use crate::time::Month;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub const REPORT_FORMAT: &str = "hotline-eval.report/1";
 /// How many subjects the 高发问题 list keeps per channel.
@@ -29,7 +29,7 @@ pub struct ReportOptions {
 }
 
 /// Every count and rate of one entity for the period.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Figures {
     /// 受理量 = 当月受理 + 上月结转.
     pub accepted: u64,
@@ -124,20 +124,21 @@ impl Figures {
 }
 
 /// One entity's figures: all tickets, 市派 and 省派.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EntityFigures {
     pub name: String,
     /// For a 承办单位: the member unit it rolls up into (itself when it is one).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub member: Option<String>,
     /// The registry group, when a registry is loaded.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     pub all: Figures,
     pub municipal: Figures,
     pub province: Figures,
-    /// The counts behind the figures: scoring rules re-read them with their own options.
-    #[serde(skip)]
+    /// The counts behind the figures (市派, 省派): scoring rules re-read them with their own
+    /// options, and a report can be scored again without its tickets.
+    #[serde(default)]
     pub tallies: Split,
 }
 
@@ -156,7 +157,7 @@ impl EntityFigures {
 }
 
 /// A count and its share of 受理量.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Share {
     pub name: String,
     pub count: u64,
@@ -164,22 +165,22 @@ pub struct Share {
 }
 
 /// 高发问题 of one channel.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChannelTopics {
     pub channel: String,
     pub topics: Vec<Share>,
 }
 
 /// Change of a city rate against the previous period, in percentage points.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Change {
-    pub indicator: &'static str,
+    pub indicator: String,
     pub previous: Rate,
     /// Difference of the two displayed (2-decimal) rates, e.g. "+4.65"; `None` = "—".
     pub delta_pp: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PeriodInfo {
     pub period: Period,
     pub label: String,
@@ -190,7 +191,7 @@ pub struct PeriodInfo {
     pub previous_complete: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct City {
     pub all: Figures,
     pub municipal: Figures,
@@ -201,9 +202,9 @@ pub struct City {
 }
 
 /// The whole report.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
-    pub format: &'static str,
+    pub format: String,
     pub source: IngestSummary,
     pub rejects: Vec<Reject>,
     pub months: Vec<MonthVolume>,
@@ -224,7 +225,7 @@ pub struct Report {
     /// The years the official working-day calendar covers.
     pub calendar_years: (i32, i32),
     /// Scores by the rules in force (`--rules`), when any.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scores: Option<crate::score::Scores>,
 }
 
@@ -270,7 +271,7 @@ impl Report {
         let store = &ingested.store;
         let months = month_volumes(store);
         let mut report = Report {
-            format: REPORT_FORMAT,
+            format: REPORT_FORMAT.to_string(),
             source: ingested.summary.clone(),
             rejects: ingested.rejects.clone(),
             months: months.clone(),
@@ -310,7 +311,7 @@ impl Report {
                 .iter()
                 .zip(prev.rates().iter())
                 .map(|((key, cur), (_, p))| Change {
-                    indicator: key,
+                    indicator: key.to_string(),
                     previous: (*p).clone(),
                     delta_pp: match (cur.basis_points(), p.basis_points()) {
                         (Some(c), Some(q)) => {

@@ -12,7 +12,7 @@ use crate::rules::{
     pattern_matches, Cap, GroupSource, Item, Level, MeanOver, NoDenominator, RateAs, RuleSet, Scope,
     UnscoredRule,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One entity the rules may score: its name and its tallies for the period.
 #[derive(Clone, Debug)]
@@ -23,7 +23,7 @@ pub struct Candidate {
 }
 
 /// Points of one item for one entity.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ItemPoints {
     pub item: String,
     /// The indicator value the item read (a rate as "96.16%", a count), or "—".
@@ -32,7 +32,7 @@ pub struct ItemPoints {
     pub points: Option<Ratio>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScoreRow {
     pub name: String,
     /// 总工单数, also the tie order.
@@ -49,14 +49,14 @@ pub struct ScoreRow {
     pub note: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Unscored {
     pub name: String,
     /// 本月无工单 or 无应办结工单.
     pub reason: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GroupScores {
     pub name: String,
     pub subgroup_of: Option<String>,
@@ -68,21 +68,21 @@ pub struct GroupScores {
     pub unscored: Vec<Unscored>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HighlightList {
     pub name: String,
     pub group: Option<String>,
     pub rows: Vec<(String, String)>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GradeShare {
     pub label: String,
     pub count: u64,
     pub share: crate::indicators::Rate,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Scores {
     pub rules: String,
     pub groups: Vec<GroupScores>,

@@ -212,7 +212,8 @@ fn custom_chinese_datetime_format_on_a_gbk_file() {
     let headers = hotline_engine::peek_headers(&gbk).unwrap();
     let mut mapping = hotline_engine::Mapping::guess(&headers);
     mapping.datetime_format = Some("%Y年%m月%d日 %H时%M分".into());
-    let done = ingest_bytes(&gbk, IngestOptions { mapping: Some(mapping), ..Default::default() }).unwrap_err();
+    let done =
+        ingest_bytes(&gbk, IngestOptions { mapping: Some(mapping), ..Default::default() }).unwrap_err();
     // The mapping lacks 承办单位 etc.: the header error names them, proving the guess was used.
     assert!(done.message().contains("承办单位"));
     let text = "工单号,来电时间,受理渠道,诉求类别,处理方式,责任单位,交办时间,办理期限\nQ1,2021年02月01日 08时00分,微信,投诉,直接答复,,,\n";
@@ -317,4 +318,23 @@ fn satisfaction_readings() {
     // 1/6 = 16.666… → 16.67; 100 − 16.67 = 83.33 (the exact 5/6 also prints 83.33).
     assert_eq!(complement.satisfaction_rate(&t).percent.as_deref(), Some("83.33"));
     assert_eq!(complement.satisfaction_rate(&Tally::default()).percent, None);
+}
+
+#[test]
+fn a_report_with_scores_round_trips_through_json() {
+    // All state is serialisable: a report (tallies and scores included) read back is the same
+    // report, and can be scored again without its tickets.
+    let mut bytes = Vec::new();
+    hotline_engine::generate::generate(
+        &hotline_engine::generate::GenConfig::new(Month::new(2021, 2), 2000, 3),
+        &mut bytes,
+    );
+    let mut r = report(&bytes, None);
+    let rules = hotline_engine::presets::preset("lyg2017").unwrap();
+    r.apply_rules(&rules, &hotline_engine::score::Context::default());
+    let back: Report = serde_json::from_str(&r.to_json()).unwrap();
+    assert_eq!(back, r);
+    let mut again = back.clone();
+    again.apply_rules(&rules, &hotline_engine::score::Context::default());
+    assert_eq!(again.scores, r.scores);
 }
