@@ -2,6 +2,7 @@
 
 use crate::load::{self, LoadError, Progress};
 use crate::model::{change_text, Level, Scope, Sort, UNIT_COLUMNS};
+use crate::worker::{FromWorker, WorkerClient};
 use hotline_engine::export::csv_tables;
 use hotline_engine::presets::PRESETS;
 use hotline_engine::registry::{Adjustments, Registry};
@@ -9,12 +10,9 @@ use hotline_engine::report::{EntityFigures, Figures, Report, ReportOptions};
 use hotline_engine::rules::RuleSet;
 use hotline_engine::schema::{Column, Mapping};
 use hotline_engine::score::{Context, Scores};
-use hotline_engine::{
-    peek_headers, FileError, IndicatorOptions, IngestOptions, Ingested, Month, Period, Reject,
-};
+use hotline_engine::{peek_headers, FileError, IndicatorOptions, IngestOptions, Month, Period, Reject};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use std::cell::Cell;
 use std::rc::Rc;
 use web_sys::Blob;
 
@@ -42,13 +40,12 @@ enum Stage {
     Ready,
 }
 
-/// Everything the page holds. Tickets stay in memory so a period change re-counts without
-/// re-reading the file.
+/// Everything the page holds. The tickets stay in the worker, so a period change re-counts
+/// there without re-reading the file; the page keeps the report and its tallies.
 #[derive(Clone, Copy)]
 struct State {
     stage: RwSignal<Stage>,
     file_name: RwSignal<String>,
-    ingested: StoredValue<Option<Ingested>>,
     report: RwSignal<Option<Report>>,
     period: RwSignal<Option<Period>>,
     options: RwSignal<IndicatorOptions>,
@@ -61,18 +58,19 @@ struct State {
     /// Milliseconds the last re-score took (rules → scores, without re-counting tickets).
     score_ms: RwSignal<Option<f64>>,
     side_message: RwSignal<String>,
-    /// Milliseconds from handing the file to the engine to the report being ready.
+    /// Milliseconds from handing the file to the worker to the report being on the page.
     load_ms: RwSignal<Option<f64>>,
     pending: StoredValue<Option<Blob>>,
-    cancel: StoredValue<Rc<Cell<bool>>, LocalStorage>,
+    /// The file being read: (name, note for the summary, start time).
+    loading: StoredValue<(String, String, f64)>,
+    worker: StoredValue<Option<Rc<WorkerClient>>, LocalStorage>,
 }
 
 impl State {
     fn new() -> State {
-        State {
+        let state = State {
             stage: RwSignal::new(Stage::Idle),
             file_name: RwSignal::new(String::new()),
-            ingested: StoredValue::new(None),
             report: RwSignal::new(None),
             period: RwSignal::new(None),
             options: RwSignal::new(IndicatorOptions::default()),
@@ -84,21 +82,68 @@ impl State {
             side_message: RwSignal::new(String::new()),
             load_ms: RwSignal::new(None),
             pending: StoredValue::new(None),
-            cancel: StoredValue::new_local(Rc::new(Cell::new(false))),
+            loading: StoredValue::new((String::new(), String::new(), 0.0)),
+            worker: StoredValue::new_local(None),
+        };
+        match WorkerClient::spawn(move |m| state.on_worker(m)) {
+            Ok(w) => state.worker.set_value(Some(Rc::new(w))),
+            Err(e) => state.stage.set(Stage::Failed(e)),
         }
+        state
     }
 
-    /// Re-counts the report from the tickets in memory (period, registry or options changed).
-    fn rebuild(&self) {
-        let options = ReportOptions {
+    fn report_options(&self) -> ReportOptions {
+        ReportOptions {
             period: self.period.get_untracked(),
             registry: self.registry.get_untracked(),
             indicators: self.options.get_untracked(),
             deadlines: self.rules.with_untracked(|r| r.as_ref().and_then(|r| r.deadlines.clone())),
-        };
-        let report = self.ingested.with_value(|i| i.as_ref().map(|i| Report::build(i, &options)));
-        self.report.set(report);
-        self.rescore();
+        }
+    }
+
+    /// What the worker says: progress, a report, or a failure.
+    fn on_worker(&self, m: FromWorker) {
+        match m {
+            FromWorker::Ready => {}
+            FromWorker::Progress(p) => {
+                let name = self.loading.with_value(|l| l.0.clone());
+                self.stage.set(Stage::Reading { name, progress: p });
+            }
+            FromWorker::Loaded(report) => {
+                let (name, note, started) = self.loading.get_value();
+                self.file_name.set(if note.is_empty() { name } else { format!("{name}（{note}）") });
+                self.report.set(Some(*report));
+                self.rescore();
+                self.load_ms.set(Some(load::now_ms() - started));
+                self.stage.set(Stage::Ready);
+            }
+            FromWorker::Counted(report) => {
+                self.report.set(Some(*report));
+                self.rescore();
+            }
+            FromWorker::Failed(LoadError::File(FileError::Header { headers, .. })) => {
+                let name = self.loading.with_value(|l| l.0.clone());
+                let draft = Mapping::guess(&headers);
+                let note = "所选映射仍缺少必需的列，请补全。".into();
+                self.stage.set(Stage::Mapping { name, headers, draft, note });
+            }
+            FromWorker::Failed(LoadError::Cancelled) => {
+                let had = self.report.with_untracked(|r| r.is_some());
+                self.stage.set(if had {
+                    Stage::Ready
+                } else {
+                    Stage::Failed(LoadError::Cancelled.message())
+                });
+            }
+            FromWorker::Failed(e) => self.stage.set(Stage::Failed(e.message())),
+        }
+    }
+
+    /// Re-counts the report from the tickets in the worker (period, registry, options or
+    /// rule-file deadlines changed).
+    fn rebuild(&self) {
+        let options = self.report_options();
+        self.worker.with_value(|w| w.as_ref().map(|w| w.count(options)));
     }
 
     /// Re-scores from the per-unit tallies already counted: a rule edit never touches tickets.
@@ -116,9 +161,12 @@ impl State {
         self.score_ms.set(Some(load::now_ms() - started));
     }
 
-    /// Starts reading a file: checks its header first, then streams it through the engine.
+    fn cancel(&self) {
+        self.worker.with_value(|w| w.as_ref().map(|w| w.cancel()));
+    }
+
+    /// Starts reading a file: checks its header first, then hands it to the worker.
     fn open(self, name: String, blob: Blob, mapping: Option<Mapping>) {
-        self.cancel.set_value(Rc::new(Cell::new(false)));
         self.pending.set_value(Some(blob.clone()));
         spawn_local(async move {
             let head = match load::read_range(&blob, 0.0, blob.size().min(64.0 * 1024.0)).await {
@@ -150,35 +198,11 @@ impl State {
                 }
             };
             self.stage.set(Stage::Reading { name: name.clone(), progress: Progress::default() });
-            let started = load::now_ms();
-            let cancel = self.cancel.get_value();
-            let stage = self.stage;
-            let progress_name = name.clone();
-            let result = load::ingest_blob(
-                &blob,
-                IngestOptions { mapping, size_hint: Some(blob.size() as u64) },
-                cancel,
-                move |p| {
-                    stage.set(Stage::Reading { name: progress_name.clone(), progress: p });
-                },
-            )
-            .await;
-            match result {
-                Ok(ingested) => {
-                    self.ingested.set_value(Some(ingested));
-                    self.file_name.set(if note.is_empty() { name } else { format!("{name}（{note}）") });
-                    self.period.set(None);
-                    self.rebuild();
-                    self.load_ms.set(Some(load::now_ms() - started));
-                    self.stage.set(Stage::Ready);
-                }
-                Err(LoadError::File(FileError::Header { headers, .. })) => {
-                    let draft = Mapping::guess(&headers);
-                    let note = "所选映射仍缺少必需的列，请补全。".into();
-                    self.stage.set(Stage::Mapping { name, headers, draft, note });
-                }
-                Err(e) => self.stage.set(Stage::Failed(e.message())),
-            }
+            self.loading.set_value((name, note, load::now_ms()));
+            self.period.set(None);
+            let ingest = IngestOptions { mapping, size_hint: Some(blob.size() as u64) };
+            let report = self.report_options();
+            self.worker.with_value(|w| w.as_ref().map(|w| w.load(&blob, ingest, report)));
         });
     }
 }
@@ -315,7 +339,7 @@ fn StageView(state: State) -> impl IntoView {
                 <p>"正在读取 " {name}</p>
                 <progress max="1" value=progress.fraction()></progress>
                 <p class="muted">{progress.describe()}</p>
-                <button on:click=move |_| state.cancel.with_value(|c| c.set(true))>"取消"</button>
+                <button id="cancel" on:click=move |_| state.cancel()>"取消"</button>
             </section>
         }
         .into_any(),

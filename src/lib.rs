@@ -4,5 +4,6 @@
 pub mod app;
 pub mod load;
 pub mod model;
+pub mod worker;
 
 pub use app::App;

@@ -12,7 +12,7 @@ use web_sys::Blob;
 /// to update progress and answer clicks between steps.
 pub const CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Progress {
     pub bytes: u64,
     pub total: u64,
@@ -44,7 +44,7 @@ impl Progress {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum LoadError {
     Cancelled,
     File(FileError),
@@ -65,8 +65,12 @@ fn js_err(e: wasm_bindgen::JsValue) -> LoadError {
     LoadError::Browser(e.as_string().unwrap_or_else(|| format!("{e:?}")))
 }
 
+/// Milliseconds from the page's (or the worker's) time origin.
 pub fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+    js_sys::Reflect::get(&js_sys::global(), &"performance".into())
+        .ok()
+        .and_then(|p| p.dyn_into::<web_sys::Performance>().ok())
+        .map_or(0.0, |p| p.now())
 }
 
 /// Reads `blob[start..end]` as bytes.
@@ -76,11 +80,14 @@ pub async fn read_range(blob: &Blob, start: f64, end: f64) -> Result<Vec<u8>, Lo
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
-/// Streams the blob through the engine, reporting progress between chunks.
+/// Streams the blob through the engine, reporting progress between chunks. On the page,
+/// `yield_to_page` lets it paint between chunks; in the worker each chunk's read already returns
+/// to the event loop (so a cancel message gets through) and no extra pause is needed.
 pub async fn ingest_blob(
     blob: &Blob,
     options: IngestOptions,
     cancel: Rc<Cell<bool>>,
+    yield_to_page: bool,
     on_progress: impl Fn(Progress),
 ) -> Result<Ingested, LoadError> {
     let total = blob.size();
@@ -101,8 +108,10 @@ pub async fn ingest_blob(
             rows: ingest.rows_read(),
             elapsed_ms: now_ms() - started,
         });
-        // Let the page paint the progress and answer clicks (the cancel button).
-        gloo::timers::future::TimeoutFuture::new(0).await;
+        if yield_to_page {
+            // Let the page paint the progress and answer clicks (the cancel button).
+            gloo::timers::future::TimeoutFuture::new(0).await;
+        }
     }
     ingest.finish().map_err(LoadError::File)
 }

@@ -29,7 +29,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 /// Options of one ingest. Defaults: canonical headers, standard datetime forms, encoding detected.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct IngestOptions {
     /// How the file's headers map onto canonical columns; `None` = canonical headers only.
     pub mapping: Option<Mapping>,
@@ -39,7 +39,7 @@ pub struct IngestOptions {
 }
 
 /// A problem with the file as a whole: nothing can be read until it is fixed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FileError {
     /// The file has no header row.
     Empty,

@@ -5,10 +5,10 @@
 
 use crate::encoding::{self, TextEncoding};
 use crate::records::{find_record_end, trim, Fields};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One member unit of the registry.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RegistryEntry {
     pub unit: String,
     /// 分组, e.g. 县区组; empty = not grouped.
@@ -21,13 +21,13 @@ pub struct RegistryEntry {
 }
 
 /// The unit registry: which group each unit is scored in, and the units with no tickets.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Registry {
     pub entries: Vec<RegistryEntry>,
 }
 
 /// One manual adjustment: points given or taken for something no ticket records.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Adjustment {
     pub unit: String,
     /// 项目, e.g. 加分, 扣分, 数据质量, 知识储备, 实例拨测, 答复规范.
@@ -38,7 +38,7 @@ pub struct Adjustment {
     pub line: u32,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Adjustments {
     pub entries: Vec<Adjustment>,
 }

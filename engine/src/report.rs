@@ -19,7 +19,7 @@ pub const REPORT_FORMAT: &str = "hotline-eval.report/1";
 pub const TOP_CATEGORIES: usize = 5;
 
 /// What to report on. Defaults: the latest complete month, default indicator options.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ReportOptions {
     pub period: Option<Period>,
     pub indicators: IndicatorOptions,

@@ -1,0 +1,163 @@
+//! The Web Worker that reads files and counts: parsing and re-counting never block the page.
+//!
+//! The ticket store lives in the worker; the page holds the report (tallies included, so rules
+//! re-score on the page without asking the worker). Messages are JSON strings in a JS object
+//! `{msg, file?}`; the `File` is posted as it is (structured clone: no copy of its bytes).
+
+use crate::load::{self, LoadError, Progress};
+use hotline_engine::{IngestOptions, Ingested, Report, ReportOptions};
+use serde::{Deserialize, Serialize};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Blob, MessageEvent};
+
+/// Page → worker.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// Read the posted file, then report on it.
+    Load { ingest: IngestOptions, report: ReportOptions },
+    /// Count again from the tickets in memory (another period, options, registry, deadlines).
+    Report { report: ReportOptions },
+    /// Stop reading: the tickets of the previous file stay.
+    Cancel,
+}
+
+/// Worker → page.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// The worker's wasm has started and listens: messages posted before this would be lost.
+    Ready,
+    Progress(Progress),
+    /// The report of a newly read file.
+    Loaded(Box<Report>),
+    /// The report counted again.
+    Counted(Box<Report>),
+    Failed(LoadError),
+}
+
+fn encode(msg: &impl Serialize) -> JsValue {
+    let obj = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&obj, &"msg".into(), &serde_json::to_string(msg).unwrap_or_default().into());
+    obj.into()
+}
+
+fn decode<T: for<'de> Deserialize<'de>>(data: &JsValue) -> Option<T> {
+    let text = js_sys::Reflect::get(data, &"msg".into()).ok()?.as_string()?;
+    serde_json::from_str(&text).ok()
+}
+
+thread_local! {
+    static TICKETS: RefCell<Option<Ingested>> = const { RefCell::new(None) };
+    static CANCEL: RefCell<Rc<Cell<bool>>> = RefCell::new(Rc::new(Cell::new(false)));
+}
+
+/// The worker's entry point (`src/bin/worker.rs`).
+pub fn run_worker() {
+    console_error_panic_hook::set_once();
+    let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let post = {
+        let scope = scope.clone();
+        Rc::new(move |m: FromWorker| {
+            let _ = scope.post_message(&encode(&m));
+        })
+    };
+    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        let data = ev.data();
+        let Some(msg) = decode::<ToWorker>(&data) else { return };
+        let post = post.clone();
+        match msg {
+            ToWorker::Cancel => CANCEL.with(|c| c.borrow().set(true)),
+            ToWorker::Load { ingest, report } => {
+                let Ok(file) = js_sys::Reflect::get(&data, &"file".into()) else { return };
+                let blob: Blob = file.unchecked_into();
+                let cancel = Rc::new(Cell::new(false));
+                CANCEL.with(|c| *c.borrow_mut() = cancel.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let progress = post.clone();
+                    let result = load::ingest_blob(&blob, ingest, cancel, false, move |p| {
+                        progress(FromWorker::Progress(p));
+                    })
+                    .await;
+                    match result {
+                        Ok(ingested) => {
+                            let r = Report::build(&ingested, &report);
+                            TICKETS.with(|t| *t.borrow_mut() = Some(ingested));
+                            post(FromWorker::Loaded(Box::new(r)));
+                        }
+                        Err(e) => post(FromWorker::Failed(e)),
+                    }
+                });
+            }
+            ToWorker::Report { report } => {
+                let r = TICKETS.with(|t| t.borrow().as_ref().map(|i| Report::build(i, &report)));
+                match r {
+                    Some(r) => post(FromWorker::Counted(Box::new(r))),
+                    None => post(FromWorker::Failed(LoadError::Browser("没有已读取的工单".into()))),
+                }
+            }
+        }
+    });
+    scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+    let _ = scope.post_message(&encode(&FromWorker::Ready));
+}
+
+/// The page's handle on its worker. Messages wait in `queue` until the worker says it is ready.
+pub struct WorkerClient {
+    worker: web_sys::Worker,
+    queue: Rc<RefCell<Option<Vec<JsValue>>>>,
+    _onmessage: Closure<dyn FnMut(MessageEvent)>,
+}
+
+/// Where Trunk puts the worker's loader (`data-loader-shim` on the worker link in index.html).
+pub const WORKER_URL: &str = "./worker_loader.js";
+
+impl WorkerClient {
+    pub fn spawn(on_message: impl Fn(FromWorker) + 'static) -> Result<WorkerClient, String> {
+        let opts = web_sys::WorkerOptions::new();
+        // Trunk's loader shim is a classic script (it uses importScripts).
+        opts.set_type(web_sys::WorkerType::Classic);
+        let worker = web_sys::Worker::new_with_options(WORKER_URL, &opts)
+            .map_err(|e| format!("无法启动后台线程：{e:?}"))?;
+        let queue: Rc<RefCell<Option<Vec<JsValue>>>> = Rc::new(RefCell::new(Some(Vec::new())));
+        let (q, w) = (queue.clone(), worker.clone());
+        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+            match decode::<FromWorker>(&ev.data()) {
+                Some(FromWorker::Ready) => {
+                    for m in q.borrow_mut().take().unwrap_or_default() {
+                        let _ = w.post_message(&m);
+                    }
+                }
+                Some(m) => on_message(m),
+                None => {}
+            }
+        });
+        worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        Ok(WorkerClient { worker, queue, _onmessage: onmessage })
+    }
+
+    fn post(&self, msg: JsValue) {
+        match self.queue.borrow_mut().as_mut() {
+            Some(waiting) => waiting.push(msg),
+            None => {
+                let _ = self.worker.post_message(&msg);
+            }
+        }
+    }
+
+    pub fn load(&self, blob: &Blob, ingest: IngestOptions, report: ReportOptions) {
+        let msg = encode(&ToWorker::Load { ingest, report });
+        let _ = js_sys::Reflect::set(&msg, &"file".into(), blob);
+        self.post(msg);
+    }
+
+    pub fn count(&self, report: ReportOptions) {
+        self.post(encode(&ToWorker::Report { report }));
+    }
+
+    pub fn cancel(&self) {
+        self.post(encode(&ToWorker::Cancel));
+    }
+}
