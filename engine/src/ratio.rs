@@ -94,7 +94,7 @@ impl Ratio {
         }
     }
     /// `self / o`; `None` when `o` is zero.
-    pub fn div(self, o: Ratio) -> Option<Ratio> {
+    pub fn checked_div(self, o: Ratio) -> Option<Ratio> {
         (o.num != 0).then(|| Ratio::new(self.num * o.den, self.den * o.num))
     }
 

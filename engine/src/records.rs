@@ -33,7 +33,7 @@ pub fn find_record_end(buf: &[u8], eof: bool) -> Option<RecordEnd> {
                 quotes += memchr_iter(b'"', line).count();
                 lines += 1;
                 pos += off + 1;
-                if quotes % 2 == 0 {
+                if quotes.is_multiple_of(2) {
                     let mut content = pos - 1;
                     if content > 0 && buf[content - 1] == b'\r' {
                         content -= 1;

@@ -351,11 +351,8 @@ pub fn score(rules: &RuleSet, candidates: &[Candidate], ctx: &Context) -> Scores
                 members[g].push((c.name.clone(), Some(c.tallies)));
                 full_scores[g].push(full);
             }
-            None if c.level == rules.level || rules.groups.iter().any(|g| g.level == Some(c.level)) => {
-                if !c.tallies.is_empty() && c.level == rules.level {
-                    ungrouped.push(c.name.clone());
-                }
-            }
+            // Entities of the scored level that no group takes are listed, never dropped.
+            None if c.level == rules.level && !c.tallies.is_empty() => ungrouped.push(c.name.clone()),
             None => {}
         }
     }
@@ -425,7 +422,7 @@ pub fn score(rules: &RuleSet, candidates: &[Candidate], ctx: &Context) -> Scores
                 items.push(ItemPoints { item: item.name().to_string(), value, points: pts });
             }
             let rescale = if max_kept != max_all && max_kept > Ratio::ZERO {
-                max_all.div(max_kept).unwrap_or(Ratio::ONE)
+                max_all.checked_div(max_kept).unwrap_or(Ratio::ONE)
             } else {
                 Ratio::ONE
             };
@@ -557,7 +554,7 @@ pub fn score(rules: &RuleSet, candidates: &[Candidate], ctx: &Context) -> Scores
             let unscored_n: usize = groups.iter().map(|g| g.unscored.len()).sum();
             let den = all_rows.len() + if grades.shares_count_unscored { unscored_n } else { 0 };
             let mut bands = grades.bands.clone();
-            bands.sort_by(|a, b| b.min.0.cmp(&a.min.0));
+            bands.sort_by_key(|b| std::cmp::Reverse(b.min.0));
             bands
                 .iter()
                 .map(|b| {
