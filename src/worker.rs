@@ -5,6 +5,7 @@
 //! `{msg, file?}`; the `File` is posted as it is (structured clone: no copy of its bytes).
 
 use crate::load::{self, LoadError, Progress};
+use hotline_engine::report::Counted;
 use hotline_engine::{IngestOptions, Ingested, Report, ReportOptions};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
@@ -49,7 +50,9 @@ fn decode<T: for<'de> Deserialize<'de>>(data: &JsValue) -> Option<T> {
 }
 
 thread_local! {
-    static TICKETS: RefCell<Option<Ingested>> = const { RefCell::new(None) };
+    /// The tickets of the file read last, and their month-keyed counts (rebuilt only when the
+    /// registry or the deadlines change: a period change is a sum over them).
+    static TICKETS: RefCell<Option<(Ingested, Counted)>> = const { RefCell::new(None) };
     static CANCEL: RefCell<Rc<Cell<bool>>> = RefCell::new(Rc::new(Cell::new(false)));
 }
 
@@ -82,8 +85,9 @@ pub fn run_worker() {
                     .await;
                     match result {
                         Ok(ingested) => {
-                            let r = Report::build(&ingested, &report);
-                            TICKETS.with(|t| *t.borrow_mut() = Some(ingested));
+                            let counted = Counted::new(&ingested, &report);
+                            let r = Report::from_counted(&ingested, &counted, &report);
+                            TICKETS.with(|t| *t.borrow_mut() = Some((ingested, counted)));
                             post(FromWorker::Loaded(Box::new(r)));
                         }
                         Err(e) => post(FromWorker::Failed(e)),
@@ -91,7 +95,14 @@ pub fn run_worker() {
                 });
             }
             ToWorker::Report { report } => {
-                let r = TICKETS.with(|t| t.borrow().as_ref().map(|i| Report::build(i, &report)));
+                let r = TICKETS.with(|t| {
+                    let mut t = t.borrow_mut();
+                    let (ingested, counted) = t.as_mut()?;
+                    if !counted.fits(&report) {
+                        *counted = Counted::new(ingested, &report);
+                    }
+                    Some(Report::from_counted(ingested, counted, &report))
+                });
                 match r {
                     Some(r) => post(FromWorker::Counted(Box::new(r))),
                     None => post(FromWorker::Failed(LoadError::Browser("没有已读取的工单".into()))),

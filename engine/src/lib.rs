@@ -17,6 +17,7 @@
 //! assert_eq!(unit.all.on_time_rate.percent.as_deref(), Some("50.00"));
 //! ```
 
+pub mod aggregate;
 pub mod calendar;
 pub mod datetime;
 pub mod encoding;

@@ -4,7 +4,7 @@
 //! The JSON shape is documented in docs/report-json.md (format tag [`REPORT_FORMAT`]).
 
 use crate::indicators::{
-    count_period, format_basis_points, DeadlineErrors, DeadlinePlan, IndicatorOptions, Rate, Split, Tally,
+    format_basis_points, DeadlineErrors, DeadlinePlan, IndicatorOptions, Rate, Split, Tally,
 };
 use crate::ingest::{IngestSummary, Ingested};
 use crate::period::{choose_default, is_complete, month_volumes, MonthVolume, Period};
@@ -229,6 +229,36 @@ pub struct Report {
     pub scores: Option<crate::score::Scores>,
 }
 
+/// A file's counts for every range of whole months, made in one pass. Depends on the registry
+/// (who rolls up into whom) and the deadlines; not on the period or the indicator options.
+#[derive(Clone, Debug)]
+pub struct Counted {
+    pub aggregates: crate::aggregate::MonthAggregates,
+    pub months: Vec<MonthVolume>,
+    extra_members: Vec<String>,
+    registry: Option<Registry>,
+    deadlines: Option<crate::rules::Deadlines>,
+}
+
+impl Counted {
+    pub fn new(ingested: &Ingested, o: &ReportOptions) -> Counted {
+        let store = &ingested.store;
+        let (parents, extra_members) = registry_parents(store, o.registry.as_ref());
+        let plan = DeadlinePlan { rules: o.deadlines.clone() };
+        Counted {
+            aggregates: crate::aggregate::MonthAggregates::build(store, &parents, extra_members.len(), &plan),
+            months: month_volumes(store),
+            extra_members,
+            registry: o.registry.clone(),
+            deadlines: o.deadlines.clone(),
+        }
+    }
+    /// Whether these counts serve `o` (same registry and deadlines).
+    pub fn fits(&self, o: &ReportOptions) -> bool {
+        self.registry == o.registry && self.deadlines == o.deadlines
+    }
+}
+
 /// Member unit of each 承办单位 by the registry's 上级单位 (`NO_NAME` = none), and the names of
 /// member units that only the registry knows (ids from `store.units.len()` on).
 fn registry_parents(store: &TicketStore, registry: Option<&Registry>) -> (Vec<NameId>, Vec<String>) {
@@ -268,8 +298,15 @@ fn sort_entities(v: &mut [EntityFigures]) {
 impl Report {
     /// Builds the report for the chosen (or default) period from an ingested file.
     pub fn build(ingested: &Ingested, o: &ReportOptions) -> Report {
+        Report::from_counted(ingested, &Counted::new(ingested, o), o)
+    }
+
+    /// Builds the report from counts made once ([`Counted`]): a period change costs a sum over
+    /// the per-entity month tables, not a pass over the tickets. `counted` must have been made
+    /// with the same registry and deadlines as `o` ([`Counted::fits`]).
+    pub fn from_counted(ingested: &Ingested, counted: &Counted, o: &ReportOptions) -> Report {
         let store = &ingested.store;
-        let months = month_volumes(store);
+        let months = counted.months.clone();
         let mut report = Report {
             format: REPORT_FORMAT.to_string(),
             source: ingested.summary.clone(),
@@ -294,9 +331,8 @@ impl Report {
         };
         let Some((period, why)) = chosen else { return report };
         let opts = &o.indicators;
-        let (parents, extra_members) = registry_parents(store, o.registry.as_ref());
-        let plan = DeadlinePlan { rules: o.deadlines.clone() };
-        let counts = count_period(store, period, &parents, extra_members.len(), &plan);
+        let extra_members = &counted.extra_members;
+        let counts = counted.aggregates.counts(period);
         report.deadline_errors = counts.deadline_errors.clone();
         let previous = period.previous();
         let previous_complete = is_complete(&months, previous);
@@ -304,7 +340,7 @@ impl Report {
 
         let all = Figures::from_tally(&counts.city.all(), opts);
         let (changes, changes_note) = if previous_complete {
-            let prev_counts = count_period(store, previous, &parents, extra_members.len(), &plan);
+            let prev_counts = counted.aggregates.counts(previous);
             let prev = Figures::from_tally(&prev_counts.city.all(), opts);
             let changes = all
                 .rates()
@@ -380,7 +416,7 @@ impl Report {
             }
             let mut e = EntityFigures::new(name.to_string(), s, opts);
             let member = counts.unit_member[id as usize];
-            e.member = Some(member_name(store, &extra_members, member).to_string());
+            e.member = Some(member_name(store, extra_members, member).to_string());
             report.units.push(e);
         }
         let mut members_seen = Vec::new();
