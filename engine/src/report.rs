@@ -421,7 +421,7 @@ impl Report {
         }
         let mut members_seen = Vec::new();
         let member_ids =
-            (0..counts.members.len() as NameId).map(|id| (id, member_name(store, &extra_members, id)));
+            (0..counts.members.len() as NameId).map(|id| (id, member_name(store, extra_members, id)));
         for (id, name) in member_ids.clone() {
             let s = &counts.members[id as usize];
             if s.is_empty() {
