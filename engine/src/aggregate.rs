@@ -192,17 +192,7 @@ impl MonthAggregates {
             ..Default::default()
         };
         for raw in &store.tickets {
-            let t = match plan.apply(raw) {
-                Ok(t) => t,
-                Err(err) => {
-                    let d = &mut a.deadline_errors;
-                    d.count += 1;
-                    if d.examples.len() < 10 {
-                        d.examples.push(format!("第 {} 行：{}", raw.line, err.message()));
-                    }
-                    *raw
-                }
-            };
+            let t = a.deadline_errors.apply(plan, raw);
             let side = usize::from(t.from_province);
             a.city[side].add(&t);
             if t.channel != NO_NAME {

@@ -291,6 +291,19 @@ pub struct DeadlineErrors {
     pub examples: Vec<String>,
 }
 
+impl DeadlineErrors {
+    /// The ticket as counted: with its deadlines applied, or as it is (and the error noted).
+    pub fn apply(&mut self, plan: &DeadlinePlan, t: &Ticket) -> Ticket {
+        plan.apply(t).unwrap_or_else(|err| {
+            self.count += 1;
+            if self.examples.len() < 10 {
+                self.examples.push(format!("第 {} 行：{}", t.line, err.message()));
+            }
+            *t
+        })
+    }
+}
+
 /// Everything one pass over the store counts for a period.
 #[derive(Clone, Debug, Default)]
 pub struct PeriodCounts {
@@ -333,17 +346,7 @@ pub fn count_period(
     for t in &store.tickets {
         let effective;
         let t = if with_plan {
-            effective = match plan.apply(t) {
-                Ok(e) => e,
-                Err(err) => {
-                    let d = &mut c.deadline_errors;
-                    d.count += 1;
-                    if d.examples.len() < 10 {
-                        d.examples.push(format!("第 {} 行：{}", t.line, err.message()));
-                    }
-                    *t
-                }
-            };
+            effective = c.deadline_errors.apply(plan, t);
             &effective
         } else {
             t
