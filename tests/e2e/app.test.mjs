@@ -248,3 +248,20 @@ test('rules: a rule file loaded through the page, and the no-ticket rule changed
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('cancel really stops a load, and the month shown before stays', async () => {
+  const sample = path.join(root, 'public', 'sample.csv');
+  const big = tmp('big.csv');
+  generate(big, '--month', '2021-06', '--tickets', '300000', '--seed', '5');
+  const { page, errors } = await open(chrome.ctx, server.url);
+  await waitReady(page, cliReport(sample).source.rows_read);
+  await page.setInputFiles('#ticket-file', big);
+  await page.waitForSelector('#progress');
+  await page.click('#cancel');
+  await page.waitForSelector('#progress', { state: 'detached', timeout: 30000 });
+  // The load stopped before its end: the sample month is still what the page shows.
+  assert.equal(await page.textContent('#rows-read'), String(cliReport(sample).source.rows_read));
+  assert.equal(await page.$('#file-error'), null);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
