@@ -60,6 +60,8 @@ struct State {
     side_message: RwSignal<String>,
     /// Milliseconds from handing the file to the worker to the report being on the page.
     load_ms: RwSignal<Option<f64>>,
+    /// A re-count is under way in the worker (period, options, registry or deadlines changed).
+    counting: RwSignal<bool>,
     pending: StoredValue<Option<Blob>>,
     /// The file being read: (name, note for the summary, start time).
     loading: StoredValue<(String, String, f64)>,
@@ -81,6 +83,7 @@ impl State {
             score_ms: RwSignal::new(None),
             side_message: RwSignal::new(String::new()),
             load_ms: RwSignal::new(None),
+            counting: RwSignal::new(false),
             pending: StoredValue::new(None),
             loading: StoredValue::new((String::new(), String::new(), 0.0)),
             worker: StoredValue::new_local(None),
@@ -118,6 +121,7 @@ impl State {
                 self.stage.set(Stage::Ready);
             }
             FromWorker::Counted(report) => {
+                self.counting.set(false);
                 self.report.set(Some(*report));
                 self.rescore();
             }
@@ -135,7 +139,10 @@ impl State {
                     Stage::Failed(LoadError::Cancelled.message())
                 });
             }
-            FromWorker::Failed(e) => self.stage.set(Stage::Failed(e.message())),
+            FromWorker::Failed(e) => {
+                self.counting.set(false);
+                self.stage.set(Stage::Failed(e.message()));
+            }
         }
     }
 
@@ -143,6 +150,7 @@ impl State {
     /// rule-file deadlines changed).
     fn rebuild(&self) {
         let options = self.report_options();
+        self.counting.set(true);
         self.worker.with_value(|w| w.as_ref().map(|w| w.count(options)));
     }
 
@@ -225,6 +233,9 @@ pub fn App() -> impl IntoView {
         <main>
             <Upload state=state/>
             <StageView state=state/>
+            <Show when=move || state.counting.get()>
+                <p class="progress-note no-print" id="counting" role="status">"正在按新的条件重新统计（使用已读取的工单，不重读文件）…"</p>
+            </Show>
             <Show when=move || state.report.with(|r| r.is_some())>
                 <Summary state=state/>
                 <Overview state=state/>
