@@ -244,7 +244,7 @@ pub struct DeadlinePlan {
 
 impl DeadlinePlan {
     /// Whether counting needs to look at deadlines at all for this store.
-    fn needed(&self, store: &TicketStore) -> bool {
+    pub fn needed(&self, store: &TicketStore) -> bool {
         self.rules.is_some() || store.tickets.iter().any(|t| t.due_days > 0)
     }
 
