@@ -18,6 +18,8 @@ const USAGE: &str = "\
   hotline TICKETS.csv [--period 2021-02 | 2021-01..2021-04] [--month …] [--units FILE]
                       [--adjustments FILE] [--mapping FILE] [--rules PRESET|FILE]
                       [--format json|csv] [--out DIR]
+  hotline --report REPORT.json --rules PRESET|FILE [--units FILE] [--adjustments FILE] [--format json|csv] [--out DIR]
+                                   (scores a saved report's per-unit counts: no tickets needed)
   hotline presets                  (lists the rule presets)
   hotline generate [--month 2021-02] [--tickets 5000] [--seed 1] [--encoding utf8|gbk] [--out FILE]
 
@@ -110,7 +112,17 @@ fn run_generate(args: &Args) -> Result<(), Fail> {
 }
 
 fn run_report(args: &Args) -> Result<(), Fail> {
-    args.check_known(&["period", "month", "units", "adjustments", "mapping", "rules", "format", "out"])?;
+    args.check_known(&[
+        "period",
+        "month",
+        "units",
+        "adjustments",
+        "mapping",
+        "rules",
+        "format",
+        "out",
+        "report",
+    ])?;
     let rules = match args.get(&["rules"]) {
         Some(r) => Some(match hotline_engine::presets::preset(r) {
             Some(p) => p,
@@ -118,8 +130,11 @@ fn run_report(args: &Args) -> Result<(), Fail> {
         }),
         None => None,
     };
-    let [file] = args.positional.as_slice() else {
-        return Err(Fail::Usage("需要且只需要一个工单文件".into()));
+    let saved = args.get(&["report"]);
+    let file = match (args.positional.as_slice(), saved) {
+        ([file], None) => Some(file.as_str()),
+        ([], Some(_)) => None,
+        _ => return Err(Fail::Usage("需要且只需要一个工单文件（或 --report 一个已保存的报告）".into())),
     };
     let mapping = match args.get(&["mapping"]) {
         Some(p) => Some(Mapping::from_json(&String::from_utf8_lossy(&read(p)?))?),
@@ -134,17 +149,22 @@ fn run_report(args: &Args) -> Result<(), Fail> {
         None => None,
     };
     let period = args.get(&["period", "month"]).map(Period::parse).transpose().map_err(Fail::Usage)?;
-    let ingested = ingest_bytes(&read(file)?, IngestOptions { mapping, ..Default::default() })
-        .map_err(|e| e.message())?;
-    let mut report = Report::build(
-        &ingested,
-        &ReportOptions {
-            period,
-            registry: registry.clone(),
-            deadlines: rules.as_ref().and_then(|r| r.deadlines.clone()),
-            ..Default::default()
-        },
-    );
+    let mut report = match file {
+        Some(file) => {
+            let ingested = ingest_bytes(&read(file)?, IngestOptions { mapping, ..Default::default() })
+                .map_err(|e| e.message())?;
+            let deadlines = rules.as_ref().and_then(|r| r.deadlines.clone());
+            let options =
+                ReportOptions { period, registry: registry.clone(), deadlines, ..Default::default() };
+            Report::build(&ingested, &options)
+        }
+        // A saved report carries each unit's tallies: rules score them without the tickets.
+        None => {
+            let path = saved.unwrap_or_default();
+            let text = String::from_utf8_lossy(&read(path)?).into_owned();
+            serde_json::from_str::<Report>(&text).map_err(|e| format!("{path} 不是本工具保存的报告：{e}"))?
+        }
+    };
     if report.deadline_errors.count > 0 {
         eprintln!(
             "{} 张工单的办理时限无法按工作日历计算（日历覆盖 {}–{} 年）：{}",
