@@ -178,13 +178,6 @@ impl Tally {
             }
         }
     }
-
-    /// Whether the ticket contributes anything to the period (for self-audit lists).
-    pub fn touches(t: &Ticket, start: Stamp, end: Stamp) -> bool {
-        let mut probe = Tally::default();
-        probe.count(t, start, end);
-        probe != Tally::default()
-    }
 }
 
 /// A tally split by dispatch origin: 市派 (index 0) and 省派 (index 1).

@@ -11,7 +11,6 @@ use crate::period::{choose_default, is_complete, month_volumes, MonthVolume, Per
 use crate::registry::Registry;
 use crate::reject::Reject;
 use crate::store::{NameId, TicketStore, NO_NAME};
-use crate::time::Month;
 use serde::{Deserialize, Serialize};
 
 pub const REPORT_FORMAT: &str = "hotline-eval.report/1";
@@ -489,9 +488,4 @@ impl Report {
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
-}
-
-/// The months a report can be asked for (every month with tickets received).
-pub fn available_months(months: &[MonthVolume]) -> Vec<Month> {
-    months.iter().map(|m| m.month).collect()
 }
