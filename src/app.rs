@@ -208,7 +208,7 @@ impl State {
             self.stage.set(Stage::Reading { name: name.clone(), progress: Progress::default() });
             self.loading.set_value((name, note, load::now_ms()));
             self.period.set(None);
-            let ingest = IngestOptions { mapping, size_hint: Some(blob.size() as u64) };
+            let ingest = IngestOptions { mapping, size_hint: Some(blob.size() as u64), ..Default::default() };
             let report = self.report_options();
             self.worker.with_value(|w| w.as_ref().map(|w| w.load(&blob, ingest, report)));
         });

@@ -59,8 +59,47 @@ fn digits(b: &[u8], i: &mut usize, min: usize, max: usize) -> Option<u32> {
     (*i - start >= min).then_some(v)
 }
 
+/// The zero-padded forms (`YYYY-MM-DD HH:MM:SS`, `YYYY-MM-DD HH:MM`, `YYYY-MM-DD`, with `-` or
+/// `/`) that nearly every export writes, read by position. `None` = not one of these shapes (the
+/// general reader decides); `Some(None)` = the shape, but not a real time.
+fn parse_padded(b: &[u8]) -> Option<Option<Stamp>> {
+    let n = b.len();
+    if n != 19 && n != 16 && n != 10 {
+        return None;
+    }
+    let d = |i: usize| u32::from(b[i].wrapping_sub(b'0'));
+    let digits_at: &[usize] = match n {
+        19 => &[0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18],
+        16 => &[0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15],
+        _ => &[0, 1, 2, 3, 5, 6, 8, 9],
+    };
+    let sep = b[4];
+    if (sep != b'-' && sep != b'/') || b[7] != sep || digits_at.iter().any(|&i| d(i) > 9) {
+        return None;
+    }
+    if n > 10 && (b[10] != b' ' || b[13] != b':' || (n == 19 && b[16] != b':')) {
+        return None;
+    }
+    let two = |i: usize| d(i) * 10 + d(i + 1);
+    let y = (d(0) * 1000 + d(1) * 100 + two(2)) as i32;
+    let (hh, mi, ss) = match n {
+        19 => (two(11), two(14), two(17)),
+        16 => (two(11), two(14), 0),
+        _ => (0, 0, 0),
+    };
+    Some(Stamp::from_civil(y, two(5), two(8), hh, mi, ss))
+}
+
 /// The hot path: parses the standard forms without allocating.
 pub fn parse_standard(b: &[u8]) -> Option<Stamp> {
+    match parse_padded(b) {
+        Some(parsed) => parsed,
+        None => parse_general(b),
+    }
+}
+
+/// Every accepted form, one- or two-digit fields.
+fn parse_general(b: &[u8]) -> Option<Stamp> {
     let mut i = 0;
     let y = digits(b, &mut i, 4, 4)?;
     let sep = *b.get(i)?;
@@ -148,6 +187,25 @@ mod tests {
             "2021年2月5日",
         ] {
             check(bad, None);
+        }
+    }
+
+    #[test]
+    fn padded_shortcut_agrees_with_the_general_reader() {
+        // Every shape the shortcut takes, with valid, invalid and edge values.
+        for y in ["2000", "2021", "2135", "2136", "1999"] {
+            for mo in ["01", "02", "12", "13", "00"] {
+                for d in ["01", "28", "29", "30", "31", "00"] {
+                    for t in ["", " 00:00", " 23:59", " 24:00", " 09:03:07", " 23:59:60", " 9:03:07x"] {
+                        for sep in ['-', '/'] {
+                            let s = format!("{y}{sep}{mo}{sep}{d}{t}");
+                            if let Some(fast) = parse_padded(s.as_bytes()) {
+                                assert_eq!(fast, parse_general(s.as_bytes()), "{s}");
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -20,11 +20,11 @@
 
 use crate::datetime::DateFormat;
 use crate::encoding::{self, TextEncoding};
+use crate::idhash::{id_hash, IdSet};
 use crate::records::{find_record_end, trim, Fields};
 use crate::reject::{Reason, Reject};
 use crate::schema::{Column, Mapping, Required, Resolved};
-use crate::store::{Audit, Callback, Handling, Ticket, TicketStore, NO_NAME};
-use crate::time::Stamp;
+use crate::store::{Audit, Callback, Ticket, TicketStore, NO_NAME};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +36,10 @@ pub struct IngestOptions {
     /// The file's size in bytes, when known: the store reserves room for about that many rows
     /// up front instead of growing by doubling (less copying, no 2× over-allocation).
     pub size_hint: Option<u64>,
+    /// Reads every row with the general reader, which the fast path for plain rows must always
+    /// agree with (for tests and speed comparisons; the output is the same either way).
+    #[serde(default)]
+    pub general_reader_only: bool,
 }
 
 /// A problem with the file as a whole: nothing can be read until it is fixed.
@@ -90,8 +94,8 @@ pub struct IngestSummary {
     pub rejected_by_reason: Vec<(Reason, u64)>,
     /// Headers that feed no canonical column (ignored).
     pub extra_columns: Vec<String>,
-    /// Accepted rows in which a ticket number or a newly seen name had bytes that are not valid
-    /// in the detected encoding (kept, with U+FFFD in their place).
+    /// Accepted rows whose ticket number or a name had bytes that are not valid in the detected
+    /// encoding (kept, with U+FFFD in their place).
     pub undecodable_fields: u64,
     /// The file's header row as read.
     pub headers: Vec<String>,
@@ -175,6 +179,10 @@ struct Layout {
     required: Vec<(usize, Column)>,
     /// Required-if-转办 columns, in file order.
     required_transferred: Vec<(usize, Column)>,
+    /// What the fast row reader does with each field, by position.
+    plan: Vec<(Column, Required)>,
+    /// Whether rows may take the fast path at all (standard datetime forms only).
+    fast: bool,
 }
 
 /// Streaming reader. Feed it chunks with [`Ingest::push`], then call [`Ingest::finish`].
@@ -191,26 +199,25 @@ pub struct Ingest {
     codes: Codes,
     layout: Option<Layout>,
     fields: Fields,
-    /// 工单编号 hash → ticket index, for the duplicate check.
-    ids: FxHashMap<u64, u32>,
+    /// Comma positions of the record being read on the fast path (reused).
+    commas: Vec<u32>,
+    /// The 工单编号 of the row being stored (reused).
+    id_buf: String,
+    /// Tickets stored by the fast path whose 工单编号 is not claimed yet (see `settle`).
+    pending: Vec<Pending>,
+    /// Stored tickets found to be duplicates: removed when the ingest finishes.
+    removed: Vec<u32>,
+    /// 工单编号 hashes claimed by accepted tickets, for the duplicate check.
+    ids: IdSet,
     /// Ids whose hash collided with a different id (rare): exact set.
     id_collisions: FxHashMap<String, u32>,
-    /// Raw bytes → name id, per table, so a repeated name is neither decoded nor hashed twice.
-    raw_units: FxHashMap<Vec<u8>, u32>,
-    raw_channels: FxHashMap<Vec<u8>, u32>,
-    raw_kinds: FxHashMap<Vec<u8>, u32>,
-    raw_categories: FxHashMap<Vec<u8>, u32>,
+    /// Raw bytes → (name id, had undecodable bytes), per table, so a repeated name is decoded
+    /// only once.
+    raw_units: FxHashMap<Vec<u8>, (u32, bool)>,
+    raw_channels: FxHashMap<Vec<u8>, (u32, bool)>,
+    raw_kinds: FxHashMap<Vec<u8>, (u32, bool)>,
+    raw_categories: FxHashMap<Vec<u8>, (u32, bool)>,
     out: Ingested,
-}
-
-fn hash_id(s: &[u8]) -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = rustc_hash::FxBuildHasher.build_hasher();
-    h.write(s);
-    // Spread the bits: FxHash alone is weak on similar strings such as ticket numbers.
-    let x = h.finish() ^ (s.len() as u64).rotate_left(29);
-    let x = (x ^ (x >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
-    x ^ (x >> 33)
 }
 
 impl Ingest {
@@ -220,12 +227,12 @@ impl Ingest {
             None => DateFormat::Standard,
         };
         let mut out = Ingested::default();
-        let mut ids = FxHashMap::default();
+        let mut ids = IdSet::default();
         if let Some(bytes) = options.size_hint {
             // Canonical rows run 150–200 bytes; a little over-reserve is cheaper than a regrowth.
             let rows = (bytes / 150) as usize;
             out.store.reserve(rows);
-            ids.reserve(rows);
+            ids = IdSet::with_capacity(rows);
         }
         Ingest {
             options,
@@ -237,6 +244,10 @@ impl Ingest {
             codes: Codes::new(TextEncoding::Utf8),
             layout: None,
             fields: Fields::default(),
+            commas: Vec::new(),
+            id_buf: String::new(),
+            pending: Vec::new(),
+            removed: Vec::new(),
             ids,
             id_collisions: FxHashMap::default(),
             raw_units: FxHashMap::default(),
@@ -298,6 +309,11 @@ impl Ingest {
         if self.layout.is_none() {
             return Err(FileError::Empty);
         }
+        if !self.removed.is_empty() {
+            self.out.store.remove(&self.removed);
+        }
+        // Duplicates found by `settle` were rejected after the rows around them.
+        self.out.rejects.sort_by_key(|r| r.line);
         let s = &mut self.out.summary;
         s.encoding = self.encoding;
         let mut by: Vec<(Reason, u64)> = Reason::ALL.iter().map(|r| (*r, 0)).collect();
@@ -324,6 +340,9 @@ impl Ingest {
         let buf = std::mem::take(&mut self.buf);
         let mut at = 0;
         let result = loop {
+            if self.layout.as_ref().is_some_and(|l| l.fast) {
+                at += self.fast_records(&buf[at..]);
+            }
             let Some(end) = find_record_end(&buf[at..], eof) else { break Ok(()) };
             let rec = &buf[at..at + end.content];
             let line = self.line;
@@ -390,7 +409,15 @@ impl Ingest {
         self.out.store.has_callback_time = pos[Column::CallbackAt as usize].is_some();
         self.out.summary.extra_columns = resolved.extra;
         self.out.summary.headers = headers.clone();
-        self.layout = Some(Layout { headers, pos, datetimes, coded, required, required_transferred });
+        let plan = resolved
+            .positions
+            .iter()
+            .map(|c| c.map_or((Column::Id, Required::No), |c| (c, c.required())))
+            .collect();
+        // Ignored columns are marked by `pos` not pointing back at them.
+        let fast = self.date_format == DateFormat::Standard && !self.options.general_reader_only;
+        self.layout =
+            Some(Layout { headers, pos, datetimes, coded, required, required_transferred, plan, fast });
         Ok(())
     }
 
@@ -418,42 +445,218 @@ impl Ingest {
         self.out.summary.rows_read += 1;
         self.fields.split(rec, quoted);
         match self.check_row(rec, quoted, line) {
-            Ok((t, h)) => match self.claim_id(rec, h) {
-                None => self.accept(rec, t),
-                Some(first) => {
-                    let first_line = self.out.store.tickets[first as usize].line;
-                    let id = self.out.store.id(first as usize).to_string();
-                    let detail = format!("工单编号“{id}”已在第 {first_line} 行出现，保留第一条");
-                    let column = self.layout.as_ref().and_then(|l| l.pos[Column::Id as usize]);
-                    self.reject(rec, line, column, Reason::DuplicateId, detail);
-                }
-            },
+            Ok((t, h)) => self.store_row(rec, line, t, h),
             Err(e) => self.reject(rec, line, e.column, e.reason, e.detail),
         }
     }
 
-    /// Claims the row's 工单编号 for the ticket about to be stored, in one probe of the hash
-    /// table (the probe is a cache miss per row at a million rows: done once, not twice).
-    /// Returns the index of the accepted ticket that already holds it.
-    fn claim_id(&mut self, rec: &[u8], h: u64) -> Option<u32> {
-        use std::collections::hash_map::Entry;
-        let index = self.out.store.len() as u32;
-        let enc = self.enc();
-        let layout = self.layout.as_ref().expect("header read");
-        let raw = layout.pos[Column::Id as usize].map_or(&b""[..], |i| trim(self.fields.get(rec, i)));
-        let mut lossy = false;
-        let id = encoding::decode(enc, raw, &mut lossy);
-        match self.ids.entry(h) {
-            Entry::Vacant(v) => {
-                v.insert(index);
-                None
+    /// Reads the plain records (no quote anywhere) at the start of `buf`, as many as it holds,
+    /// and returns the bytes consumed. Stops before a record with a quote and before an
+    /// incomplete last record: the general path takes those. Rows that fail any check are read
+    /// again by the general path, which alone words the reasons: the fast path only accepts.
+    fn fast_records(&mut self, buf: &[u8]) -> usize {
+        let mut at = 0;
+        let mut commas = std::mem::take(&mut self.commas);
+        let mut pending = std::mem::take(&mut self.pending);
+        while let Scan::Record(nl) = scan_plain(&buf[at..], &mut commas) {
+            let start = at;
+            let rec = &buf[at..at + nl];
+            let content = if rec.last() == Some(&b'\r') { &rec[..nl - 1] } else { rec };
+            let line = self.line;
+            self.line += 1;
+            at += nl + 1;
+            if trim(content).is_empty() {
+                continue;
             }
-            Entry::Occupied(o) if self.out.store.id(*o.get() as usize) == id => Some(*o.get()),
+            self.fields.set_plain(&commas, content.len());
+            match self.fast_row(content, line) {
+                Some((t, hash)) => {
+                    self.out.summary.rows_read += 1;
+                    let enc = self.enc();
+                    // A plain record's fields are ranges of the record itself.
+                    let raw = match self.layout.as_ref().and_then(|l| l.pos[Column::Id as usize]) {
+                        Some(i) => {
+                            let (s, e) = self.fields.range(i);
+                            trim(&content[s..e])
+                        }
+                        None => b"",
+                    };
+                    let mut lossy = false;
+                    let id = encoding::decode(enc, raw, &mut lossy);
+                    let index = self.out.store.len() as u32;
+                    let lossy = self.accept(content, t, &id, lossy);
+                    pending.push(Pending { hash, index, start, len: content.len() as u32, line, lossy });
+                }
+                None => {
+                    self.settle(buf, &mut pending);
+                    self.read_row(content, false, line);
+                }
+            }
+        }
+        self.settle(buf, &mut pending);
+        self.commas = commas;
+        self.pending = pending;
+        at
+    }
+
+    /// Claims the 工单编号 of the tickets the fast path stored since the last call, in file
+    /// order, and takes back any that turns out to be a duplicate (rejected, with its record
+    /// from `buf`, and removed when the ingest finishes). Claiming a batch in a tight loop lets
+    /// the processor overlap the hash table's cache misses, one per ticket at a million tickets,
+    /// instead of waiting for each in the middle of a row.
+    fn settle(&mut self, buf: &[u8], pending: &mut Vec<Pending>) {
+        for p in pending.drain(..) {
+            let Err(first) = self.ids.claim(p.hash, p.index) else { continue };
+            let id = self.out.store.id(p.index as usize).to_string();
+            let first = if self.out.store.id(first as usize) == id {
+                first
+            } else {
+                // Another ticket number with the same hash: the exact set decides.
+                match self.id_collisions.get(id.as_str()) {
+                    Some(&j) => j,
+                    None => {
+                        self.id_collisions.insert(id, p.index);
+                        continue;
+                    }
+                }
+            };
+            self.removed.push(p.index);
+            let summary = &mut self.out.summary;
+            summary.rows_scored -= 1;
+            summary.undecodable_fields -= u64::from(p.lossy);
+            let rec = &buf[p.start..p.start + p.len as usize];
+            self.fields.split(rec, false);
+            self.reject_duplicate(rec, p.line, first);
+        }
+    }
+
+    fn reject_duplicate(&mut self, rec: &[u8], line: u32, first: u32) {
+        let first_line = self.out.store.tickets[first as usize].line;
+        let first_id = self.out.store.id(first as usize).to_string();
+        let detail = format!("工单编号“{first_id}”已在第 {first_line} 行出现，保留第一条");
+        let column = self.layout.as_ref().and_then(|l| l.pos[Column::Id as usize]);
+        self.reject(rec, line, column, Reason::DuplicateId, detail);
+    }
+
+    /// Every check of [`Ingest::check_row`] on a plain row, without wording any reason: `None`
+    /// as soon as anything is off (the general path then finds and words the first problem).
+    fn fast_row(&self, rec: &[u8], line: u32) -> Option<(Ticket, u64)> {
+        let layout = self.layout.as_ref()?;
+        let fields = &self.fields;
+        if fields.len() != layout.plan.len() {
+            return None;
+        }
+        let codes = &self.codes;
+        let handling = trim(fields.get(rec, layout.pos[Column::Handling as usize]?));
+        let transferred = handling == codes.transferred.as_slice();
+        if !transferred && handling != codes.direct.as_slice() {
+            return None;
+        }
+        let mut t = Ticket::new(line, transferred);
+        let mut h = 0;
+        let is = |v: &[u8], code: &Vec<u8>| v == code.as_slice();
+        for (i, &(c, required)) in layout.plan.iter().enumerate() {
+            if layout.pos[c as usize] != Some(i) {
+                continue; // a column the engine does not read
+            }
+            let v = trim(fields.get(rec, i));
+            if v.is_empty() {
+                match required {
+                    Required::Always => return None,
+                    Required::IfTransferred if transferred => return None,
+                    _ => continue,
+                }
+            }
+            match c {
+                Column::Id => {
+                    h = if v.is_ascii() {
+                        id_hash(v)
+                    } else {
+                        let mut lossy = false;
+                        id_hash(encoding::decode(self.enc(), v, &mut lossy).as_bytes())
+                    };
+                }
+                Column::FromProvince | Column::Urgent => {
+                    let yes = codes.yes.iter().any(|y| is(v, y));
+                    if !yes && !codes.no.iter().any(|n| is(v, n)) {
+                        return None;
+                    }
+                    if c == Column::FromProvince {
+                        t.from_province = yes;
+                    } else {
+                        t.urgent = yes;
+                    }
+                }
+                Column::Callback => {
+                    t.callback = match v {
+                        _ if is(v, &codes.satisfied) => Callback::Satisfied,
+                        _ if is(v, &codes.basically) => Callback::BasicallySatisfied,
+                        _ if is(v, &codes.unsatisfied) => Callback::Unsatisfied,
+                        _ if is(v, &codes.not_reached) => Callback::NotReached,
+                        _ => return None,
+                    }
+                }
+                Column::Audit => {
+                    t.audit = match v {
+                        _ if is(v, &codes.compliant) => Audit::Compliant,
+                        _ if is(v, &codes.non_compliant) => Audit::NonCompliant,
+                        _ => return None,
+                    }
+                }
+                Column::Returned => {
+                    if v.len() > 4 || !v.iter().all(u8::is_ascii_digit) {
+                        return None;
+                    }
+                    t.returned = v.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+                }
+                Column::DueAt if v.len() <= 3 && v.iter().all(u8::is_ascii_digit) => {
+                    t.due_days = v.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+                    if t.due_days == 0 {
+                        return None;
+                    }
+                }
+                c if c.is_datetime() => *t.time_mut(c) = crate::datetime::parse_standard(v)?,
+                _ => {}
+            }
+        }
+        Some((t, h))
+    }
+
+    /// Stores a row that passed every check, unless its 工单编号 is already taken.
+    fn store_row(&mut self, rec: &[u8], line: u32, t: Ticket, h: u64) {
+        let enc = self.enc();
+        let raw = self
+            .layout
+            .as_ref()
+            .and_then(|l| l.pos[Column::Id as usize])
+            .map_or(&b""[..], |i| trim(self.fields.get(rec, i)));
+        let mut lossy = false;
+        // The id outlives the borrow of `fields` (it may point into their scratch buffer).
+        let mut id = std::mem::take(&mut self.id_buf);
+        id.clear();
+        id.push_str(&encoding::decode(enc, raw, &mut lossy));
+        let claimed = self.claim_id(&id, h);
+        match claimed {
+            None => {
+                self.accept(rec, t, &id, lossy);
+            }
+            Some(first) => self.reject_duplicate(rec, line, first),
+        }
+        self.id_buf = id;
+    }
+
+    /// Claims the row's 工单编号 for the ticket about to be stored. Returns the index of the
+    /// accepted ticket that already holds it.
+    fn claim_id(&mut self, id: &str, h: u64) -> Option<u32> {
+        let index = self.out.store.len() as u32;
+        match self.ids.claim(h, index) {
+            Ok(()) => None,
+            Err(first) if self.out.store.id(first as usize) == id => Some(first),
             // Another ticket number with the same hash: the exact set decides.
-            Entry::Occupied(_) => match self.id_collisions.get(id.as_ref()) {
+            Err(_) => match self.id_collisions.get(id) {
                 Some(&j) => Some(j),
                 None => {
-                    self.id_collisions.insert(id.into_owned(), index);
+                    self.id_collisions.insert(id.to_string(), index);
                     None
                 }
             },
@@ -502,32 +705,7 @@ impl Ingest {
         }
 
         // 2. Unknown coded values.
-        let mut t = Ticket {
-            received: Stamp::NONE,
-            dispatched: Stamp::NONE,
-            sign_due: Stamp::NONE,
-            signed: Stamp::NONE,
-            contact_due: Stamp::NONE,
-            first_contact: Stamp::NONE,
-            due: Stamp::NONE,
-            closed: Stamp::NONE,
-            callback_at: Stamp::NONE,
-            feedback_due: Stamp::NONE,
-            feedback_at: Stamp::NONE,
-            unit: NO_NAME,
-            parent: NO_NAME,
-            channel: NO_NAME,
-            kind: NO_NAME,
-            category: NO_NAME,
-            line,
-            returned: 0,
-            due_days: 0,
-            handling: if transferred { Handling::Transferred } else { Handling::Direct },
-            from_province: false,
-            urgent: false,
-            callback: Callback::None,
-            audit: Audit::NotSampled,
-        };
+        let mut t = Ticket::new(line, transferred);
         let is = |v: &[u8], code: &Vec<u8>| v == code.as_slice();
         for &(i, c) in &layout.coded {
             let v = field(c);
@@ -602,26 +780,13 @@ impl Ingest {
                 let detail = format!("“{}”不是可识别的日期时间；可用格式：{forms}", decode(v));
                 return Err(RowError::new(Some(i), Reason::BadDatetime, detail));
             };
-            *match c {
-                Column::ReceivedAt => &mut t.received,
-                Column::DispatchedAt => &mut t.dispatched,
-                Column::SignDueAt => &mut t.sign_due,
-                Column::SignedAt => &mut t.signed,
-                Column::ContactDueAt => &mut t.contact_due,
-                Column::FirstContactAt => &mut t.first_contact,
-                Column::DueAt => &mut t.due,
-                Column::ClosedAt => &mut t.closed,
-                Column::CallbackAt => &mut t.callback_at,
-                Column::FeedbackDueAt => &mut t.feedback_due,
-                Column::FeedbackAt => &mut t.feedback_at,
-                _ => unreachable!("only datetime columns are listed"),
-            } = stamp;
+            *t.time_mut(c) = stamp;
         }
 
         // 4. Duplicate 工单编号: checked in `read_row` with one hash-table probe that also inserts.
         let mut lossy = false;
         let id = encoding::decode(self.enc(), field(Column::Id), &mut lossy);
-        Ok((t, hash_id(id.as_bytes())))
+        Ok((t, id_hash(id.as_bytes())))
     }
 
     fn unknown(&self, i: usize, c: Column, v: String) -> RowError {
@@ -633,7 +798,8 @@ impl Ingest {
     }
 
     /// Stores an accepted row: records its 工单编号 and interns its names.
-    fn accept(&mut self, rec: &[u8], mut t: Ticket) {
+    /// Returns whether the row had undecodable bytes.
+    fn accept(&mut self, rec: &[u8], mut t: Ticket, id: &str, mut lossy: bool) -> bool {
         let enc = self.enc();
         let Ingest { layout, fields, raw_units, raw_channels, raw_kinds, raw_categories, out, .. } = self;
         let layout = layout.as_ref().expect("header read");
@@ -643,20 +809,24 @@ impl Ingest {
                 None => b"",
             }
         };
-        let mut lossy = false;
-        let id = encoding::decode(enc, field(Column::Id), &mut lossy);
         let store = &mut out.store;
-        let mut intern = |raw: &[u8], map: &mut FxHashMap<Vec<u8>, u32>, names: &mut crate::store::Names| {
-            if raw.is_empty() {
-                return NO_NAME;
-            }
-            if let Some(id) = map.get(raw) {
-                return *id;
-            }
-            let id = names.intern(&encoding::decode(enc, raw, &mut lossy));
-            map.insert(raw.to_vec(), id);
-            id
-        };
+        let mut intern =
+            |raw: &[u8], map: &mut FxHashMap<Vec<u8>, (u32, bool)>, names: &mut crate::store::Names| {
+                if raw.is_empty() {
+                    return NO_NAME;
+                }
+                let (id, bad) = match map.get(raw) {
+                    Some(&known) => known,
+                    None => {
+                        let mut bad = false;
+                        let id = names.intern(&encoding::decode(enc, raw, &mut bad));
+                        map.insert(raw.to_vec(), (id, bad));
+                        (id, bad)
+                    }
+                };
+                lossy |= bad;
+                id
+            };
         if t.is_transferred() {
             t.unit = intern(field(Column::Unit), raw_units, &mut store.units);
             t.parent = intern(field(Column::ParentUnit), raw_units, &mut store.units);
@@ -667,12 +837,83 @@ impl Ingest {
         t.channel = intern(field(Column::Channel), raw_channels, &mut store.channels);
         t.kind = intern(field(Column::Kind), raw_kinds, &mut store.kinds);
         t.category = intern(field(Column::Category), raw_categories, &mut store.categories);
-        store.push(&id, t);
+        store.push(id, t);
         out.summary.rows_scored += 1;
         if lossy {
             out.summary.undecodable_fields += 1;
         }
+        lossy
     }
+}
+
+/// A ticket stored by the fast path, waiting for its 工单编号 to be claimed.
+struct Pending {
+    hash: u64,
+    index: u32,
+    /// Its record's offset and length in the buffer being drained.
+    start: usize,
+    len: u32,
+    line: u32,
+    lossy: bool,
+}
+
+/// What [`scan_plain`] found at the start of a buffer.
+enum Scan {
+    /// A record without quotes ends with the line feed at this offset.
+    Record(usize),
+    /// The record has a quote (or no line feed yet): the general path reads it.
+    Other,
+}
+
+/// Finds the end of the record at the start of `buf` and its comma offsets, in one pass of
+/// eight bytes at a time, if it has no quote. Eight-byte words (not SIMD) keep it portable to
+/// wasm32 without target features.
+fn scan_plain(buf: &[u8], commas: &mut Vec<u32>) -> Scan {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // 0x80 in exactly the bytes of `w` equal to `b`.
+    let eq = |w: u64, b: u8| {
+        let x = w ^ (ONES * u64::from(b));
+        !(((x & LOW7) + LOW7) | x | LOW7)
+    };
+    commas.clear();
+    let mut i = 0;
+    let classify = |j: usize, commas: &mut Vec<u32>| match buf[j] {
+        b',' => {
+            commas.push(j as u32);
+            None
+        }
+        b'\n' => Some(Scan::Record(j)),
+        _ => Some(Scan::Other),
+    };
+    while i + 8 <= buf.len() {
+        let w = u64::from_le_bytes([
+            buf[i],
+            buf[i + 1],
+            buf[i + 2],
+            buf[i + 3],
+            buf[i + 4],
+            buf[i + 5],
+            buf[i + 6],
+            buf[i + 7],
+        ]);
+        let mut hits = eq(w, b',') | eq(w, b'\n') | eq(w, b'"');
+        while hits != 0 {
+            if let Some(found) = classify(i + (hits.trailing_zeros() / 8) as usize, commas) {
+                return found;
+            }
+            hits &= hits - 1;
+        }
+        i += 8;
+    }
+    for (j, b) in buf.iter().enumerate().skip(i) {
+        if matches!(b, b',' | b'\n' | b'"') {
+            if let Some(found) = classify(j, commas) {
+                return found;
+            }
+        }
+    }
+    Scan::Other
 }
 
 /// Reads only the header row of a file's first bytes (for the mapping step).

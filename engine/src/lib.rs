@@ -23,6 +23,7 @@ pub mod datetime;
 pub mod encoding;
 pub mod export;
 pub mod generate;
+pub mod idhash;
 pub mod indicators;
 pub mod ingest;
 pub mod period;

@@ -119,6 +119,58 @@ pub struct Ticket {
 }
 
 impl Ticket {
+    /// A ticket read from `line` with every other field empty.
+    pub fn new(line: u32, transferred: bool) -> Ticket {
+        Ticket {
+            received: Stamp::NONE,
+            dispatched: Stamp::NONE,
+            sign_due: Stamp::NONE,
+            signed: Stamp::NONE,
+            contact_due: Stamp::NONE,
+            first_contact: Stamp::NONE,
+            due: Stamp::NONE,
+            closed: Stamp::NONE,
+            callback_at: Stamp::NONE,
+            feedback_due: Stamp::NONE,
+            feedback_at: Stamp::NONE,
+            unit: NO_NAME,
+            parent: NO_NAME,
+            channel: NO_NAME,
+            kind: NO_NAME,
+            category: NO_NAME,
+            line,
+            returned: 0,
+            due_days: 0,
+            handling: if transferred { Handling::Transferred } else { Handling::Direct },
+            from_province: false,
+            urgent: false,
+            callback: Callback::None,
+            audit: Audit::NotSampled,
+        }
+    }
+
+    /// The field of a datetime column.
+    ///
+    /// # Panics
+    /// On a column that is not a datetime (a bug in the caller).
+    pub fn time_mut(&mut self, c: crate::schema::Column) -> &mut Stamp {
+        use crate::schema::Column;
+        match c {
+            Column::ReceivedAt => &mut self.received,
+            Column::DispatchedAt => &mut self.dispatched,
+            Column::SignDueAt => &mut self.sign_due,
+            Column::SignedAt => &mut self.signed,
+            Column::ContactDueAt => &mut self.contact_due,
+            Column::FirstContactAt => &mut self.first_contact,
+            Column::DueAt => &mut self.due,
+            Column::ClosedAt => &mut self.closed,
+            Column::CallbackAt => &mut self.callback_at,
+            Column::FeedbackDueAt => &mut self.feedback_due,
+            Column::FeedbackAt => &mut self.feedback_at,
+            _ => panic!("{c:?} is not a datetime column"),
+        }
+    }
+
     pub fn is_transferred(&self) -> bool {
         self.handling == Handling::Transferred
     }
@@ -179,6 +231,54 @@ impl TicketStore {
     pub fn is_empty(&self) -> bool {
         self.tickets.is_empty()
     }
+
+    /// Removes the tickets at `indices` (ascending), then renumbers the names in the order the
+    /// remaining tickets first use them: the store is then exactly what it would have been had
+    /// those tickets never been stored (no name only they used, the same name order).
+    pub fn remove(&mut self, indices: &[u32]) {
+        let mut gone = indices.iter().peekable();
+        let (mut kept, mut bytes, mut ends) = (Vec::new(), Vec::new(), Vec::new());
+        kept.reserve(self.tickets.len() - indices.len());
+        ends.reserve(self.tickets.len() - indices.len());
+        for (i, t) in self.tickets.iter().enumerate() {
+            if gone.peek() == Some(&&(i as u32)) {
+                gone.next();
+                continue;
+            }
+            kept.push(*t);
+            bytes.extend_from_slice(self.id(i).as_bytes());
+            ends.push(bytes.len() as u32);
+        }
+        self.tickets = kept;
+        self.id_bytes = bytes;
+        self.id_ends = ends;
+        self.renumber_names();
+    }
+
+    fn renumber_names(&mut self) {
+        let renumber = |names: &mut Names, ids: &mut dyn Iterator<Item = &mut NameId>| {
+            let mut map = vec![NO_NAME; names.len()];
+            let mut fresh = Names::default();
+            for id in ids {
+                if *id == NO_NAME {
+                    continue;
+                }
+                let old = *id as usize;
+                if map[old] == NO_NAME {
+                    map[old] = fresh.intern(names.get(*id));
+                }
+                *id = map[old];
+            }
+            *names = fresh;
+        };
+        let tickets = &mut self.tickets;
+        // The order `Ingest` interns in: unit, parent (one table), channel, kind, category.
+        renumber(&mut self.units, &mut tickets.iter_mut().flat_map(|t| [&mut t.unit, &mut t.parent]));
+        renumber(&mut self.channels, &mut tickets.iter_mut().map(|t| &mut t.channel));
+        renumber(&mut self.kinds, &mut tickets.iter_mut().map(|t| &mut t.kind));
+        renumber(&mut self.categories, &mut tickets.iter_mut().map(|t| &mut t.category));
+    }
+
     /// 工单编号 of ticket `i`.
     pub fn id(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.id_ends[i - 1] as usize };

@@ -41,9 +41,9 @@ impl Stamp {
         {
             return None;
         }
-        let days = days_from_civil(y, m, d) - EPOCH_2000_DAYS;
-        let secs = days * 86_400 + i64::from(hh * 3600 + mm * 60 + ss);
-        u32::try_from(secs).ok().filter(|&s| s != u32::MAX).map(Stamp)
+        // In range, every value fits: 136 years of seconds < u32::MAX.
+        let days = MONTH_START_DAYS[((y - Self::MIN_YEAR) * 12) as usize + m as usize - 1] + d - 1;
+        Some(Stamp(days * SECONDS_PER_DAY + hh * 3600 + mm * 60 + ss))
     }
 
     /// Days since 2000-01-01 (the date part).
@@ -98,7 +98,29 @@ pub fn days_in_month(y: i32, m: u32) -> u32 {
     }
 }
 
+/// Days from 2000-01-01 to the first of each month of the stamp range (a table: the ingest
+/// turns two to eleven datetimes a row into stamps, and a lookup beats the civil-date formula).
+const MONTH_START_DAYS: [u32; ((Stamp::MAX_YEAR - Stamp::MIN_YEAR + 1) * 12) as usize] = {
+    let mut table = [0u32; ((Stamp::MAX_YEAR - Stamp::MIN_YEAR + 1) * 12) as usize];
+    let mut i = 0;
+    let mut days = 0u32;
+    while i < table.len() {
+        table[i] = days;
+        let y = Stamp::MIN_YEAR + (i / 12) as i32;
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        days += match i % 12 + 1 {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            _ if leap => 29,
+            _ => 28,
+        };
+        i += 1;
+    }
+    table
+};
+
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+#[cfg(test)]
 fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
     let y = i64::from(y) - i64::from(m <= 2);
     let era = y.div_euclid(400);
@@ -192,6 +214,20 @@ mod tests {
         assert!(Stamp::from_civil(2021, 2, 29, 0, 0, 0).is_none());
         assert!(Stamp::from_civil(1999, 12, 31, 0, 0, 0).is_none());
         assert!(Stamp::from_civil(2021, 4, 31, 0, 0, 0).is_none());
+    }
+
+    #[test]
+    fn month_table_agrees_with_the_civil_formula() {
+        for y in Stamp::MIN_YEAR..=Stamp::MAX_YEAR {
+            for m in 1..=12 {
+                for d in [1, days_in_month(y, m)] {
+                    let s = Stamp::from_civil(y, m, d, 12, 0, 0).unwrap();
+                    let days = days_from_civil(y, m, d) - EPOCH_2000_DAYS;
+                    assert_eq!(i64::from(s.day()), days, "{y}-{m}-{d}");
+                }
+            }
+        }
+        assert_eq!(Stamp::from_civil(2135, 12, 31, 23, 59, 59).unwrap().0, 4_291_747_199);
     }
 
     #[test]

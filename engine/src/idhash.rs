@@ -1,0 +1,115 @@
+//! 64-bit hashes of 工单编号, and the set that claims them during an ingest.
+//!
+//! [`id_hash`] is part of the partial-aggregates file format (a partial lists the sorted hashes
+//! of its tickets so that a merge can find tickets present in two exports): it is defined on the
+//! ticket number's UTF-8 bytes with 64-bit arithmetic only, so it gives the same value on every
+//! platform (x86-64, wasm32) and never changes without a new format version.
+
+/// The hash of a ticket number's UTF-8 bytes: each 8-byte little-endian word (the last one
+/// zero-padded) is mixed in by xor, multiply and rotate, then the result is finalised with
+/// MurmurHash3's 64-bit mix so that numbers differing in one digit spread over all bits.
+pub fn id_hash(id: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = (id.len() as u64).wrapping_mul(K);
+    let mut words = id.chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        h = (h ^ w).wrapping_mul(K).rotate_left(31);
+    }
+    let rest = words.remainder();
+    if !rest.is_empty() {
+        let mut last = [0u8; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        h = (h ^ u64::from_le_bytes(last)).wrapping_mul(K).rotate_left(31);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+/// Ticket-number hashes claimed so far, each with the index of the ticket that claimed it.
+///
+/// Open addressing with linear probing over a power-of-two table of hashes (0 = empty slot; a
+/// hash of 0 is stored as 1, which the caller's exact comparison absorbs like any collision).
+/// A claim that finds an empty slot touches one cache line of the hash table; the index table
+/// is read only when the hash is already there (a duplicate or a collision, both rare).
+#[derive(Clone, Debug, Default)]
+pub struct IdSet {
+    hashes: Vec<u64>,
+    owners: Vec<u32>,
+    len: usize,
+}
+
+impl IdSet {
+    /// A set with room for `n` claims before it grows.
+    pub fn with_capacity(n: usize) -> IdSet {
+        let slots = (n.max(8) * 2).next_power_of_two();
+        IdSet { hashes: vec![0; slots], owners: vec![0; slots], len: 0 }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Claims `hash` for ticket `owner`. `Err(first)` when the hash is already claimed, by
+    /// ticket `first` (the same ticket number, or a different one with an equal hash).
+    pub fn claim(&mut self, hash: u64, owner: u32) -> Result<(), u32> {
+        if (self.len + 1) * 2 > self.hashes.len() {
+            self.grow();
+        }
+        let h = hash.max(1);
+        let mask = self.hashes.len() - 1;
+        let mut slot = (h as usize) & mask;
+        loop {
+            match self.hashes[slot] {
+                0 => {
+                    self.hashes[slot] = h;
+                    self.owners[slot] = owner;
+                    self.len += 1;
+                    return Ok(());
+                }
+                x if x == h => return Err(self.owners[slot]),
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let old = std::mem::replace(self, IdSet::with_capacity(self.hashes.len().max(8)));
+        for (h, o) in old.hashes.into_iter().zip(old.owners) {
+            if h != 0 {
+                let _ = self.claim(h, o);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_values_are_fixed_by_the_format() {
+        // Written into partial-aggregates files: these values must never change.
+        assert_eq!(id_hash(b""), 0);
+        assert_eq!(format!("{:016x}", id_hash(b"A1")), "f1ee6e8c033cdfa8");
+        assert_eq!(format!("{:016x}", id_hash(b"LYG2021020100001")), "c369fcb8387052e4");
+        assert_eq!(format!("{:016x}", id_hash("工单-1".as_bytes())), "dd0b2af6f3c51b51");
+    }
+
+    #[test]
+    fn similar_numbers_do_not_collide() {
+        let mut set = IdSet::with_capacity(4);
+        for i in 0..200_000u32 {
+            let id = format!("LYG20210201{i:06}");
+            assert_eq!(set.claim(id_hash(id.as_bytes()), i), Ok(()), "{id}");
+        }
+        assert_eq!(set.len(), 200_000);
+        assert_eq!(set.claim(id_hash(b"LYG20210201000007"), 9), Err(7));
+    }
+}

@@ -1,0 +1,34 @@
+// Times the engine's ingest (and optionally the report) compiled to bare wasm, in Node's V8:
+// the browser's engine without the page. Each sample is a fresh instance (first run, as a user
+// sees it). Usage: node scripts/wasm_bench.mjs [--samples N] [--no-report] FILE...
+// Build first: cargo build --release -p hotline-engine --example wasm_ingest --target wasm32-unknown-unknown
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+
+const args = process.argv.slice(2);
+let samples = 5, report = 1;
+const files = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i] === '--samples') samples = Number(args[++i]);
+  else if (args[i] === '--no-report') report = 0;
+  else files.push(args[i]);
+}
+const wasm = new URL('../target/wasm32-unknown-unknown/release/examples/wasm_ingest.wasm', import.meta.url);
+const module = new WebAssembly.Module(readFileSync(wasm));
+for (const file of files) {
+  const bytes = readFileSync(file);
+  const times = [];
+  let rows = 0;
+  for (let s = 0; s < samples; s++) {
+    const { exports } = new WebAssembly.Instance(module, {});
+    const ptr = exports.input(bytes.length);
+    new Uint8Array(exports.memory.buffer, ptr, bytes.length).set(bytes);
+    const t = performance.now();
+    rows = exports.run(report);
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  const med = times[Math.floor(times.length / 2)];
+  const mb = bytes.length / 1048576;
+  console.log(`${file}: ${rows} rows, median ${(med / 1000).toFixed(3)} s (${(mb / med * 1000).toFixed(0)} MB/s), samples ${times.map((t) => (t / 1000).toFixed(3)).join(' ')}`);
+}
