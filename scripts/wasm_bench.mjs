@@ -1,16 +1,17 @@
-// Times the engine's ingest (and optionally the report) compiled to bare wasm, in Node's V8:
+// Times the engine's ingest (and optionally the report, or only the record scan) compiled to bare wasm, in Node's V8:
 // the browser's engine without the page. Each sample is a fresh instance (first run, as a user
-// sees it). Usage: node scripts/wasm_bench.mjs [--samples N] [--no-report] FILE...
+// sees it). Usage: node scripts/wasm_bench.mjs [--samples N] [--no-report | --scan-only] FILE...
 // Build first: cargo build --release -p hotline-engine --example wasm_ingest --target wasm32-unknown-unknown
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 const args = process.argv.slice(2);
-let samples = 5, report = 1;
+let samples = 5, report = 1, scanOnly = false;
 const files = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--samples') samples = Number(args[++i]);
   else if (args[i] === '--no-report') report = 0;
+  else if (args[i] === '--scan-only') scanOnly = true;
   else files.push(args[i]);
 }
 const wasm = new URL('../target/wasm32-unknown-unknown/release/examples/wasm_ingest.wasm', import.meta.url);
@@ -24,7 +25,7 @@ for (const file of files) {
     const ptr = exports.input(bytes.length);
     new Uint8Array(exports.memory.buffer, ptr, bytes.length).set(bytes);
     const t = performance.now();
-    rows = exports.run(report);
+    rows = scanOnly ? exports.scan() : exports.run(report);
     times.push(performance.now() - t);
   }
   times.sort((a, b) => a - b);

@@ -73,16 +73,23 @@ pub fn now_ms() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// Starts reading `blob[start..end]`; the browser reads on its own thread meanwhile.
+fn start_read(blob: &Blob, start: f64, end: f64) -> Result<JsFuture, LoadError> {
+    let part = blob.slice_with_f64_and_f64(start, end).map_err(js_err)?;
+    Ok(JsFuture::from(part.array_buffer()))
+}
+
 /// Reads `blob[start..end]` as bytes.
 pub async fn read_range(blob: &Blob, start: f64, end: f64) -> Result<Vec<u8>, LoadError> {
-    let part = blob.slice_with_f64_and_f64(start, end).map_err(js_err)?;
-    let buf = JsFuture::from(part.array_buffer()).await.map_err(js_err)?;
+    let buf = start_read(blob, start, end)?.await.map_err(js_err)?;
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
-/// Streams the blob through the engine, reporting progress between chunks. On the page,
-/// `yield_to_page` lets it paint between chunks; in the worker each chunk's read already returns
-/// to the event loop (so a cancel message gets through) and no extra pause is needed.
+/// Streams the blob through the engine, reporting progress between chunks. The next chunk is
+/// already being read while the engine parses this one (reading a file is the browser's IO
+/// thread's work, parsing is ours: they overlap). On the page, `yield_to_page` lets it paint
+/// between chunks; in the worker each chunk's read already returns to the event loop (so a
+/// cancel message gets through) and no extra pause is needed.
 pub async fn ingest_blob(
     blob: &Blob,
     options: IngestOptions,
@@ -93,15 +100,22 @@ pub async fn ingest_blob(
     let total = blob.size();
     let started = now_ms();
     let mut ingest = Ingest::new(options);
+    let mut bytes = Vec::new();
     let mut at = 0.0;
-    while at < total {
+    let mut next = (total > 0.0).then(|| start_read(blob, 0.0, CHUNK.min(total))).transpose()?;
+    while let Some(reading) = next.take() {
+        let chunk = js_sys::Uint8Array::new(&reading.await.map_err(js_err)?);
         if cancel.get() {
             return Err(LoadError::Cancelled);
         }
-        let end = (at + CHUNK).min(total);
-        let bytes = read_range(blob, at, end).await?;
+        at += f64::from(chunk.length());
+        if at < total {
+            next = Some(start_read(blob, at, (at + CHUNK).min(total))?);
+        }
+        // One buffer for every chunk: no fresh allocation per chunk.
+        bytes.resize(chunk.length() as usize, 0);
+        chunk.copy_to(&mut bytes);
         ingest.push(&bytes).map_err(LoadError::File)?;
-        at = end;
         on_progress(Progress {
             bytes: at as u64,
             total: total as u64,

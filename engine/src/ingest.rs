@@ -21,10 +21,10 @@
 use crate::datetime::DateFormat;
 use crate::encoding::{self, TextEncoding};
 use crate::idhash::{id_hash, IdSet};
-use crate::records::{find_record_end, trim, Fields};
+use crate::records::{find_record_end, scan_plain, trim, Fields, Scan};
 use crate::reject::{Reason, Reject};
 use crate::schema::{Column, Mapping, Required, Resolved};
-use crate::store::{Audit, Callback, Ticket, TicketStore, NO_NAME};
+use crate::store::{Audit, Callback, NameId, Ticket, TicketStore, NO_NAME};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
@@ -213,10 +213,10 @@ pub struct Ingest {
     id_collisions: FxHashMap<String, u32>,
     /// Raw bytes → (name id, had undecodable bytes), per table, so a repeated name is decoded
     /// only once.
-    raw_units: FxHashMap<Vec<u8>, (u32, bool)>,
-    raw_channels: FxHashMap<Vec<u8>, (u32, bool)>,
-    raw_kinds: FxHashMap<Vec<u8>, (u32, bool)>,
-    raw_categories: FxHashMap<Vec<u8>, (u32, bool)>,
+    raw_units: RawNames,
+    raw_channels: RawNames,
+    raw_kinds: RawNames,
+    raw_categories: RawNames,
     out: Ingested,
 }
 
@@ -250,10 +250,10 @@ impl Ingest {
             removed: Vec::new(),
             ids,
             id_collisions: FxHashMap::default(),
-            raw_units: FxHashMap::default(),
-            raw_channels: FxHashMap::default(),
-            raw_kinds: FxHashMap::default(),
-            raw_categories: FxHashMap::default(),
+            raw_units: RawNames::default(),
+            raw_channels: RawNames::default(),
+            raw_kinds: RawNames::default(),
+            raw_categories: RawNames::default(),
             out,
         }
     }
@@ -270,20 +270,44 @@ impl Ingest {
     /// Feeds the next chunk. Fails only on a file-level problem (encoding, header).
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), FileError> {
         self.out.summary.bytes += chunk.len() as u64;
-        self.buf.extend_from_slice(chunk);
-        if !self.started {
-            // The BOM check needs the first three bytes; a tiny first chunk waits for more.
-            if self.buf.len() < 3 {
-                return Ok(());
+        if self.layout.is_none() || self.encoding.is_none() {
+            // Until the header is read and the encoding known, everything goes through the
+            // carry buffer (the BOM, detection and the header need the bytes together).
+            self.buf.extend_from_slice(chunk);
+            if !self.started {
+                // The BOM check needs the first three bytes; a tiny first chunk waits for more.
+                if self.buf.len() < 3 {
+                    return Ok(());
+                }
+                self.start()?;
             }
-            self.start()?;
-        }
-        if self.encoding.is_none() {
-            if let Some(enc) = encoding::detect(&self.buf, false) {
-                self.set_encoding(enc);
+            if self.encoding.is_none() {
+                if let Some(enc) = encoding::detect(&self.buf, false) {
+                    self.set_encoding(enc);
+                }
             }
+            return self.drain(false);
         }
-        self.drain(false)
+        // Then rows are read straight from the chunk: only the record cut by the chunk's end
+        // is copied (into the carry buffer), not the whole chunk.
+        let mut rest = chunk;
+        while !self.buf.is_empty() {
+            // Complete the carried record one line at a time (a quoted field may hold newlines).
+            match memchr::memchr(b'\n', rest) {
+                None => {
+                    self.buf.extend_from_slice(rest);
+                    return Ok(());
+                }
+                Some(p) => {
+                    self.buf.extend_from_slice(&rest[..=p]);
+                    rest = &rest[p + 1..];
+                }
+            }
+            self.drain(false)?;
+        }
+        let used = self.drain_slice(rest, false)?;
+        self.buf.extend_from_slice(&rest[used..]);
+        Ok(())
     }
 
     fn start(&mut self) -> Result<(), FileError> {
@@ -337,29 +361,33 @@ impl Ingest {
 
     /// Consumes every complete record in the buffer.
     fn drain(&mut self, eof: bool) -> Result<(), FileError> {
-        let buf = std::mem::take(&mut self.buf);
+        let mut buf = std::mem::take(&mut self.buf);
+        let result = self.drain_slice(&buf, eof);
+        if let Ok(used) = result {
+            buf.drain(..used);
+        }
+        self.buf = buf;
+        result.map(|_| ())
+    }
+
+    /// Consumes every complete record at the start of `data`; returns the bytes consumed.
+    fn drain_slice(&mut self, data: &[u8], eof: bool) -> Result<usize, FileError> {
         let mut at = 0;
-        let result = loop {
+        loop {
             if self.layout.as_ref().is_some_and(|l| l.fast) {
-                at += self.fast_records(&buf[at..]);
+                at += self.fast_records(&data[at..]);
             }
-            let Some(end) = find_record_end(&buf[at..], eof) else { break Ok(()) };
-            let rec = &buf[at..at + end.content];
+            let Some(end) = find_record_end(&data[at..], eof) else { return Ok(at) };
+            let rec = &data[at..at + end.content];
             let line = self.line;
             self.line += end.lines;
             at += end.consumed;
             if self.layout.is_none() {
-                if let Err(e) = self.read_header(rec, end.quoted) {
-                    break Err(e);
-                }
+                self.read_header(rec, end.quoted)?;
             } else if !trim(rec).is_empty() {
                 self.read_row(rec, end.quoted, line);
             }
-        };
-        let mut buf = buf;
-        buf.drain(..at);
-        self.buf = buf;
-        result
+        }
     }
 
     fn read_header(&mut self, rec: &[u8], quoted: bool) -> Result<(), FileError> {
@@ -810,23 +838,19 @@ impl Ingest {
             }
         };
         let store = &mut out.store;
-        let mut intern =
-            |raw: &[u8], map: &mut FxHashMap<Vec<u8>, (u32, bool)>, names: &mut crate::store::Names| {
-                if raw.is_empty() {
-                    return NO_NAME;
-                }
-                let (id, bad) = match map.get(raw) {
-                    Some(&known) => known,
-                    None => {
-                        let mut bad = false;
-                        let id = names.intern(&encoding::decode(enc, raw, &mut bad));
-                        map.insert(raw.to_vec(), (id, bad));
-                        (id, bad)
-                    }
-                };
-                lossy |= bad;
-                id
-            };
+        let mut intern = |raw: &[u8], map: &mut RawNames, names: &mut crate::store::Names| {
+            if raw.is_empty() {
+                return NO_NAME;
+            }
+            let (id, bad) = map.get(raw).unwrap_or_else(|| {
+                let mut bad = false;
+                let id = names.intern(&encoding::decode(enc, raw, &mut bad));
+                map.insert(raw, id, bad);
+                (id, bad)
+            });
+            lossy |= bad;
+            id
+        };
         if t.is_transferred() {
             t.unit = intern(field(Column::Unit), raw_units, &mut store.units);
             t.parent = intern(field(Column::ParentUnit), raw_units, &mut store.units);
@@ -846,6 +870,73 @@ impl Ingest {
     }
 }
 
+/// Raw name bytes → (name id, had undecodable bytes), for one name table: a repeated name is
+/// neither decoded nor hashed in full again. A file has tens to a few thousand distinct names,
+/// so the table stays in cache; the slot comes from the name's length and its first and last
+/// eight bytes (names of one column differ there), and a hit costs one comparison of the bytes.
+#[derive(Default)]
+struct RawNames {
+    /// Index into `entries`, or `u32::MAX` for an empty slot; a power of two long.
+    slots: Vec<u32>,
+    /// (start in `bytes`, length, name id, undecodable)
+    entries: Vec<(u32, u32, NameId, bool)>,
+    bytes: Vec<u8>,
+}
+
+impl RawNames {
+    fn key(raw: &[u8]) -> u64 {
+        let word = |b: &[u8]| {
+            let mut w = [0u8; 8];
+            w[..b.len()].copy_from_slice(b);
+            u64::from_le_bytes(w)
+        };
+        let n = raw.len();
+        let first = word(&raw[..n.min(8)]);
+        let last = word(&raw[n.saturating_sub(8)..]);
+        const K: u64 = 0x9E37_79B9_7F4A_7C15;
+        ((n as u64 ^ first).wrapping_mul(K).rotate_left(29) ^ last).wrapping_mul(K)
+    }
+
+    fn get(&self, raw: &[u8]) -> Option<(NameId, bool)> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut slot = (Self::key(raw) >> 32) as usize & mask;
+        loop {
+            let &(start, len, id, bad) = self.entries.get(*self.slots.get(slot)? as usize)?;
+            if self.bytes.get(start as usize..(start + len) as usize) == Some(raw) {
+                return Some((id, bad));
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    fn insert(&mut self, raw: &[u8], id: NameId, bad: bool) {
+        self.entries.push((self.bytes.len() as u32, raw.len() as u32, id, bad));
+        self.bytes.extend_from_slice(raw);
+        if self.entries.len() * 2 > self.slots.len() {
+            self.slots = vec![u32::MAX; (self.slots.len() * 2).max(64)];
+            for e in 0..self.entries.len() {
+                self.place(e);
+            }
+        } else {
+            self.place(self.entries.len() - 1);
+        }
+    }
+
+    fn place(&mut self, e: usize) {
+        let (start, len, ..) = self.entries[e];
+        let mask = self.slots.len() - 1;
+        let key = Self::key(&self.bytes[start as usize..(start + len) as usize]);
+        let mut slot = (key >> 32) as usize & mask;
+        while self.slots[slot] != u32::MAX {
+            slot = (slot + 1) & mask;
+        }
+        self.slots[slot] = e as u32;
+    }
+}
+
 /// A ticket stored by the fast path, waiting for its 工单编号 to be claimed.
 struct Pending {
     hash: u64,
@@ -855,65 +946,6 @@ struct Pending {
     len: u32,
     line: u32,
     lossy: bool,
-}
-
-/// What [`scan_plain`] found at the start of a buffer.
-enum Scan {
-    /// A record without quotes ends with the line feed at this offset.
-    Record(usize),
-    /// The record has a quote (or no line feed yet): the general path reads it.
-    Other,
-}
-
-/// Finds the end of the record at the start of `buf` and its comma offsets, in one pass of
-/// eight bytes at a time, if it has no quote. Eight-byte words (not SIMD) keep it portable to
-/// wasm32 without target features.
-fn scan_plain(buf: &[u8], commas: &mut Vec<u32>) -> Scan {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    // 0x80 in exactly the bytes of `w` equal to `b`.
-    let eq = |w: u64, b: u8| {
-        let x = w ^ (ONES * u64::from(b));
-        !(((x & LOW7) + LOW7) | x | LOW7)
-    };
-    commas.clear();
-    let mut i = 0;
-    let classify = |j: usize, commas: &mut Vec<u32>| match buf[j] {
-        b',' => {
-            commas.push(j as u32);
-            None
-        }
-        b'\n' => Some(Scan::Record(j)),
-        _ => Some(Scan::Other),
-    };
-    while i + 8 <= buf.len() {
-        let w = u64::from_le_bytes([
-            buf[i],
-            buf[i + 1],
-            buf[i + 2],
-            buf[i + 3],
-            buf[i + 4],
-            buf[i + 5],
-            buf[i + 6],
-            buf[i + 7],
-        ]);
-        let mut hits = eq(w, b',') | eq(w, b'\n') | eq(w, b'"');
-        while hits != 0 {
-            if let Some(found) = classify(i + (hits.trailing_zeros() / 8) as usize, commas) {
-                return found;
-            }
-            hits &= hits - 1;
-        }
-        i += 8;
-    }
-    for (j, b) in buf.iter().enumerate().skip(i) {
-        if matches!(b, b',' | b'\n' | b'"') {
-            if let Some(found) = classify(j, commas) {
-                return found;
-            }
-        }
-    }
-    Scan::Other
 }
 
 /// Reads only the header row of a file's first bytes (for the mapping step).
