@@ -11,6 +11,7 @@
 //! generated file.
 
 use crate::indicators::{DeadlineErrors, DeadlinePlan, PeriodCounts, Split, Tally};
+use crate::partial::{Accepts, Basis, Cell, MonthPair, MonthTally, Partial, TopicAccepts};
 use crate::period::Period;
 use crate::store::{Audit, Callback, NameId, Ticket, TicketStore, NO_NAME};
 use crate::time::Stamp;
@@ -50,8 +51,24 @@ impl MonthIndex {
         let starts = seen.iter().map(|m| crate::time::Month::from_index(*m).start()).collect();
         MonthIndex { months: seen, starts }
     }
+    /// The index of the given months (month indices, ascending, distinct).
+    fn from_months(months: Vec<i32>) -> MonthIndex {
+        let starts = months.iter().map(|m| crate::time::Month::from_index(*m).start()).collect();
+        MonthIndex { months, starts }
+    }
     fn len(&self) -> usize {
         self.months.len() + 1
+    }
+    /// The month at position `pos`, `None` for the empty-stamp position.
+    fn month(&self, pos: usize) -> Option<crate::time::Month> {
+        self.months.get(pos).map(|m| crate::time::Month::from_index(*m))
+    }
+    /// The position of a month of the index (`None` = the empty-stamp position).
+    fn position(&self, m: Option<crate::time::Month>) -> usize {
+        match m {
+            None => self.months.len(),
+            Some(m) => self.months.partition_point(|x| *x < m.index()),
+        }
     }
     fn pos(&self, s: Stamp) -> usize {
         if s.is_none() {
@@ -158,6 +175,26 @@ impl Fragments {
         }
     }
 
+    /// Adds another entity's tables over the same months.
+    fn absorb(&mut self, o: &Fragments) {
+        if o.one.is_empty() {
+            return;
+        }
+        if self.one.is_empty() {
+            *self = o.clone();
+            return;
+        }
+        for (a, b) in self.one.iter_mut().zip(&o.one) {
+            a.add(b);
+        }
+        for (a, b) in self.carry.iter_mut().zip(&o.carry) {
+            *a += b;
+        }
+        for (a, b) in self.due_closed.iter_mut().zip(&o.due_closed) {
+            *a += b;
+        }
+    }
+
     /// The tally of month positions `lo..hi` (whole months `[m1, m2]`).
     fn tally(&self, lo: usize, hi: usize, n: usize) -> Tally {
         let mut t = Tally::default();
@@ -227,6 +264,234 @@ pub struct MonthAggregates {
     pub deadline_errors: DeadlineErrors,
 }
 
+/// The first, registry-free stage of the aggregates: tables per cell, a cell being the tickets
+/// of one (承办单位, 上级单位 as the row fills it) pair (`NO_NAME` for none: 直接答复 tickets have
+/// no unit). The city is the sum of all cells, a unit the sum of its cells, a member unit the sum
+/// of the cells that roll into it, which only the registry decides: so a registry change re-sums
+/// cells, and cells are what a partial-aggregates file holds ([`crate::partial`]).
+#[derive(Clone, Debug, Default)]
+pub struct Cells {
+    index: MonthIndex,
+    /// (unit, parent as filled) and its tables per side, in first-seen order.
+    cells: Vec<((NameId, NameId), [Fragments; 2])>,
+    channels: Vec<Accepted>,
+    kinds: Vec<Accepted>,
+    channel_categories: FxHashMap<(NameId, NameId), Accepted>,
+    pub deadline_errors: DeadlineErrors,
+}
+
+impl Cells {
+    /// One pass over the store (deadlines applied as when counting directly).
+    pub fn build(store: &TicketStore, plan: &DeadlinePlan) -> Cells {
+        let index = MonthIndex::new(store, plan);
+        let width = index.len();
+        let mut c = Cells {
+            channels: vec![Default::default(); store.channels.len()],
+            kinds: vec![Default::default(); store.kinds.len()],
+            index,
+            ..Default::default()
+        };
+        let mut at: FxHashMap<(NameId, NameId), usize> = FxHashMap::default();
+        let with_plan = plan.needed(store);
+        let mut last: ((NameId, NameId), usize) = ((NO_NAME, NO_NAME), usize::MAX);
+        for raw in &store.tickets {
+            let t = if with_plan { c.deadline_errors.apply(plan, raw) } else { *raw };
+            let side = usize::from(t.from_province);
+            let ix = &c.index;
+            if t.channel != NO_NAME {
+                c.channels[t.channel as usize].add(&t, ix);
+                c.channel_categories.entry((t.channel, t.category)).or_default().add(&t, ix);
+            }
+            if t.kind != NO_NAME {
+                c.kinds[t.kind as usize].add(&t, ix);
+            }
+            let key = (t.unit, t.parent);
+            // Consecutive tickets often share a cell: skip the lookup then.
+            if last.0 != key || last.1 == usize::MAX {
+                let i = *at.entry(key).or_insert_with(|| {
+                    c.cells.push((key, [Fragments::new(width), Fragments::new(width)]));
+                    c.cells.len() - 1
+                });
+                last = (key, i);
+            }
+            c.cells[last.1].1[side].add(&t, ix);
+        }
+        c
+    }
+}
+
+impl Cells {
+    /// 受理量 per month (every ticket, by 受理时间).
+    pub fn received_by_month(&self) -> std::collections::BTreeMap<crate::time::Month, u64> {
+        let n = self.index.len();
+        let mut out = std::collections::BTreeMap::new();
+        for (_, sides) in &self.cells {
+            for f in sides.iter().filter(|f| !f.one.is_empty()) {
+                for pos in 0..n {
+                    let r = f.one[By::Received as usize * n + pos].received;
+                    if let (Some(m), true) = (self.index.month(pos), r > 0) {
+                        *out.entry(m).or_default() += r;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The cells as a partial-aggregates file's body (sources, deadlines and hashes left empty).
+    pub fn to_partial(&self, store: &TicketStore) -> Partial {
+        let n = self.index.len();
+        let month = |pos: usize| self.index.month(pos);
+        let name = |names: &crate::store::Names, id: NameId| {
+            if id == NO_NAME {
+                String::new()
+            } else {
+                names.get(id).to_string()
+            }
+        };
+        let pairs = |m: &[u64]| -> Vec<MonthPair> {
+            let mut v = Vec::new();
+            for (i, &count) in m.iter().enumerate().filter(|(_, c)| **c > 0) {
+                v.push(MonthPair { from: month(i / n), to: month(i % n), count });
+            }
+            v
+        };
+        let mut cells = Vec::new();
+        for &((unit, parent), ref sides) in &self.cells {
+            for (side, f) in sides.iter().enumerate().filter(|(_, f)| !f.one.is_empty()) {
+                let mut by_month = Vec::new();
+                for (b, by) in Basis::ALL.iter().enumerate() {
+                    for pos in 0..n {
+                        let counts = f.one[b * n + pos];
+                        if counts != Tally::default() {
+                            by_month.push(MonthTally { by: *by, month: month(pos), counts });
+                        }
+                    }
+                }
+                cells.push(Cell {
+                    unit: name(&store.units, unit),
+                    parent: name(&store.units, parent),
+                    province: side == 1,
+                    by_month,
+                    carried: pairs(&f.carry),
+                    due_closed: pairs(&f.due_closed),
+                });
+            }
+        }
+        let accepts = |names: &crate::store::Names, tables: &[Accepted]| -> Vec<Accepts> {
+            tables
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| !a.0.is_empty())
+                .map(|(id, a)| Accepts { name: names.get(id as NameId).to_string(), accepted: pairs(&a.0) })
+                .collect()
+        };
+        let mut topics: Vec<TopicAccepts> = self
+            .channel_categories
+            .iter()
+            .map(|((c, cat), a)| TopicAccepts {
+                channel: store.channels.get(*c).to_string(),
+                category: name(&store.categories, *cat),
+                accepted: pairs(&a.0),
+            })
+            .collect();
+        topics.sort_by(|a, b| (&a.channel, &a.category).cmp(&(&b.channel, &b.category)));
+        Partial {
+            format: crate::partial::PARTIAL_FORMAT.to_string(),
+            sources: Vec::new(),
+            deadlines: None,
+            deadline_errors: self.deadline_errors.clone(),
+            cells,
+            channels: accepts(&store.channels, &self.channels),
+            kinds: accepts(&store.kinds, &self.kinds),
+            topics,
+            ticket_hashes: String::new(),
+        }
+    }
+
+    /// The cells of a partial-aggregates file, with a ticket store that holds only the names.
+    pub fn from_partial(p: &Partial) -> (TicketStore, Cells) {
+        let mut months: Vec<i32> = Vec::new();
+        let mut note = |m: Option<crate::time::Month>| {
+            if let Some(m) = m {
+                months.push(m.index());
+            }
+        };
+        for c in &p.cells {
+            c.by_month.iter().for_each(|t| note(t.month));
+            c.carried.iter().chain(&c.due_closed).for_each(|x| {
+                note(x.from);
+                note(x.to);
+            });
+        }
+        for a in p
+            .channels
+            .iter()
+            .chain(&p.kinds)
+            .flat_map(|a| &a.accepted)
+            .chain(p.topics.iter().flat_map(|t| &t.accepted))
+        {
+            note(a.from);
+            note(a.to);
+        }
+        months.sort_unstable();
+        months.dedup();
+        let index = MonthIndex::from_months(months);
+        let n = index.len();
+        let mut store = TicketStore::default();
+        let intern =
+            |names: &mut crate::store::Names, s: &str| if s.is_empty() { NO_NAME } else { names.intern(s) };
+        let mut c = Cells { deadline_errors: p.deadline_errors.clone(), ..Default::default() };
+        let mut at: FxHashMap<(NameId, NameId), usize> = FxHashMap::default();
+        let put = |m: &mut Vec<u64>, x: &MonthPair, index: &MonthIndex| {
+            m[index.position(x.from) * n + index.position(x.to)] += x.count;
+        };
+        for cell in &p.cells {
+            let key = (intern(&mut store.units, &cell.unit), intern(&mut store.units, &cell.parent));
+            let i = *at.entry(key).or_insert_with(|| {
+                c.cells.push((key, [Fragments::default(), Fragments::default()]));
+                c.cells.len() - 1
+            });
+            let f = &mut c.cells[i].1[usize::from(cell.province)];
+            if f.one.is_empty() {
+                *f = Fragments::new(n);
+            }
+            for t in &cell.by_month {
+                let b = Basis::ALL.iter().position(|b| *b == t.by).unwrap_or(0);
+                f.one[b * n + index.position(t.month)].add(&t.counts);
+            }
+            cell.carried.iter().for_each(|x| put(&mut f.carry, x, &index));
+            cell.due_closed.iter().for_each(|x| put(&mut f.due_closed, x, &index));
+        }
+        let accepted =
+            |names: &mut crate::store::Names, tables: &mut Vec<Accepted>, name: &str, list: &[MonthPair]| {
+                let id = names.intern(name) as usize;
+                if tables.len() <= id {
+                    tables.resize(id + 1, Accepted::default());
+                }
+                if tables[id].0.is_empty() {
+                    tables[id].0 = vec![0; n * n];
+                }
+                list.iter().for_each(|x| put(&mut tables[id].0, x, &index));
+            };
+        for a in &p.channels {
+            accepted(&mut store.channels, &mut c.channels, &a.name, &a.accepted);
+        }
+        for a in &p.kinds {
+            accepted(&mut store.kinds, &mut c.kinds, &a.name, &a.accepted);
+        }
+        for t in &p.topics {
+            let key = (store.channels.intern(&t.channel), intern(&mut store.categories, &t.category));
+            let m = c.channel_categories.entry(key).or_insert_with(|| Accepted(vec![0; n * n]));
+            t.accepted.iter().for_each(|x| put(&mut m.0, x, &index));
+        }
+        c.channels.resize(store.channels.len(), Accepted::default());
+        c.kinds.resize(store.kinds.len(), Accepted::default());
+        c.index = index;
+        (store, c)
+    }
+}
+
 impl MonthAggregates {
     /// One pass over the store (deadlines applied as when counting directly).
     pub fn build(
@@ -235,54 +500,42 @@ impl MonthAggregates {
         extra_members: usize,
         plan: &DeadlinePlan,
     ) -> Self {
-        let n = store.units.len();
-        let index = MonthIndex::new(store, plan);
+        Self::from_cells(&Cells::build(store, plan), store.units.len(), member_of, extra_members)
+    }
+
+    /// Sums cells into the city, units and member units. `member_of[unit]` is the registry's
+    /// member unit of a 承办单位 whose rows leave 上级单位 empty (`NO_NAME`: itself).
+    pub fn from_cells(cells: &Cells, n_units: usize, member_of: &[NameId], extra_members: usize) -> Self {
         let pair = || [Fragments::default(), Fragments::default()];
         let mut a = MonthAggregates {
-            city: [Fragments::new(index.len()), Fragments::new(index.len())],
-            units: vec![pair(); n],
-            members: vec![pair(); n + extra_members],
-            unit_member: vec![NO_NAME; n],
-            channels: vec![Default::default(); store.channels.len()],
-            kinds: vec![Default::default(); store.kinds.len()],
-            index,
-            ..Default::default()
+            city: pair(),
+            units: vec![pair(); n_units],
+            members: vec![pair(); n_units + extra_members],
+            unit_member: vec![NO_NAME; n_units],
+            channels: cells.channels.clone(),
+            kinds: cells.kinds.clone(),
+            channel_categories: cells.channel_categories.clone(),
+            index: cells.index.clone(),
+            deadline_errors: cells.deadline_errors.clone(),
         };
-        let width = a.index.len();
-        // Tables of entities are allocated on their first ticket: most units see few sides.
-        let ensure = |f: &mut Fragments| {
-            if f.one.is_empty() {
-                *f = Fragments::new(width);
+        for &((unit, parent), ref sides) in &cells.cells {
+            for (city, f) in a.city.iter_mut().zip(sides) {
+                city.absorb(f);
             }
-        };
-        let with_plan = plan.needed(store);
-        for raw in &store.tickets {
-            let t = if with_plan { a.deadline_errors.apply(plan, raw) } else { *raw };
-            let side = usize::from(t.from_province);
-            let ix = &a.index;
-            a.city[side].add(&t, ix);
-            if t.channel != NO_NAME {
-                a.channels[t.channel as usize].add(&t, ix);
-                a.channel_categories.entry((t.channel, t.category)).or_default().add(&t, ix);
+            if unit == NO_NAME {
+                continue;
             }
-            if t.kind != NO_NAME {
-                a.kinds[t.kind as usize].add(&t, ix);
+            let member = match parent {
+                NO_NAME => member_of.get(unit as usize).copied().filter(|m| *m != NO_NAME).unwrap_or(unit),
+                p => p,
+            };
+            for (side, f) in sides.iter().enumerate() {
+                a.units[unit as usize][side].absorb(f);
+                a.members[member as usize][side].absorb(f);
             }
-            if t.unit != NO_NAME {
-                let u = &mut a.units[t.unit as usize][side];
-                ensure(u);
-                u.add(&t, ix);
-                let member = match t.parent {
-                    NO_NAME => {
-                        member_of.get(t.unit as usize).copied().filter(|m| *m != NO_NAME).unwrap_or(t.unit)
-                    }
-                    p => p,
-                };
-                let m = &mut a.members[member as usize][side];
-                ensure(m);
-                m.add(&t, ix);
-                a.unit_member[t.unit as usize] = member;
-            }
+            // A unit whose rows name different 上级单位 (inconsistent data) is shown under the
+            // member of its last cell.
+            a.unit_member[unit as usize] = member;
         }
         a
     }

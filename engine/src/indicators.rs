@@ -66,15 +66,16 @@ impl Tally {
     }
     /// 超期办理数 = 办结 − 按期.
     pub fn closed_late(&self) -> u64 {
-        self.closed - self.on_time
+        // Saturating: a hand-made counts table may contradict itself; a figure is never negative.
+        self.closed.saturating_sub(self.on_time)
     }
     /// 超期未结数 = due and still open at the end of the period.
     pub fn open_overdue(&self) -> u64 {
-        self.due - self.closed
+        self.due.saturating_sub(self.closed)
     }
     /// 无签收时限: dispatched tickets without a signing deadline.
     pub fn no_sign_due(&self) -> u64 {
-        self.dispatched - self.sign_due_known
+        self.dispatched.saturating_sub(self.sign_due_known)
     }
     /// 回访数: callbacks with a rating.
     pub fn rated(&self) -> u64 {

@@ -26,6 +26,7 @@ pub mod generate;
 pub mod idhash;
 pub mod indicators;
 pub mod ingest;
+pub mod partial;
 pub mod period;
 pub mod presets;
 pub mod ratio;

@@ -95,6 +95,11 @@ pub fn month_volumes(store: &TicketStore) -> Vec<MonthVolume> {
     for t in &store.tickets {
         *counts.entry(t.received.month()).or_default() += 1;
     }
+    volumes(counts)
+}
+
+/// Completeness of months given their volumes.
+pub fn volumes(counts: std::collections::BTreeMap<Month, u64>) -> Vec<MonthVolume> {
     let busiest = counts.values().copied().max().unwrap_or(0);
     counts
         .into_iter()

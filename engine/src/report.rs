@@ -252,6 +252,23 @@ impl Counted {
             deadlines: o.deadlines.clone(),
         }
     }
+    /// Counts from cells already summed (a partial-aggregates file): `ingested` holds the names.
+    pub fn from_cells(ingested: &Ingested, cells: crate::aggregate::Cells, o: &ReportOptions) -> Counted {
+        let store = &ingested.store;
+        let (parents, extra_members) = registry_parents(store, o.registry.as_ref());
+        Counted {
+            aggregates: crate::aggregate::MonthAggregates::from_cells(
+                &cells,
+                store.units.len(),
+                &parents,
+                extra_members.len(),
+            ),
+            months: crate::period::volumes(cells.received_by_month()),
+            extra_members,
+            registry: o.registry.clone(),
+            deadlines: o.deadlines.clone(),
+        }
+    }
     /// Whether these counts serve `o` (same registry and deadlines).
     pub fn fits(&self, o: &ReportOptions) -> bool {
         self.registry == o.registry && self.deadlines == o.deadlines

@@ -1,0 +1,428 @@
+//! Partial aggregates: the counts of one set of tickets as a versioned JSON file that merges
+//! exactly. The months of a city, or the cities of a province, can be counted on separate
+//! machines and merged into the same figures as one run over all the tickets.
+//!
+//! ```
+//! use hotline_engine::partial::Partial;
+//! use hotline_engine::{ingest_bytes, IngestOptions, Report, ReportOptions};
+//! let head = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限,办结时间\n";
+//! let jan = format!("{head}A1,2021-01-05 08:00,微信,投诉,转办,海州区,2021-01-05 09:00,2021-01-12,2021-01-08\n");
+//! let feb = format!("{head}A2,2021-02-01 09:00,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08,2021-02-05\n");
+//! let part = |csv: &str, name: &str| {
+//!     Partial::from_ingested(name, &ingest_bytes(csv.as_bytes(), IngestOptions::default()).unwrap(), None)
+//! };
+//! let merged = Partial::merge(&[part(&jan, "jan.csv"), part(&feb, "feb.csv")]).unwrap();
+//! let report = merged.report(&ReportOptions::default()).unwrap();
+//! assert_eq!(report.months.len(), 2);
+//! // The same file again would count its tickets twice: the merge says so instead.
+//! let overlap = Partial::merge(&[part(&jan, "jan.csv"), part(&jan, "jan-again.csv")]).unwrap_err();
+//! assert!(overlap.to_string().contains("1 张"));
+//! ```
+//!
+//! The format (`hotline-eval.partial/1`) is documented in docs/partials.md. A cell is the tickets
+//! of one (承办单位, 上级单位 as the row fills it, 省派 or not): member units and groups are sums of
+//! cells that the registry decides when the report is made, so a partial does not depend on it.
+//! Deadline rules do change which tickets count, so a partial records the deadlines it was
+//! counted with, and only partials counted with the same ones merge.
+
+use crate::aggregate::Cells;
+use crate::idhash::id_hash;
+use crate::indicators::{DeadlineErrors, DeadlinePlan, Tally};
+use crate::ingest::{IngestSummary, Ingested};
+use crate::report::{Counted, Report, ReportOptions};
+use crate::rules::Deadlines;
+use crate::time::Month;
+use base64::Engine;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+pub const PARTIAL_FORMAT: &str = "hotline-eval.partial/1";
+
+/// One partial-aggregates file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Partial {
+    /// Always [`PARTIAL_FORMAT`].
+    pub format: String,
+    /// The inputs counted, in merge order.
+    pub sources: Vec<Source>,
+    /// The deadline rules the tickets were counted with (`null`: the export's own deadlines).
+    #[serde(default)]
+    pub deadlines: Option<Deadlines>,
+    #[serde(default)]
+    pub deadline_errors: DeadlineErrors,
+    pub cells: Vec<Cell>,
+    /// 受理量 by channel, by kind, by (channel, category): received month × closed month.
+    #[serde(default)]
+    pub channels: Vec<Accepts>,
+    #[serde(default)]
+    pub kinds: Vec<Accepts>,
+    #[serde(default)]
+    pub topics: Vec<TopicAccepts>,
+    /// The 工单编号 of every counted ticket as sorted 64-bit hashes ([`id_hash`]), little-endian,
+    /// base64: a merge finds tickets present in two inputs. Empty in a hand-made table.
+    #[serde(default)]
+    pub ticket_hashes: String,
+}
+
+/// One input file (or hand-made table) of a partial.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub name: String,
+    #[serde(default)]
+    pub bytes: u64,
+    #[serde(default)]
+    pub rows_read: u64,
+    #[serde(default)]
+    pub rows_scored: u64,
+    #[serde(default)]
+    pub rows_rejected: u64,
+}
+
+/// Which month a one-month count is keyed by (see docs/indicators.md for each counter's basis).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    Received,
+    Dispatched,
+    Due,
+    FeedbackDue,
+    Callback,
+    Closed,
+}
+
+impl Basis {
+    pub const ALL: [Basis; 6] =
+        [Basis::Received, Basis::Dispatched, Basis::Due, Basis::FeedbackDue, Basis::Callback, Basis::Closed];
+}
+
+/// The counts of one cell.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cell {
+    /// 承办单位 (empty for 直接答复 tickets).
+    #[serde(default)]
+    pub unit: String,
+    /// 上级单位 as the rows fill it (empty: the registry's, or the unit itself).
+    #[serde(default)]
+    pub parent: String,
+    /// 省派 tickets (else 市派).
+    #[serde(default)]
+    pub province: bool,
+    #[serde(default)]
+    pub by_month: Vec<MonthTally>,
+    /// 转办 tickets by received month × closed month (the carry-over).
+    #[serde(default)]
+    pub carried: Vec<MonthPair>,
+    /// Due tickets by due month × closed month (办结 by a period's end).
+    #[serde(default)]
+    pub due_closed: Vec<MonthPair>,
+}
+
+/// Counters of the tickets whose `by` time falls in `month` (`null`: the time is empty).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonthTally {
+    pub by: Basis,
+    pub month: Option<Month>,
+    /// Only the counters this basis feeds; zeros may be left out.
+    pub counts: Tally,
+}
+
+/// A count keyed by two months (`null`: the time is empty, e.g. not closed yet).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonthPair {
+    pub from: Option<Month>,
+    pub to: Option<Month>,
+    pub count: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accepts {
+    pub name: String,
+    pub accepted: Vec<MonthPair>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicAccepts {
+    pub channel: String,
+    #[serde(default)]
+    pub category: String,
+    pub accepted: Vec<MonthPair>,
+}
+
+/// Why partials do not merge or read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PartialError {
+    /// Not a partial of this format (message says what).
+    Format(String),
+    /// Counted with different deadline rules.
+    Deadlines { first: String, other: String },
+    /// Tickets present in two inputs: merging would count them twice.
+    Overlap(Vec<Overlap>),
+}
+
+/// Tickets (by 工单编号) found in two inputs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Overlap {
+    pub first: String,
+    pub second: String,
+    pub tickets: u64,
+}
+
+impl std::fmt::Display for PartialError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PartialError::Format(m) => f.write_str(m),
+            PartialError::Deadlines { first, other } => write!(
+                f,
+                "“{first}”与“{other}”按不同的办理时限规则统计，不能合并：请用同一规则重新生成部分汇总"
+            ),
+            PartialError::Overlap(list) => {
+                let parts: Vec<String> = list
+                    .iter()
+                    .map(|o| format!("“{}”与“{}”有 {} 张相同工单编号的工单", o.first, o.second, o.tickets))
+                    .collect();
+                write!(
+                    f,
+                    "{}：合并会重复计数。相邻月份的导出会重复仍在办理的工单，请把这些导出一起读入（按工单合并，后导出的为准），而不是分别汇总后合并",
+                    parts.join("；")
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for PartialError {}
+
+impl Partial {
+    /// The partial of one ingested file. `deadlines`: the rules' deadlines, if they set any.
+    pub fn from_ingested(name: &str, ingested: &Ingested, deadlines: Option<Deadlines>) -> Partial {
+        let store = &ingested.store;
+        let plan = DeadlinePlan { rules: deadlines.clone() };
+        let cells = Cells::build(store, &plan);
+        let mut partial = cells.to_partial(store);
+        let s = &ingested.summary;
+        partial.sources = vec![Source {
+            name: name.to_string(),
+            bytes: s.bytes,
+            rows_read: s.rows_read,
+            rows_scored: s.rows_scored,
+            rows_rejected: s.rows_rejected,
+        }];
+        partial.deadlines = deadlines;
+        partial.deadline_errors = cells.deadline_errors.clone();
+        let mut hashes: Vec<u64> = (0..store.len()).map(|i| id_hash(store.id(i).as_bytes())).collect();
+        hashes.sort_unstable();
+        partial.ticket_hashes = encode_hashes(&hashes);
+        partial
+    }
+
+    /// Reads a partial file, checking its format and version.
+    pub fn from_json(text: &str) -> Result<Partial, PartialError> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| PartialError::Format(format!("不是 JSON：{e}")))?;
+        match value.get("format").and_then(|f| f.as_str()) {
+            Some(PARTIAL_FORMAT) => {}
+            Some(other) => {
+                return Err(PartialError::Format(format!("格式为“{other}”，本工具读取“{PARTIAL_FORMAT}”")))
+            }
+            None => return Err(PartialError::Format(format!("缺少 \"format\": \"{PARTIAL_FORMAT}\""))),
+        }
+        let p: Partial = serde_path_to_error::deserialize(value)
+            .map_err(|e| PartialError::Format(format!("字段 {}：{}", e.path(), e.inner())))?;
+        p.hashes()?;
+        Ok(p)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The sorted ticket-number hashes.
+    pub fn hashes(&self) -> Result<Vec<u64>, PartialError> {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(self.ticket_hashes.as_bytes())
+            .map_err(|e| PartialError::Format(format!("ticket_hashes 不是 base64：{e}")))?;
+        if bytes.len() % 8 != 0 {
+            return Err(PartialError::Format("ticket_hashes 的长度不是 8 字节的整数倍".into()));
+        }
+        let v: Vec<u64> =
+            bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect();
+        if v.windows(2).any(|w| w[0] >= w[1]) {
+            return Err(PartialError::Format("ticket_hashes 未按升序排列或有重复".into()));
+        }
+        Ok(v)
+    }
+
+    /// Merges partials of disjoint ticket sets: the result counts as one run over all their
+    /// tickets would. Associative and exact; the cells come out in a canonical order, so merging
+    /// in any grouping gives the same file. Fails, saying which inputs and how many tickets,
+    /// when two inputs share tickets.
+    pub fn merge(parts: &[Partial]) -> Result<Partial, PartialError> {
+        let Some(first) = parts.first() else {
+            return Err(PartialError::Format("没有可合并的部分汇总".into()));
+        };
+        for p in parts {
+            if p.deadlines != first.deadlines {
+                return Err(PartialError::Deadlines { first: source_names(first), other: source_names(p) });
+            }
+        }
+        // Overlap: every pair of inputs, by a merge of their sorted hashes.
+        let hashes: Vec<Vec<u64>> = parts.iter().map(Partial::hashes).collect::<Result<_, _>>()?;
+        let mut overlaps = Vec::new();
+        for i in 0..parts.len() {
+            for j in i + 1..parts.len() {
+                let n = common(&hashes[i], &hashes[j]);
+                if n > 0 {
+                    overlaps.push(Overlap {
+                        first: source_names(&parts[i]),
+                        second: source_names(&parts[j]),
+                        tickets: n,
+                    });
+                }
+            }
+        }
+        if !overlaps.is_empty() {
+            return Err(PartialError::Overlap(overlaps));
+        }
+        let mut all: Vec<u64> = hashes.into_iter().flatten().collect();
+        all.sort_unstable();
+
+        let mut cells: BTreeMap<(String, String, bool), CellSums> = BTreeMap::new();
+        let mut channels: BTreeMap<String, BTreeMap<Pair, u64>> = BTreeMap::new();
+        let mut kinds: BTreeMap<String, BTreeMap<Pair, u64>> = BTreeMap::new();
+        let mut topics: BTreeMap<(String, String), BTreeMap<Pair, u64>> = BTreeMap::new();
+        let mut errors = DeadlineErrors::default();
+        for p in parts {
+            for c in &p.cells {
+                let sums = cells.entry((c.unit.clone(), c.parent.clone(), c.province)).or_default();
+                for m in &c.by_month {
+                    sums.by_month.entry((m.by, m.month)).or_default().add(&m.counts);
+                }
+                add_pairs(&mut sums.carried, &c.carried);
+                add_pairs(&mut sums.due_closed, &c.due_closed);
+            }
+            for a in &p.channels {
+                add_pairs(channels.entry(a.name.clone()).or_default(), &a.accepted);
+            }
+            for a in &p.kinds {
+                add_pairs(kinds.entry(a.name.clone()).or_default(), &a.accepted);
+            }
+            for a in &p.topics {
+                add_pairs(topics.entry((a.channel.clone(), a.category.clone())).or_default(), &a.accepted);
+            }
+            errors.count += p.deadline_errors.count;
+            for e in &p.deadline_errors.examples {
+                if errors.examples.len() < 10 {
+                    errors.examples.push(e.clone());
+                }
+            }
+        }
+        let pairs = |m: BTreeMap<Pair, u64>| -> Vec<MonthPair> {
+            m.into_iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|((from, to), count)| MonthPair { from, to, count })
+                .collect()
+        };
+        Ok(Partial {
+            format: PARTIAL_FORMAT.to_string(),
+            sources: parts.iter().flat_map(|p| p.sources.clone()).collect(),
+            deadlines: first.deadlines.clone(),
+            deadline_errors: errors,
+            cells: cells
+                .into_iter()
+                .map(|((unit, parent, province), s)| Cell {
+                    unit,
+                    parent,
+                    province,
+                    by_month: s
+                        .by_month
+                        .into_iter()
+                        .filter(|(_, t)| *t != Tally::default())
+                        .map(|((by, month), counts)| MonthTally { by, month, counts })
+                        .collect(),
+                    carried: pairs(s.carried),
+                    due_closed: pairs(s.due_closed),
+                })
+                .collect(),
+            channels: channels.into_iter().map(|(name, m)| Accepts { name, accepted: pairs(m) }).collect(),
+            kinds: kinds.into_iter().map(|(name, m)| Accepts { name, accepted: pairs(m) }).collect(),
+            topics: topics
+                .into_iter()
+                .map(|((channel, category), m)| TopicAccepts { channel, category, accepted: pairs(m) })
+                .collect(),
+            ticket_hashes: encode_hashes(&all),
+        })
+    }
+
+    /// The names-only ticket store and month-keyed counts the report is made from.
+    pub fn counted(&self, o: &ReportOptions) -> Result<(Ingested, Counted), PartialError> {
+        if o.deadlines.is_some() && o.deadlines != self.deadlines {
+            return Err(PartialError::Deadlines { first: source_names(self), other: "当前规则".into() });
+        }
+        let (store, cells) = Cells::from_partial(self);
+        let mut summary = IngestSummary::default();
+        for s in &self.sources {
+            summary.bytes += s.bytes;
+            summary.rows_read += s.rows_read;
+            summary.rows_scored += s.rows_scored;
+            summary.rows_rejected += s.rows_rejected;
+        }
+        let ingested = Ingested { store, rejects: Vec::new(), summary };
+        let counted = Counted::from_cells(&ingested, cells, o);
+        Ok((ingested, counted))
+    }
+
+    /// The report of the partial's tickets, as [`Report::build`] gives it from the tickets
+    /// (except the rejected rows, which stay with each input).
+    pub fn report(&self, o: &ReportOptions) -> Result<Report, PartialError> {
+        let (ingested, counted) = self.counted(o)?;
+        Ok(Report::from_counted(&ingested, &counted, o))
+    }
+}
+
+type Pair = (Option<Month>, Option<Month>);
+
+#[derive(Default)]
+struct CellSums {
+    by_month: BTreeMap<(Basis, Option<Month>), Tally>,
+    carried: BTreeMap<Pair, u64>,
+    due_closed: BTreeMap<Pair, u64>,
+}
+
+fn add_pairs(to: &mut BTreeMap<Pair, u64>, from: &[MonthPair]) {
+    for p in from {
+        *to.entry((p.from, p.to)).or_default() += p.count;
+    }
+}
+
+fn source_names(p: &Partial) -> String {
+    p.sources.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join("、")
+}
+
+fn encode_hashes(sorted: &[u64]) -> String {
+    let bytes: Vec<u8> = sorted.iter().flat_map(|h| h.to_le_bytes()).collect();
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// How many values two ascending lists share.
+fn common(a: &[u64], b: &[u64]) -> u64 {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
