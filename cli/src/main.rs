@@ -3,11 +3,14 @@
 //! ```text
 //! hotline TICKETS.csv [--period 2021-02 | 2021-01..2021-04] [--units F] [--adjustments F]
 //!                     [--mapping F] [--format json|csv] [--out DIR]
+//! hotline INPUT.csv|PARTIAL.json ... [--partial MERGED.json] [same options]
 //! hotline generate [--month 2021-02] [--tickets 5000] [--seed 1] [--encoding utf8|gbk] [--out FILE]
 //! ```
 
 use hotline_engine::export::csv_tables;
 use hotline_engine::generate::{generate, GenConfig};
+use hotline_engine::idhash::id_hash;
+use hotline_engine::partial::Partial;
 use hotline_engine::registry::{Adjustments, Registry};
 use hotline_engine::{ingest_bytes, IngestOptions, Mapping, Month, Period, Report, ReportOptions};
 use std::path::PathBuf;
@@ -18,6 +21,12 @@ const USAGE: &str = "\
   hotline TICKETS.csv [--period 2021-02 | 2021-01..2021-04] [--month …] [--units FILE]
                       [--adjustments FILE] [--mapping FILE] [--rules PRESET|FILE]
                       [--format json|csv] [--out DIR]
+  hotline INPUT... [--partial MERGED.json] [same options]
+                                   (ticket files, oldest export first, and/or partial-aggregates
+                                    files *.json: each reduced to its partial and merged exactly;
+                                    a ticket in two ticket files counts once, the later file's row
+                                    winning; partials that share tickets stop the run;
+                                    --partial saves the merged partial)
   hotline --report REPORT.json --rules PRESET|FILE [--units FILE] [--adjustments FILE] [--format json|csv] [--out DIR]
                                    (scores a saved report's per-unit counts: no tickets needed)
   hotline presets                  (lists the rule presets)
@@ -79,6 +88,11 @@ impl Args {
     }
 }
 
+/// A partial-aggregates file (by its name; its content is checked when read).
+fn is_partial(path: &str) -> bool {
+    path.ends_with(".json")
+}
+
 fn read(path: &str) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("无法读取 {path}：{e}"))
 }
@@ -122,6 +136,7 @@ fn run_report(args: &Args) -> Result<(), Fail> {
         "format",
         "out",
         "report",
+        "partial",
     ])?;
     let rules = match args.get(&["rules"]) {
         Some(r) => Some(match hotline_engine::presets::preset(r) {
@@ -131,10 +146,12 @@ fn run_report(args: &Args) -> Result<(), Fail> {
         None => None,
     };
     let saved = args.get(&["report"]);
+    let partial_out = args.get(&["partial"]);
     let file = match (args.positional.as_slice(), saved) {
-        ([file], None) => Some(file.as_str()),
+        ([file], None) if partial_out.is_none() && !is_partial(file) => Some(file.as_str()),
         ([], Some(_)) => None,
-        _ => return Err(Fail::Usage("需要且只需要一个工单文件（或 --report 一个已保存的报告）".into())),
+        ([_, ..], None) => None,
+        _ => return Err(Fail::Usage("需要工单文件或部分汇总文件（或 --report 一个已保存的报告）".into())),
     };
     let mapping = match args.get(&["mapping"]) {
         Some(p) => Some(Mapping::from_json(&String::from_utf8_lossy(&read(p)?))?),
@@ -157,6 +174,55 @@ fn run_report(args: &Args) -> Result<(), Fail> {
             let options =
                 ReportOptions { period, registry: registry.clone(), deadlines, ..Default::default() };
             Report::build(&ingested, &options)
+        }
+        // Several inputs (or a partial): each ticket file is read and reduced to its partial
+        // aggregates before the next is read, so memory is bounded by the largest input; the
+        // partials merge exactly, and tickets present in two inputs stop the run.
+        None if saved.is_none() => {
+            let deadlines = rules.as_ref().and_then(|r| r.deadlines.clone());
+            // Consecutive exports repeat the tickets still open: ticket files are combined at
+            // ticket level, a later file's row replacing an earlier one's. Read newest first and
+            // drop from each older file the tickets a newer one has (8 bytes a ticket kept).
+            let mut parts = Vec::new();
+            let mut newer: std::collections::HashSet<u64> = std::collections::HashSet::new();
+            for input in args.positional.iter().rev() {
+                let bytes = read(input)?;
+                let part = if is_partial(input) {
+                    Partial::from_json(&String::from_utf8_lossy(&bytes))
+                        .map_err(|e| format!("{input}：{e}"))?
+                } else {
+                    let options = IngestOptions { mapping: mapping.clone(), ..Default::default() };
+                    let mut ingested =
+                        ingest_bytes(&bytes, options).map_err(|e| format!("{input}：{}", e.message()))?;
+                    drop(bytes);
+                    let hashes: Vec<u64> =
+                        (0..ingested.store.len()).map(|i| id_hash(ingested.store.id(i).as_bytes())).collect();
+                    let replaced: Vec<u32> =
+                        (0..hashes.len() as u32).filter(|i| newer.contains(&hashes[*i as usize])).collect();
+                    let s = &ingested.summary;
+                    eprintln!(
+                        "{input}：读取 {} 行，计分 {} 行，拒收 {} 行",
+                        s.rows_read, s.rows_scored, s.rows_rejected
+                    );
+                    if !replaced.is_empty() {
+                        eprintln!("{input}：{} 张工单在之后的导出中也有，以之后的为准", replaced.len());
+                        ingested.store.remove(&replaced);
+                        ingested.summary.rows_scored -= replaced.len() as u64;
+                    }
+                    newer.extend(hashes);
+                    Partial::from_ingested(input, &ingested, deadlines.clone())
+                };
+                parts.push(part);
+            }
+            parts.reverse();
+            let merged = Partial::merge(&parts).map_err(|e| e.to_string())?;
+            if let Some(out) = partial_out {
+                std::fs::write(out, merged.to_json()).map_err(|e| format!("无法写入 {out}：{e}"))?;
+                eprintln!("已写入部分汇总 {out}（{} 个来源）", merged.sources.len());
+            }
+            let options =
+                ReportOptions { period, registry: registry.clone(), deadlines, ..Default::default() };
+            merged.report(&options).map_err(|e| e.to_string())?
         }
         // A saved report carries each unit's tallies: rules score them without the tickets.
         None => {
