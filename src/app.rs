@@ -181,6 +181,23 @@ impl State {
                 Ok(h) => h,
                 Err(e) => return self.stage.set(Stage::Failed(e.message())),
             };
+            // A partial-aggregates file (a per-unit counts table, docs/partials.md): no header
+            // step, the worker reads it whole.
+            if head.iter().find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF))
+                == Some(&b'{')
+            {
+                self.stage.set(Stage::Reading { name: name.clone(), progress: Progress::default() });
+                self.loading.set_value((
+                    name,
+                    "部分汇总文件：按各单位计数评分，不含工单明细".into(),
+                    load::now_ms(),
+                ));
+                self.period.set(None);
+                let report = self.report_options();
+                let ingest = IngestOptions::default();
+                self.worker.with_value(|w| w.as_ref().map(|w| w.load(&blob, ingest, report)));
+                return;
+            }
             let headers = match peek_headers(&head) {
                 Ok(h) => h,
                 Err(e) => return self.stage.set(Stage::Failed(e.message())),
@@ -309,13 +326,13 @@ fn Upload(state: State) -> impl IntoView {
                 pick(ev.data_transfer().and_then(|d| d.files()));
             }
         >
-            <p>"把工单明细 CSV（UTF-8 或 GBK）拖到这里，或"</p>
+            <p>"把工单明细 CSV（UTF-8 或 GBK）或部分汇总文件（.json）拖到这里，或"</p>
             <label class="button">
                 "选择文件"
                 <input
                     type="file"
                     id="ticket-file"
-                    accept=".csv,text/csv"
+                    accept=".csv,text/csv,.json,application/json"
                     on:change=move |ev| {
                         let input: web_sys::HtmlInputElement = event_target(&ev);
                         pick(input.files());

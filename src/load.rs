@@ -49,6 +49,8 @@ pub enum LoadError {
     Cancelled,
     File(FileError),
     Browser(String),
+    /// A partial-aggregates file that does not read (the message says where).
+    Partial(String),
 }
 
 impl LoadError {
@@ -57,6 +59,7 @@ impl LoadError {
             LoadError::Cancelled => "已取消读取".into(),
             LoadError::File(e) => e.message(),
             LoadError::Browser(m) => format!("浏览器无法读取文件：{m}"),
+            LoadError::Partial(m) => format!("部分汇总文件无法使用：{m}"),
         }
     }
 }

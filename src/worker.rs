@@ -5,6 +5,7 @@
 //! `{msg, file?}`; the `File` is posted as it is (structured clone: no copy of its bytes).
 
 use crate::load::{self, LoadError, Progress};
+use hotline_engine::partial::Partial;
 use hotline_engine::report::Counted;
 use hotline_engine::{IngestOptions, Ingested, Report, ReportOptions};
 use serde::{Deserialize, Serialize};
@@ -52,8 +53,39 @@ fn decode<T: for<'de> Deserialize<'de>>(data: &JsValue) -> Option<T> {
 thread_local! {
     /// The tickets of the file read last, and their month-keyed counts (rebuilt only when the
     /// registry or the deadlines change: a period change is a sum over them).
-    static TICKETS: RefCell<Option<(Ingested, Counted)>> = const { RefCell::new(None) };
+    static TICKETS: RefCell<Option<Held>> = const { RefCell::new(None) };
     static CANCEL: RefCell<Rc<Cell<bool>>> = RefCell::new(Rc::new(Cell::new(false)));
+}
+
+/// What the worker holds of the file read last.
+struct Held {
+    /// The tickets (or, for a partial, only the names).
+    ingested: Ingested,
+    counted: Counted,
+    /// Set when the file was a partial-aggregates file: re-counts start from it.
+    partial: Option<Partial>,
+}
+
+/// Reads a partial-aggregates file (small: counts, not tickets) and reports on it.
+async fn load_partial(blob: &Blob, report: &ReportOptions) -> FromWorker {
+    let bytes = match load::read_range(blob, 0.0, blob.size()).await {
+        Ok(b) => b,
+        Err(e) => return FromWorker::Failed(e),
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let text = text.trim_start_matches('\u{feff}');
+    let partial = match Partial::from_json(text) {
+        Ok(p) => p,
+        Err(e) => return FromWorker::Failed(LoadError::Partial(e.to_string())),
+    };
+    match partial.counted(report) {
+        Ok((ingested, counted)) => {
+            let r = Report::from_counted(&ingested, &counted, report);
+            TICKETS.with(|t| *t.borrow_mut() = Some(Held { ingested, counted, partial: Some(partial) }));
+            FromWorker::Loaded(Box::new(r))
+        }
+        Err(e) => FromWorker::Failed(LoadError::Partial(e.to_string())),
+    }
 }
 
 /// The worker's entry point (`src/bin/worker.rs`).
@@ -78,6 +110,12 @@ pub fn run_worker() {
                 let cancel = Rc::new(Cell::new(false));
                 CANCEL.with(|c| *c.borrow_mut() = cancel.clone());
                 wasm_bindgen_futures::spawn_local(async move {
+                    let head = load::read_range(&blob, 0.0, blob.size().min(16.0)).await.unwrap_or_default();
+                    let first =
+                        head.iter().find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF));
+                    if first == Some(&b'{') {
+                        return post(load_partial(&blob, &report).await);
+                    }
                     let progress = post.clone();
                     let result = load::ingest_blob(&blob, ingest, cancel, false, move |p| {
                         progress(FromWorker::Progress(p));
@@ -87,7 +125,8 @@ pub fn run_worker() {
                         Ok(ingested) => {
                             let counted = Counted::new(&ingested, &report);
                             let r = Report::from_counted(&ingested, &counted, &report);
-                            TICKETS.with(|t| *t.borrow_mut() = Some((ingested, counted)));
+                            TICKETS
+                                .with(|t| *t.borrow_mut() = Some(Held { ingested, counted, partial: None }));
                             post(FromWorker::Loaded(Box::new(r)));
                         }
                         Err(e) => post(FromWorker::Failed(e)),
@@ -97,14 +136,23 @@ pub fn run_worker() {
             ToWorker::Report { report } => {
                 let r = TICKETS.with(|t| {
                     let mut t = t.borrow_mut();
-                    let (ingested, counted) = t.as_mut()?;
-                    if !counted.fits(&report) {
-                        *counted = Counted::new(ingested, &report);
+                    let held = t.as_mut()?;
+                    if !held.counted.fits(&report) {
+                        match &held.partial {
+                            None => held.counted = Counted::new(&held.ingested, &report),
+                            Some(p) => match p.counted(&report) {
+                                Ok((ingested, counted)) => {
+                                    (held.ingested, held.counted) = (ingested, counted)
+                                }
+                                Err(e) => return Some(Err(e.to_string())),
+                            },
+                        }
                     }
-                    Some(Report::from_counted(ingested, counted, &report))
+                    Some(Ok(Report::from_counted(&held.ingested, &held.counted, &report)))
                 });
                 match r {
-                    Some(r) => post(FromWorker::Counted(Box::new(r))),
+                    Some(Ok(r)) => post(FromWorker::Counted(Box::new(r))),
+                    Some(Err(e)) => post(FromWorker::Failed(LoadError::Partial(e))),
                     None => post(FromWorker::Failed(LoadError::Browser("没有已读取的工单".into()))),
                 }
             }

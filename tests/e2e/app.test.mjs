@@ -265,3 +265,33 @@ test('cancel really stops a load, and the month shown before stays', async () =>
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a partial-aggregates file is scored without tickets, like the CLI; a broken one is named', async () => {
+  const jan = tmp('jan.csv');
+  const feb = tmp('feb.csv');
+  generate(jan, '--month', '2021-01', '--tickets', '1500', '--seed', '4');
+  generate(feb, '--month', '2021-02', '--tickets', '1500', '--seed', '4');
+  const merged = tmp('merged.json');
+  const full = cliReport(jan, feb, '--partial', merged);
+  assert.equal(cliReport(merged).city.all.accepted, full.city.all.accepted);
+  const { page, errors } = await open(chrome.ctx, server.url);
+  await waitReady(page, cliReport(path.join(root, 'public', 'sample.csv')).source.rows_read);
+  await page.setInputFiles('#ticket-file', merged);
+  await waitReady(page, full.source.rows_read);
+  assertOverview(await overview(page), full);
+  assertUnits(await unitTable(page), full.units, 'all');
+  // Another period re-counts from the partial in the worker.
+  await page.selectOption('#period-last', '2021-01');
+  const january = cliReport(merged, '--period', '2021-01');
+  await page.waitForFunction((t) => document.querySelector('#period-why')?.textContent === t, january.period.why);
+  assertOverview(await overview(page), january);
+  // A hand-made table with a typo: the message names the field.
+  const bad = tmp('bad.json');
+  fs.writeFileSync(bad, JSON.stringify({ format: 'hotline-eval.partial/1', sources: [],
+    cells: [{ unit: '海州区', by_month: [{ by: 'sent', month: '2021-02', counts: {} }] }] }));
+  await page.setInputFiles('#ticket-file', bad);
+  await page.waitForSelector('#file-error');
+  assert.match(await page.textContent('#file-error'), /cells\[0\]\.by_month\[0\]\.by/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
