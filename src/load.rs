@@ -12,6 +12,9 @@ use web_sys::Blob;
 /// to update progress and answer clicks between steps.
 pub const CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
 
+/// Chunks being read ahead of the one being parsed.
+const READS_AHEAD: usize = 3;
+
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Progress {
     pub bytes: u64,
@@ -105,16 +108,25 @@ pub async fn ingest_blob(
     let mut ingest = Ingest::new(options);
     let mut bytes = Vec::new();
     let mut at = 0.0;
-    let mut next = (total > 0.0).then(|| start_read(blob, 0.0, CHUNK.min(total))).transpose()?;
-    while let Some(reading) = next.take() {
+    // Reads in flight, oldest first: the IO thread stays busy while the engine parses.
+    let mut reads = std::collections::VecDeque::new();
+    let mut requested = 0.0;
+    let request = |reads: &mut std::collections::VecDeque<JsFuture>, requested: &mut f64| {
+        while reads.len() < READS_AHEAD && *requested < total {
+            let end = (*requested + CHUNK).min(total);
+            reads.push_back(start_read(blob, *requested, end)?);
+            *requested = end;
+        }
+        Ok::<(), LoadError>(())
+    };
+    request(&mut reads, &mut requested)?;
+    while let Some(reading) = reads.pop_front() {
         let chunk = js_sys::Uint8Array::new(&reading.await.map_err(js_err)?);
         if cancel.get() {
             return Err(LoadError::Cancelled);
         }
         at += f64::from(chunk.length());
-        if at < total {
-            next = Some(start_read(blob, at, (at + CHUNK).min(total))?);
-        }
+        request(&mut reads, &mut requested)?;
         // One buffer for every chunk: no fresh allocation per chunk.
         bytes.resize(chunk.length() as usize, 0);
         chunk.copy_to(&mut bytes);
