@@ -210,7 +210,7 @@ fn run_report(args: &Args) -> Result<(), Fail> {
                         ingested.summary.rows_scored -= replaced.len() as u64;
                     }
                     newer.extend(hashes);
-                    Partial::from_ingested(input, &ingested, deadlines.clone())
+                    Partial::from_ingested(input, &ingested, deadlines.clone()).map_err(|e| e.to_string())?
                 };
                 parts.push(part);
             }

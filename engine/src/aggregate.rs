@@ -280,10 +280,25 @@ pub struct Cells {
     pub deadline_errors: DeadlineErrors,
 }
 
+/// The most distinct months the dense tables serve (20 years): they hold month × month counts per
+/// cell, so a file whose dates are scattered over centuries would need gigabytes. Beyond it the
+/// report counts each period directly from the tickets ([`crate::report::Counted`]).
+pub const MAX_DENSE_MONTHS: usize = 240;
+
 impl Cells {
+    /// One pass over the store (deadlines applied as when counting directly); `None` when the
+    /// tickets' times span more than [`MAX_DENSE_MONTHS`] distinct months.
+    pub fn try_build(store: &TicketStore, plan: &DeadlinePlan) -> Option<Cells> {
+        let index = MonthIndex::new(store, plan);
+        (index.months.len() <= MAX_DENSE_MONTHS).then(|| Self::build_with(store, plan, index))
+    }
+
     /// One pass over the store (deadlines applied as when counting directly).
     pub fn build(store: &TicketStore, plan: &DeadlinePlan) -> Cells {
-        let index = MonthIndex::new(store, plan);
+        Self::build_with(store, plan, MonthIndex::new(store, plan))
+    }
+
+    fn build_with(store: &TicketStore, plan: &DeadlinePlan, index: MonthIndex) -> Cells {
         let width = index.len();
         let mut c = Cells {
             channels: vec![Default::default(); store.channels.len()],

@@ -9,7 +9,7 @@
 //! let jan = format!("{head}A1,2021-01-05 08:00,微信,投诉,转办,海州区,2021-01-05 09:00,2021-01-12,2021-01-08\n");
 //! let feb = format!("{head}A2,2021-02-01 09:00,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08,2021-02-05\n");
 //! let part = |csv: &str, name: &str| {
-//!     Partial::from_ingested(name, &ingest_bytes(csv.as_bytes(), IngestOptions::default()).unwrap(), None)
+//!     Partial::from_ingested(name, &ingest_bytes(csv.as_bytes(), IngestOptions::default()).unwrap(), None).unwrap()
 //! };
 //! let merged = Partial::merge(&[part(&jan, "jan.csv"), part(&feb, "feb.csv")]).unwrap();
 //! let report = merged.report(&ReportOptions::default()).unwrap();
@@ -37,6 +37,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub const PARTIAL_FORMAT: &str = "hotline-eval.partial/1";
+
+/// The most distinct months a partial may span: the counts are month × month tables per cell,
+/// so a mistyped file with centuries of months would exhaust memory instead of failing clearly.
+pub const MAX_MONTHS: usize = crate::aggregate::MAX_DENSE_MONTHS;
 
 /// One partial-aggregates file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -201,10 +205,19 @@ impl std::error::Error for PartialError {}
 
 impl Partial {
     /// The partial of one ingested file. `deadlines`: the rules' deadlines, if they set any.
-    pub fn from_ingested(name: &str, ingested: &Ingested, deadlines: Option<Deadlines>) -> Partial {
+    /// Fails when the tickets' times span more than [`MAX_MONTHS`] distinct months.
+    pub fn from_ingested(
+        name: &str,
+        ingested: &Ingested,
+        deadlines: Option<Deadlines>,
+    ) -> Result<Partial, PartialError> {
         let store = &ingested.store;
         let plan = DeadlinePlan { rules: deadlines.clone() };
-        let cells = Cells::build(store, &plan);
+        let cells = Cells::try_build(store, &plan).ok_or_else(|| {
+            PartialError::Format(format!(
+                "“{name}”的工单时间分布在超过 {MAX_MONTHS} 个不同的月份：请检查日期列，部分汇总不能生成"
+            ))
+        })?;
         let mut partial = cells.to_partial(store);
         let s = &ingested.summary;
         partial.sources = vec![Source {
@@ -219,7 +232,7 @@ impl Partial {
         let mut hashes: Vec<u64> = (0..store.len()).map(|i| id_hash(store.id(i).as_bytes())).collect();
         hashes.sort_unstable();
         partial.ticket_hashes = encode_hashes(&hashes);
-        partial
+        Ok(partial)
     }
 
     /// Reads a partial file, checking its format and version.
@@ -236,7 +249,30 @@ impl Partial {
         let p: Partial = serde_path_to_error::deserialize(value)
             .map_err(|e| PartialError::Format(format!("字段 {}：{}", e.path(), e.inner())))?;
         p.hashes()?;
+        let months = p.months();
+        if months > MAX_MONTHS {
+            return Err(PartialError::Format(format!(
+                "部分汇总涉及 {months} 个不同的月份，超过上限 {MAX_MONTHS}（20 年）：请检查月份是否填错"
+            )));
+        }
         Ok(p)
+    }
+
+    /// How many distinct months the partial's counts are keyed by.
+    pub fn months(&self) -> usize {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in &self.cells {
+            seen.extend(c.by_month.iter().filter_map(|t| t.month));
+            seen.extend(c.carried.iter().chain(&c.due_closed).flat_map(|x| [x.from, x.to]).flatten());
+        }
+        let accepts = self.channels.iter().chain(&self.kinds).flat_map(|a| &a.accepted);
+        seen.extend(
+            accepts
+                .chain(self.topics.iter().flat_map(|t| &t.accepted))
+                .flat_map(|x| [x.from, x.to])
+                .flatten(),
+        );
+        seen.len()
     }
 
     pub fn to_json(&self) -> String {

@@ -232,7 +232,10 @@ pub struct Report {
 /// (who rolls up into whom) and the deadlines; not on the period or the indicator options.
 #[derive(Clone, Debug)]
 pub struct Counted {
-    pub aggregates: crate::aggregate::MonthAggregates,
+    /// `None` when the tickets span too many months for the dense tables: each period is then
+    /// counted directly from the tickets.
+    pub aggregates: Option<crate::aggregate::MonthAggregates>,
+    parents: Vec<NameId>,
     pub months: Vec<MonthVolume>,
     extra_members: Vec<String>,
     registry: Option<Registry>,
@@ -244,8 +247,17 @@ impl Counted {
         let store = &ingested.store;
         let (parents, extra_members) = registry_parents(store, o.registry.as_ref());
         let plan = DeadlinePlan { rules: o.deadlines.clone() };
+        let aggregates = crate::aggregate::Cells::try_build(store, &plan).map(|cells| {
+            crate::aggregate::MonthAggregates::from_cells(
+                &cells,
+                store.units.len(),
+                &parents,
+                extra_members.len(),
+            )
+        });
         Counted {
-            aggregates: crate::aggregate::MonthAggregates::build(store, &parents, extra_members.len(), &plan),
+            aggregates,
+            parents,
             months: month_volumes(store),
             extra_members,
             registry: o.registry.clone(),
@@ -257,16 +269,27 @@ impl Counted {
         let store = &ingested.store;
         let (parents, extra_members) = registry_parents(store, o.registry.as_ref());
         Counted {
-            aggregates: crate::aggregate::MonthAggregates::from_cells(
+            aggregates: Some(crate::aggregate::MonthAggregates::from_cells(
                 &cells,
                 store.units.len(),
                 &parents,
                 extra_members.len(),
-            ),
+            )),
+            parents,
             months: crate::period::volumes(cells.received_by_month()),
             extra_members,
             registry: o.registry.clone(),
             deadlines: o.deadlines.clone(),
+        }
+    }
+    /// The counts of one period: a sum over the month tables, or a pass over the tickets.
+    pub fn counts(&self, store: &TicketStore, period: Period) -> crate::indicators::PeriodCounts {
+        match &self.aggregates {
+            Some(a) => a.counts(period),
+            None => {
+                let plan = DeadlinePlan { rules: self.deadlines.clone() };
+                crate::indicators::count_period(store, period, &self.parents, self.extra_members.len(), &plan)
+            }
         }
     }
     /// Whether these counts serve `o` (same registry and deadlines).
@@ -348,7 +371,7 @@ impl Report {
         let Some((period, why)) = chosen else { return report };
         let opts = &o.indicators;
         let extra_members = &counted.extra_members;
-        let counts = counted.aggregates.counts(period);
+        let counts = counted.counts(store, period);
         report.deadline_errors = counts.deadline_errors.clone();
         let previous = period.previous();
         let previous_complete = is_complete(&months, previous);
@@ -356,7 +379,7 @@ impl Report {
 
         let all = Figures::from_tally(&counts.city.all(), opts);
         let (changes, changes_note) = if previous_complete {
-            let prev_counts = counted.aggregates.counts(previous);
+            let prev_counts = counted.counts(store, previous);
             let prev = Figures::from_tally(&prev_counts.city.all(), opts);
             let changes = all
                 .rates()

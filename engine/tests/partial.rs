@@ -33,7 +33,7 @@ fn csv(header: &str, rows: &[String]) -> String {
 fn partial_of(name: &str, text: &str) -> Partial {
     let done = ingest_bytes(text.as_bytes(), IngestOptions::default()).unwrap();
     // Through the file format, as a partial made elsewhere would arrive.
-    Partial::from_json(&Partial::from_ingested(name, &done, None).to_json()).unwrap()
+    Partial::from_json(&Partial::from_ingested(name, &done, None).unwrap().to_json()).unwrap()
 }
 
 /// Everything a report shows from counts (not the rejected rows, which stay with each input).
@@ -146,16 +146,26 @@ fn partials_say_what_is_wrong_with_them() {
         r#"{"format": "hotline-eval.partial/1", "sources": [], "cells": [], "ticket_hashes": "AAA"}"#,
         "base64",
     );
+    // Centuries of months (a typo'd year in every row) fail clearly instead of exhausting memory.
+    let pairs: Vec<String> = (0..300)
+        .map(|i| format!(r#"{{"from": "{}-{:02}", "to": null, "count": 1}}"#, 2000 + i / 12, i % 12 + 1))
+        .collect();
+    let wide = format!(
+        r#"{{"format": "hotline-eval.partial/1", "sources": [], "cells": [{{"unit": "海州区", "carried": [{}]}}]}}"#,
+        pairs.join(",")
+    );
+    check(&wide, "300 个不同的月份");
     // Counted with different deadline rules: no merge.
     let (header, rows) = three_months();
     let done = ingest_bytes(csv(&header, &rows[..100]).as_bytes(), IngestOptions::default()).unwrap();
     let deadlines = serde_json::from_str(r#"{"close_within_working_days": 5}"#).unwrap();
-    let a = Partial::from_ingested("a", &done, None);
+    let a = Partial::from_ingested("a", &done, None).unwrap();
     let b = Partial::from_ingested(
         "b",
         &ingest_bytes(csv(&header, &rows[100..200]).as_bytes(), IngestOptions::default()).unwrap(),
         Some(deadlines),
-    );
+    )
+    .unwrap();
     assert!(matches!(Partial::merge(&[a, b]), Err(PartialError::Deadlines { .. })));
 }
 
@@ -188,4 +198,20 @@ fn a_hand_made_table_is_scored_without_tickets() {
     assert_eq!(hz.tallies.all().signed_on_time, 118);
     assert_eq!(r.city.as_ref().unwrap().all.accepted, 120);
     assert_eq!(r.units.len(), 2);
+}
+
+#[test]
+fn tickets_scattered_over_centuries_of_months_are_counted_directly() {
+    // One 直接答复 ticket a month for 300 months: too wide for the month tables.
+    let mut text = String::from("工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间\n");
+    for i in 0..300 {
+        text.push_str(&format!("T{i},{}-{:02}-15 10:00,微信,咨询,直接答复,,\n", 2000 + i / 12, i % 12 + 1));
+    }
+    let done = ingest_bytes(text.as_bytes(), IngestOptions::default()).unwrap();
+    let options = ReportOptions { period: Some(Period::parse("2021-02").unwrap()), ..Default::default() };
+    let report = Report::build(&done, &options);
+    assert_eq!(report.city.as_ref().unwrap().all.accepted, 1);
+    assert_eq!(report.months.len(), 300);
+    let e = Partial::from_ingested("wide.csv", &done, None).unwrap_err().to_string();
+    assert!(e.contains("240"), "{e}");
 }
