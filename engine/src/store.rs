@@ -222,11 +222,16 @@ impl TicketStore {
         self.id_ends.reserve(rows);
         self.id_bytes.reserve(rows * 16);
     }
-    /// Gives back memory reserved beyond what the file needed.
+    /// Gives back memory reserved beyond what the file needed, when that is a lot. Room reserved
+    /// and never written costs address space but no memory; shrinking copies the whole store,
+    /// and in wasm the copy's pages stay with the tab (linear memory never shrinks), so a store
+    /// only a little over-reserved is left as it is.
     pub fn shrink_to_fit(&mut self) {
-        self.tickets.shrink_to_fit();
-        self.id_ends.shrink_to_fit();
-        self.id_bytes.shrink_to_fit();
+        if self.tickets.capacity() > self.tickets.len() + self.tickets.len() / 2 {
+            self.tickets.shrink_to_fit();
+            self.id_ends.shrink_to_fit();
+            self.id_bytes.shrink_to_fit();
+        }
     }
     pub fn is_empty(&self) -> bool {
         self.tickets.is_empty()
