@@ -9,8 +9,7 @@
 
 use hotline_engine::export::csv_tables;
 use hotline_engine::generate::{generate, GenConfig};
-use hotline_engine::idhash::id_hash;
-use hotline_engine::partial::Partial;
+use hotline_engine::partial::{Partial, Streamed, StreamingPartial};
 use hotline_engine::registry::{Adjustments, Registry};
 use hotline_engine::{ingest_bytes, IngestOptions, Mapping, Month, Period, Report, ReportOptions};
 use std::path::PathBuf;
@@ -86,6 +85,24 @@ impl Args {
             None => Ok(()),
         }
     }
+}
+
+/// Accepted tickets held at a time when a file is streamed into its partial (about 80 MB).
+const BATCH_TICKETS: usize = 1_000_000;
+
+/// Reads a file in 4 MiB chunks into a streamed count.
+fn stream_file(path: &str, mut stream: StreamingPartial) -> Result<Streamed, String> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(|e| format!("无法读取 {path}：{e}"))?;
+    let mut buf = vec![0u8; 4 << 20];
+    loop {
+        let n = file.read(&mut buf).map_err(|e| format!("无法读取 {path}：{e}"))?;
+        if n == 0 {
+            break;
+        }
+        stream.push(&buf[..n]).map_err(|e| format!("{path}：{e}"))?;
+    }
+    stream.finish().map_err(|e| format!("{path}：{e}"))
 }
 
 /// A partial-aggregates file (by its name; its content is checked when read).
@@ -186,32 +203,26 @@ fn run_report(args: &Args) -> Result<(), Fail> {
             let mut parts = Vec::new();
             let mut newer: std::collections::HashSet<u64> = std::collections::HashSet::new();
             for input in args.positional.iter().rev() {
-                let bytes = read(input)?;
                 let part = if is_partial(input) {
-                    Partial::from_json(&String::from_utf8_lossy(&bytes))
+                    Partial::from_json(&String::from_utf8_lossy(&read(input)?))
                         .map_err(|e| format!("{input}：{e}"))?
                 } else {
+                    // Streamed: the file is never held whole, its tickets a batch at a time.
                     let options = IngestOptions { mapping: mapping.clone(), ..Default::default() };
-                    let mut ingested =
-                        ingest_bytes(&bytes, options).map_err(|e| format!("{input}：{}", e.message()))?;
-                    drop(bytes);
-                    let hashes: Vec<u64> =
-                        (0..ingested.store.len()).map(|i| id_hash(ingested.store.id(i).as_bytes())).collect();
-                    let replaced: Vec<u32> =
-                        (0..hashes.len() as u32).filter(|i| newer.contains(&hashes[*i as usize])).collect();
-                    let s = &ingested.summary;
+                    let stream = StreamingPartial::new(input, options, deadlines.clone(), BATCH_TICKETS)
+                        .replaced_by(&newer);
+                    let done = stream_file(input, stream)?;
+                    let s = &done.ingested.summary;
                     eprintln!(
                         "{input}：读取 {} 行，计分 {} 行，拒收 {} 行",
                         s.rows_read, s.rows_scored, s.rows_rejected
                     );
-                    if !replaced.is_empty() {
-                        eprintln!("{input}：{} 张工单在之后的导出中也有，以之后的为准", replaced.len());
-                        ingested.store.remove(&replaced);
-                        ingested.summary.rows_scored -= replaced.len() as u64;
+                    if done.replaced > 0 {
+                        eprintln!("{input}：{} 张工单在之后的导出中也有，以之后的为准", done.replaced);
                     }
-                    newer.extend(hashes);
-                    Partial::from_ingested(input, &ingested, deadlines.clone()).map_err(|e| e.to_string())?
+                    done.partial
                 };
+                newer.extend(part.hashes().map_err(|e| e.to_string())?);
                 parts.push(part);
             }
             parts.reverse();

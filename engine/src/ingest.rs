@@ -207,6 +207,11 @@ pub struct Ingest {
     pending: Vec<Pending>,
     /// Stored tickets found to be duplicates: removed when the ingest finishes.
     removed: Vec<u32>,
+    /// Tickets handed over by `take_tickets`: ticket indices in `ids` are global, this + the
+    /// index in the store.
+    base: u32,
+    /// The line of every ticket handed over, by global index (for duplicate messages).
+    handed_over_lines: Vec<u32>,
     /// 工单编号 hashes claimed by accepted tickets, for the duplicate check.
     ids: IdSet,
     /// Ids whose hash collided with a different id (rare): exact set.
@@ -248,6 +253,8 @@ impl Ingest {
             id_buf: String::new(),
             pending: Vec::new(),
             removed: Vec::new(),
+            base: 0,
+            handed_over_lines: Vec::new(),
             ids,
             id_collisions: FxHashMap::default(),
             raw_units: RawNames::default(),
@@ -265,6 +272,28 @@ impl Ingest {
     /// Bytes received so far.
     pub fn bytes_read(&self) -> u64 {
         self.out.summary.bytes
+    }
+
+    /// Tickets stored and not yet handed over.
+    pub fn tickets_held(&self) -> usize {
+        self.out.store.len()
+    }
+
+    /// Hands over the tickets accepted so far (with the name tables as they stand), so that a
+    /// file larger than memory can be counted batch by batch ([`crate::partial`]); the ingest
+    /// keeps each ticket number's hash and first line (28–52 bytes a ticket), so a later row with a
+    /// number handed over is still rejected as a duplicate, by its 64-bit hash. Rows read before
+    /// are never re-read. `finish` returns the tickets stored since the last hand-over.
+    pub fn take_tickets(&mut self) -> TicketStore {
+        let store = &mut self.out.store;
+        self.handed_over_lines.extend(store.tickets.iter().map(|t| t.line));
+        self.base += store.len() as u32;
+        let mut batch = store.take_tickets();
+        if !self.removed.is_empty() {
+            batch.remove(&self.removed);
+            self.removed.clear();
+        }
+        batch
     }
 
     /// Feeds the next chunk. Fails only on a file-level problem (encoding, header).
@@ -534,16 +563,16 @@ impl Ingest {
     /// instead of waiting for each in the middle of a row.
     fn settle(&mut self, buf: &[u8], pending: &mut Vec<Pending>) {
         for p in pending.drain(..) {
-            let Err(first) = self.ids.claim(p.hash, p.index) else { continue };
+            let Err(first) = self.ids.claim(p.hash, self.base + p.index) else { continue };
             let id = self.out.store.id(p.index as usize).to_string();
-            let first = if self.out.store.id(first as usize) == id {
+            let first = if self.holds(first, &id) {
                 first
             } else {
                 // Another ticket number with the same hash: the exact set decides.
                 match self.id_collisions.get(id.as_str()) {
                     Some(&j) => j,
                     None => {
-                        self.id_collisions.insert(id, p.index);
+                        self.id_collisions.insert(id, self.base + p.index);
                         continue;
                     }
                 }
@@ -554,13 +583,27 @@ impl Ingest {
             summary.undecodable_fields -= u64::from(p.lossy);
             let rec = &buf[p.start..p.start + p.len as usize];
             self.fields.split(rec, false);
-            self.reject_duplicate(rec, p.line, first);
+            self.reject_duplicate(rec, p.line, first, &id);
         }
     }
 
-    fn reject_duplicate(&mut self, rec: &[u8], line: u32, first: u32) {
-        let first_line = self.out.store.tickets[first as usize].line;
-        let first_id = self.out.store.id(first as usize).to_string();
+    /// Whether ticket `first` (a global index) has the number `id`. A ticket already handed
+    /// over by [`Ingest::take_tickets`] is known by its hash only, which then decides.
+    fn holds(&self, first: u32, id: &str) -> bool {
+        match first.checked_sub(self.base) {
+            Some(local) => self.out.store.id(local as usize) == id,
+            None => true,
+        }
+    }
+
+    fn reject_duplicate(&mut self, rec: &[u8], line: u32, first: u32, id: &str) {
+        let (first_line, first_id) = match first.checked_sub(self.base) {
+            Some(local) => {
+                let local = local as usize;
+                (self.out.store.tickets[local].line, self.out.store.id(local).to_string())
+            }
+            None => (self.handed_over_lines[first as usize], id.to_string()),
+        };
         let detail = format!("工单编号“{first_id}”已在第 {first_line} 行出现，保留第一条");
         let column = self.layout.as_ref().and_then(|l| l.pos[Column::Id as usize]);
         self.reject(rec, line, column, Reason::DuplicateId, detail);
@@ -668,7 +711,7 @@ impl Ingest {
             None => {
                 self.accept(rec, t, &id, lossy);
             }
-            Some(first) => self.reject_duplicate(rec, line, first),
+            Some(first) => self.reject_duplicate(rec, line, first, &id),
         }
         self.id_buf = id;
     }
@@ -676,10 +719,10 @@ impl Ingest {
     /// Claims the row's 工单编号 for the ticket about to be stored. Returns the index of the
     /// accepted ticket that already holds it.
     fn claim_id(&mut self, id: &str, h: u64) -> Option<u32> {
-        let index = self.out.store.len() as u32;
+        let index = self.base + self.out.store.len() as u32;
         match self.ids.claim(h, index) {
             Ok(()) => None,
-            Err(first) if self.out.store.id(first as usize) == id => Some(first),
+            Err(first) if self.holds(first, id) => Some(first),
             // Another ticket number with the same hash: the exact set decides.
             Err(_) => match self.id_collisions.get(id) {
                 Some(&j) => Some(j),

@@ -462,3 +462,135 @@ fn common(a: &[u64], b: &[u64]) -> u64 {
     }
     n
 }
+
+/// Why a streamed count stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StreamError {
+    File(crate::ingest::FileError),
+    Partial(PartialError),
+}
+
+impl std::fmt::Display for StreamError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StreamError::File(e) => f.write_str(&e.message()),
+            StreamError::Partial(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for StreamError {}
+
+/// Counts a ticket file of any size into its partial, in memory bounded by `batch` tickets plus
+/// the duplicate check's bytes per ticket: every `batch` accepted tickets are reduced to a
+/// partial and dropped. The result equals [`Partial::from_ingested`] on the whole file, and the
+/// rejects are those of a whole-file ingest (`engine/tests/partial.rs`).
+///
+/// ```
+/// use hotline_engine::partial::StreamingPartial;
+/// use hotline_engine::IngestOptions;
+/// let csv = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限,办结时间\n\
+///            A1,2021-02-01 08:00,微信,咨询,直接答复,,,,\n\
+///            A2,2021-02-01 09:00,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08,2021-02-05\n\
+///            A1,2021-02-02 09:00,微信,咨询,直接答复,,,,\n";
+/// let mut s = StreamingPartial::new("feb.csv", IngestOptions::default(), None, 1);
+/// for chunk in csv.as_bytes().chunks(16) {
+///     s.push(chunk).unwrap();
+/// }
+/// let done = s.finish().unwrap();
+/// assert_eq!(done.partial.sources[0].rows_scored, 2);
+/// assert_eq!(done.ingested.rejects[0].line, 4); // A1 again, after its batch was handed over
+/// ```
+pub struct StreamingPartial<'a> {
+    ingest: crate::ingest::Ingest,
+    name: String,
+    deadlines: Option<Deadlines>,
+    batch: usize,
+    parts: Vec<Partial>,
+    newer: Option<&'a std::collections::HashSet<u64>>,
+    replaced: u64,
+}
+
+/// What [`StreamingPartial::finish`] gives.
+pub struct Streamed {
+    pub partial: Partial,
+    /// Rejects and summary of the whole file (the store holds only the names).
+    pub ingested: Ingested,
+    /// Tickets left out because a newer export has them ([`StreamingPartial::replaced_by`]).
+    pub replaced: u64,
+}
+
+impl<'a> StreamingPartial<'a> {
+    /// `batch`: accepted tickets held before they are reduced (at least 1).
+    pub fn new(
+        name: &str,
+        options: crate::ingest::IngestOptions,
+        deadlines: Option<Deadlines>,
+        batch: usize,
+    ) -> StreamingPartial<'a> {
+        StreamingPartial {
+            ingest: crate::ingest::Ingest::new(options),
+            name: name.to_string(),
+            deadlines,
+            batch: batch.max(1),
+            parts: Vec::new(),
+            newer: None,
+            replaced: 0,
+        }
+    }
+
+    /// Leaves out the tickets whose number's hash is in `newer` (those of newer exports of the
+    /// same tickets: the later export's row wins).
+    pub fn replaced_by(mut self, newer: &'a std::collections::HashSet<u64>) -> Self {
+        self.newer = Some(newer);
+        self
+    }
+
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), StreamError> {
+        self.ingest.push(chunk).map_err(StreamError::File)?;
+        if self.ingest.tickets_held() >= self.batch {
+            let store = self.ingest.take_tickets();
+            self.reduce(store)?;
+        }
+        Ok(())
+    }
+
+    fn reduce(&mut self, mut store: crate::store::TicketStore) -> Result<(), StreamError> {
+        if let Some(newer) = self.newer {
+            let gone: Vec<u32> = (0..store.len())
+                .filter(|i| newer.contains(&id_hash(store.id(*i).as_bytes())))
+                .map(|i| i as u32)
+                .collect();
+            if !gone.is_empty() {
+                self.replaced += gone.len() as u64;
+                store.remove(&gone);
+            }
+        }
+        let batch = Ingested { store, rejects: Vec::new(), summary: IngestSummary::default() };
+        let part = Partial::from_ingested(&self.name, &batch, self.deadlines.clone())
+            .map_err(StreamError::Partial)?;
+        self.parts.push(part);
+        Ok(())
+    }
+
+    /// The file's partial, and its ingest result (rejects and summary; the store holds only the
+    /// names: every ticket was reduced).
+    pub fn finish(mut self) -> Result<Streamed, StreamError> {
+        let mut done = std::mem::replace(&mut self.ingest, crate::ingest::Ingest::new(Default::default()))
+            .finish()
+            .map_err(StreamError::File)?;
+        let last = done.store.take_tickets();
+        self.reduce(last)?;
+        // Batches are disjoint: duplicates were rejected while reading.
+        let mut partial = Partial::merge(&self.parts).map_err(StreamError::Partial)?;
+        let s = &done.summary;
+        partial.sources = vec![Source {
+            name: self.name.clone(),
+            bytes: s.bytes,
+            rows_read: s.rows_read,
+            rows_scored: s.rows_scored - self.replaced,
+            rows_rejected: s.rows_rejected,
+        }];
+        Ok(Streamed { partial, ingested: done, replaced: self.replaced })
+    }
+}

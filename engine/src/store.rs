@@ -237,6 +237,21 @@ impl TicketStore {
         self.tickets.is_empty()
     }
 
+    /// Moves the tickets and their numbers out, into a store with a copy of the name tables;
+    /// this store keeps its names (ids stay valid for what is stored next).
+    pub fn take_tickets(&mut self) -> TicketStore {
+        TicketStore {
+            tickets: std::mem::take(&mut self.tickets),
+            id_bytes: std::mem::take(&mut self.id_bytes),
+            id_ends: std::mem::take(&mut self.id_ends),
+            units: self.units.clone(),
+            channels: self.channels.clone(),
+            kinds: self.kinds.clone(),
+            categories: self.categories.clone(),
+            has_callback_time: self.has_callback_time,
+        }
+    }
+
     /// Removes the tickets at `indices` (ascending), then renumbers the names in the order the
     /// remaining tickets first use them: the store is then exactly what it would have been had
     /// those tickets never been stored (no name only they used, the same name order).

@@ -215,3 +215,37 @@ fn tickets_scattered_over_centuries_of_months_are_counted_directly() {
     let e = Partial::from_ingested("wide.csv", &done, None).unwrap_err().to_string();
     assert!(e.contains("240"), "{e}");
 }
+
+#[test]
+fn a_file_streamed_in_small_batches_equals_the_whole_file() {
+    let (header, mut rows) = three_months();
+    // Duplicates far from their first row, across batch boundaries, and a few bad rows.
+    let n = rows.len();
+    for i in [3, 10, n / 3, n / 2] {
+        let again = rows[i].clone();
+        rows.push(again);
+    }
+    rows.insert(n / 4, "BAD1,2021-13-01,微信".to_string());
+    rows.push(rows[0].clone());
+    let text = csv(&header, &rows);
+    let whole = ingest_bytes(text.as_bytes(), IngestOptions::default()).unwrap();
+    for batch in [1, 97, 1000, 1_000_000] {
+        let mut s =
+            hotline_engine::partial::StreamingPartial::new("all.csv", IngestOptions::default(), None, batch);
+        for chunk in text.as_bytes().chunks(1 << 12) {
+            s.push(chunk).unwrap();
+        }
+        let hotline_engine::partial::Streamed { partial, ingested: done, .. } = s.finish().unwrap();
+        assert_eq!(done.rejects, whole.rejects, "batch {batch}");
+        assert_eq!(done.summary.rows_scored, whole.summary.rows_scored);
+        assert!(
+            whole.rejects.iter().filter(|r| r.reason == hotline_engine::Reason::DuplicateId).count() >= 5
+        );
+        let partial = Partial::from_json(&partial.to_json()).unwrap();
+        for period in [None, Some("2021-04"), Some("2021-03..2021-05")] {
+            let options =
+                ReportOptions { period: period.map(|p| Period::parse(p).unwrap()), ..Default::default() };
+            check_same(&text, &partial, &options);
+        }
+    }
+}
