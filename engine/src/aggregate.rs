@@ -280,10 +280,10 @@ pub struct Cells {
     pub deadline_errors: DeadlineErrors,
 }
 
-/// The most distinct months the dense tables serve (20 years): they hold month × month counts per
+/// The most distinct months the dense tables serve (10 years): they hold month × month counts per
 /// cell, so a file whose dates are scattered over centuries would need gigabytes. Beyond it the
 /// report counts each period directly from the tickets ([`crate::report::Counted`]).
-pub const MAX_DENSE_MONTHS: usize = 240;
+pub const MAX_DENSE_MONTHS: usize = 120;
 
 impl Cells {
     /// One pass over the store (deadlines applied as when counting directly); `None` when the
@@ -324,12 +324,17 @@ impl Cells {
             // Consecutive tickets often share a cell: skip the lookup then.
             if last.0 != key || last.1 == usize::MAX {
                 let i = *at.entry(key).or_insert_with(|| {
-                    c.cells.push((key, [Fragments::new(width), Fragments::new(width)]));
+                    c.cells.push((key, [Fragments::default(), Fragments::default()]));
                     c.cells.len() - 1
                 });
                 last = (key, i);
             }
-            c.cells[last.1].1[side].add(&t, ix);
+            // A side's tables are made on its first ticket: most cells see one side only.
+            let f = &mut c.cells[last.1].1[side];
+            if f.one.is_empty() {
+                *f = Fragments::new(width);
+            }
+            f.add(&t, ix);
         }
         c
     }

@@ -252,7 +252,7 @@ impl Partial {
         let months = p.months();
         if months > MAX_MONTHS {
             return Err(PartialError::Format(format!(
-                "部分汇总涉及 {months} 个不同的月份，超过上限 {MAX_MONTHS}（20 年）：请检查月份是否填错"
+                "部分汇总涉及 {months} 个不同的月份，超过上限 {MAX_MONTHS}（10 年）：请检查月份是否填错"
             )));
         }
         Ok(p)
