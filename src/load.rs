@@ -8,12 +8,8 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
 
-/// Bytes handed to the engine per step: big enough to amortise the JS↔wasm copy, small enough
-/// to update progress and answer clicks between steps.
+/// Bytes between two progress reports.
 pub const CHUNK: f64 = 4.0 * 1024.0 * 1024.0;
-
-/// Chunks being read ahead of the one being parsed.
-const READS_AHEAD: usize = 3;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Progress {
@@ -91,55 +87,47 @@ pub async fn read_range(blob: &Blob, start: f64, end: f64) -> Result<Vec<u8>, Lo
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
-/// Streams the blob through the engine, reporting progress between chunks. The next chunk is
-/// already being read while the engine parses this one (reading a file is the browser's IO
-/// thread's work, parsing is ours: they overlap). On the page, `yield_to_page` lets it paint
-/// between chunks; in the worker each chunk's read already returns to the event loop (so a
-/// cancel message gets through) and no extra pause is needed.
+/// Streams the blob through the engine: the browser reads the file into its byte stream on its
+/// own thread while the engine parses what has arrived (no copy of the whole file, no slice and
+/// read request per chunk; measured against reading 4 MiB slices three ahead: 1.79–2.29 s
+/// against 2.53 s for 1M tickets, docs/performance.md). Progress is reported about every
+/// [`CHUNK`] bytes; each read returns to the event loop, so a cancel message gets through.
 pub async fn ingest_blob(
     blob: &Blob,
     options: IngestOptions,
     cancel: Rc<Cell<bool>>,
-    yield_to_page: bool,
     on_progress: impl Fn(Progress),
 ) -> Result<Ingested, LoadError> {
     let total = blob.size();
     let started = now_ms();
     let mut ingest = Ingest::new(options);
+    let reader: web_sys::ReadableStreamDefaultReader = blob.stream().get_reader().unchecked_into();
     let mut bytes = Vec::new();
-    let mut at = 0.0;
-    // Reads in flight, oldest first: the IO thread stays busy while the engine parses.
-    let mut reads = std::collections::VecDeque::new();
-    let mut requested = 0.0;
-    let request = |reads: &mut std::collections::VecDeque<JsFuture>, requested: &mut f64| {
-        while reads.len() < READS_AHEAD && *requested < total {
-            let end = (*requested + CHUNK).min(total);
-            reads.push_back(start_read(blob, *requested, end)?);
-            *requested = end;
-        }
-        Ok::<(), LoadError>(())
-    };
-    request(&mut reads, &mut requested)?;
-    while let Some(reading) = reads.pop_front() {
-        let chunk = js_sys::Uint8Array::new(&reading.await.map_err(js_err)?);
+    let (mut at, mut reported) = (0.0, 0.0);
+    loop {
+        let result = JsFuture::from(reader.read()).await.map_err(js_err)?;
         if cancel.get() {
+            let _ = reader.cancel();
             return Err(LoadError::Cancelled);
         }
+        let done = js_sys::Reflect::get(&result, &"done".into()).map_err(js_err)?.as_bool().unwrap_or(true);
+        if done {
+            break;
+        }
+        let chunk: js_sys::Uint8Array =
+            js_sys::Reflect::get(&result, &"value".into()).map_err(js_err)?.unchecked_into();
         at += f64::from(chunk.length());
-        request(&mut reads, &mut requested)?;
-        // One buffer for every chunk: no fresh allocation per chunk.
         bytes.resize(chunk.length() as usize, 0);
         chunk.copy_to(&mut bytes);
         ingest.push(&bytes).map_err(LoadError::File)?;
-        on_progress(Progress {
-            bytes: at as u64,
-            total: total as u64,
-            rows: ingest.rows_read(),
-            elapsed_ms: now_ms() - started,
-        });
-        if yield_to_page {
-            // Let the page paint the progress and answer clicks (the cancel button).
-            gloo::timers::future::TimeoutFuture::new(0).await;
+        if at - reported >= CHUNK || at >= total {
+            reported = at;
+            on_progress(Progress {
+                bytes: at as u64,
+                total: total as u64,
+                rows: ingest.rows_read(),
+                elapsed_ms: now_ms() - started,
+            });
         }
     }
     ingest.finish().map_err(LoadError::File)

@@ -117,7 +117,7 @@ pub fn run_worker() {
                         return post(load_partial(&blob, &report).await);
                     }
                     let progress = post.clone();
-                    let result = load::ingest_blob(&blob, ingest, cancel, false, move |p| {
+                    let result = load::ingest_blob(&blob, ingest, cancel, move |p| {
                         progress(FromWorker::Progress(p));
                     })
                     .await;
