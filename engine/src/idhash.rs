@@ -79,6 +79,23 @@ impl IdSet {
         }
     }
 
+    /// Whether `hash` is claimed (by any ticket).
+    pub fn contains(&self, hash: u64) -> bool {
+        if self.hashes.is_empty() {
+            return false;
+        }
+        let h = hash.max(1);
+        let mask = self.hashes.len() - 1;
+        let mut slot = (h as usize) & mask;
+        loop {
+            match self.hashes[slot] {
+                0 => return false,
+                x if x == h => return true,
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+
     fn grow(&mut self) {
         let old = std::mem::replace(self, IdSet::with_capacity(self.hashes.len().max(8)));
         for (h, o) in old.hashes.into_iter().zip(old.owners) {

@@ -222,6 +222,8 @@ pub struct Ingest {
     raw_channels: RawNames,
     raw_kinds: RawNames,
     raw_categories: RawNames,
+    /// A tail was taken in ([`Ingest::absorb`]): the input is complete.
+    sealed: bool,
     out: Ingested,
 }
 
@@ -261,6 +263,7 @@ impl Ingest {
             raw_channels: RawNames::default(),
             raw_kinds: RawNames::default(),
             raw_categories: RawNames::default(),
+            sealed: false,
             out,
         }
     }
@@ -298,6 +301,7 @@ impl Ingest {
 
     /// Feeds the next chunk. Fails only on a file-level problem (encoding, header).
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), FileError> {
+        assert!(!self.sealed, "no bytes after a tail taken in (Ingest::absorb)");
         self.out.summary.bytes += chunk.len() as u64;
         if self.layout.is_none() || self.encoding.is_none() {
             // Until the header is read and the encoding known, everything goes through the
@@ -350,7 +354,12 @@ impl Ingest {
     }
 
     /// Ends the input and returns everything read.
-    pub fn finish(mut self) -> Result<Ingested, FileError> {
+    pub fn finish(self) -> Result<Ingested, FileError> {
+        self.finish_with_lines().map(|(done, _)| done)
+    }
+
+    /// [`Ingest::finish`], also giving the line after the last record.
+    pub(crate) fn finish_with_lines(mut self) -> Result<(Ingested, u32), FileError> {
         if !self.started {
             self.start()?;
         }
@@ -376,7 +385,60 @@ impl Ingest {
         s.rejected_by_reason = by.into_iter().filter(|(_, n)| *n > 0).collect();
         debug_assert_eq!(s.rows_read, s.rows_scored + s.rows_rejected);
         self.out.store.shrink_to_fit();
-        Ok(self.out)
+        Ok((self.out, self.line))
+    }
+
+    /// Physical line of the next record (header = 1).
+    pub(crate) fn next_line(&self) -> u32 {
+        self.line
+    }
+
+    /// Takes in the rest of the file, read by a second reader ([`crate::split`]), as if this
+    /// reader had read it: the same tickets, names, rejects and summary. Refused, with nothing
+    /// changed, when that cannot be guaranteed; the caller then pushes the rest's bytes itself.
+    /// Once a tail is taken in, the input is complete: call [`Ingest::finish`] next.
+    pub fn absorb(&mut self, tail: crate::split::Tail) -> Result<(), crate::split::Refused> {
+        use crate::split::Refused;
+        assert!(!self.sealed, "a reader takes in one tail, at the end of its input");
+        if self.layout.is_none() || !self.buf.is_empty() {
+            // The split point fell inside a record (a quoted field holding a line feed).
+            return Err(Refused::NotARecordBoundary);
+        }
+        let t = &tail.ingested;
+        if self.encoding.is_none() || self.encoding != t.summary.encoding {
+            // The second reader may have decided the encoding on different bytes.
+            return Err(Refused::Encoding);
+        }
+        if t.summary.headers != self.out.summary.headers {
+            return Err(Refused::Header);
+        }
+        // A duplicate message names the first row's line, counted by the reader that saw it:
+        // rather than rewrite those, a tail with duplicates (rare in real exports) is read again.
+        if t.rejects.iter().any(|r| r.reason == Reason::DuplicateId) {
+            return Err(Refused::Duplicates);
+        }
+        let hashes: Vec<u64> = (0..t.store.len()).map(|i| id_hash(t.store.id(i).as_bytes())).collect();
+        if hashes.iter().any(|h| self.ids.contains(*h)) {
+            return Err(Refused::Duplicates);
+        }
+        // The tail's numbers are not claimed: nothing is read after it (`finish` comes next),
+        // and a claim costs a cache miss per ticket.
+        self.sealed = true;
+        let offset = self.line - tail.first_line;
+        self.out.store.append(&t.store, offset);
+        let Ingested { rejects, summary, .. } = tail.ingested;
+        self.out.rejects.extend(rejects.into_iter().map(|mut r| {
+            r.renumber(r.line + offset);
+            r
+        }));
+        let s = &mut self.out.summary;
+        s.bytes += summary.bytes - tail.header_bytes;
+        s.rows_read += summary.rows_read;
+        s.rows_scored += summary.rows_scored;
+        s.rows_rejected += summary.rows_rejected;
+        s.undecodable_fields += summary.undecodable_fields;
+        self.line = tail.end_line + offset;
+        Ok(())
     }
 
     fn set_encoding(&mut self, enc: TextEncoding) {

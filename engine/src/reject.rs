@@ -72,6 +72,16 @@ pub struct Reject {
 }
 
 impl Reject {
+    /// Moves the reject to `line` (a row read by a second reader, whose lines were counted from
+    /// its own start): the line and the message's leading 「第 N 行」 change together.
+    pub fn renumber(&mut self, line: u32) {
+        let prefix = format!("第 {} 行", self.line);
+        if let Some(rest) = self.message.strip_prefix(&prefix) {
+            self.message = format!("第 {line} 行{rest}");
+        }
+        self.line = line;
+    }
+
     /// Writes rejects as a CSV (UTF-8 with BOM, so Excel opens it): line, column, reason,
     /// message, then the original row's text.
     pub fn to_csv(rejects: &[Reject]) -> String {

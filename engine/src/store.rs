@@ -195,8 +195,8 @@ impl Ticket {
 #[derive(Clone, Debug, Default)]
 pub struct TicketStore {
     pub tickets: Vec<Ticket>,
-    id_bytes: Vec<u8>,
-    id_ends: Vec<u32>,
+    pub(crate) id_bytes: Vec<u8>,
+    pub(crate) id_ends: Vec<u32>,
     /// Unit names: both 承办单位 and 上级单位 live here, so a member unit that also handles
     /// tickets itself is one name.
     pub units: Names,
@@ -250,6 +250,33 @@ impl TicketStore {
             categories: self.categories.clone(),
             has_callback_time: self.has_callback_time,
         }
+    }
+
+    /// Appends the tickets of `other` (read from a later part of the same file) with their lines
+    /// moved by `line_offset`. Names new to this store are added in the order `other` first used
+    /// them, which is the order a single reader of the whole file would have met them in.
+    pub fn append(&mut self, other: &TicketStore, line_offset: u32) {
+        let map = |from: &Names, to: &mut Names| -> Vec<NameId> {
+            from.iter().map(|(_, name)| to.intern(name)).collect()
+        };
+        // The order `Ingest` interns in: unit and parent (one table), channel, kind, category.
+        let units = map(&other.units, &mut self.units);
+        let channels = map(&other.channels, &mut self.channels);
+        let kinds = map(&other.kinds, &mut self.kinds);
+        let categories = map(&other.categories, &mut self.categories);
+        let to = |map: &[NameId], id: NameId| if id == NO_NAME { NO_NAME } else { map[id as usize] };
+        self.tickets.extend(other.tickets.iter().map(|t| Ticket {
+            unit: to(&units, t.unit),
+            parent: to(&units, t.parent),
+            channel: to(&channels, t.channel),
+            kind: to(&kinds, t.kind),
+            category: to(&categories, t.category),
+            line: t.line + line_offset,
+            ..*t
+        }));
+        let base = self.id_bytes.len() as u32;
+        self.id_bytes.extend_from_slice(&other.id_bytes);
+        self.id_ends.extend(other.id_ends.iter().map(|e| e + base));
     }
 
     /// Removes the tickets at `indices` (ascending), then renumbers the names in the order the

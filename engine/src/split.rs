@@ -1,0 +1,450 @@
+//! One file, two readers: the second reads the part after a split point while the first reads
+//! up to it, and the first then takes in the second's result ([`Ingest::absorb`]) as if it had
+//! read everything itself. The page runs the second reader in a second Web Worker; natively it
+//! is a thread ([`ingest_in_two`]).
+//!
+//! ```
+//! use hotline_engine::split::{ingest_in_two, Outcome};
+//! use hotline_engine::{ingest_bytes, IngestOptions};
+//! let csv = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限\n\
+//!            A1,2021-02-01 08:00,微信,咨询,直接答复,,,\n\
+//!            A2,2021-02-01 09:00,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08\n\
+//!            A3,2021-02-31 09:00,微信,咨询,直接答复,,,\n";
+//! let (two, outcome) = ingest_in_two(csv.as_bytes(), IngestOptions::default(), csv.len() / 2).unwrap();
+//! assert_eq!(outcome, Outcome::Absorbed);
+//! let one = ingest_bytes(csv.as_bytes(), IngestOptions::default()).unwrap();
+//! assert_eq!(two.summary, one.summary);
+//! assert_eq!(two.rejects, one.rejects); // 第 4 行, counted from the file's start
+//! ```
+//!
+//! How it stays exact:
+//! - The split point is just after a line feed. Whether that line feed ends a record (and not
+//!   a line inside a quoted field) only the first reader can tell, once it has read up to it:
+//!   it then holds no partial record. If it does, it refuses the tail and reads on itself.
+//! - The second reader is given the file's header row first, so it checks rows exactly like
+//!   the first; its line numbers start after the header and are moved by the first reader's
+//!   line count when taken in (tickets and reject messages alike).
+//! - Names the second reader met first are added after the first reader's, in the order it met
+//!   them: the order one reader of the whole file would have given them.
+//! - Ticket numbers seen by both readers are duplicates whose messages would need the other
+//!   reader's lines: such a tail is refused and read again (rare in real exports). So is a tail
+//!   whose reader decided the encoding differently.
+//!
+//! A refused tail costs time, never correctness: the bytes after the split point are then read
+//! by the first reader, as if there had been no second one.
+
+use crate::encoding;
+use crate::ingest::{FileError, Ingest, IngestOptions, IngestSummary, Ingested};
+use crate::records::find_record_end;
+use crate::reject::{Reason, Reject};
+use crate::store::{Audit, Callback, Handling, Names, Ticket, TicketStore};
+use crate::time::Stamp;
+
+/// Bytes of the file's start up to and including its header row's line feed (a UTF-8 BOM
+/// included), or `None` when `head` does not hold the whole header row.
+pub fn header_len(head: &[u8]) -> Option<usize> {
+    let (skip, _) = encoding::strip_bom(head).ok()?;
+    let end = find_record_end(&head[skip..], false)?;
+    Some(skip + end.consumed)
+}
+
+/// The first split point at or after `at`: the position just after the first line feed in
+/// `probe`, which holds the file's bytes from `at` on. `None` when `probe` has no line feed.
+pub fn split_point(at: usize, probe: &[u8]) -> Option<usize> {
+    memchr::memchr(b'\n', probe).map(|p| at + p + 1)
+}
+
+/// Why a reader refused the tail read by another (it then reads those bytes itself).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Refused {
+    /// The split point is inside a record (a quoted field holding a line feed).
+    NotARecordBoundary,
+    /// The two readers decided the encoding on different bytes, or one has not decided it.
+    Encoding,
+    /// The readers saw different header rows (a bug in the caller).
+    Header,
+    /// A ticket number the tail holds twice, or one both parts hold.
+    Duplicates,
+}
+
+/// What became of a tail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Outcome {
+    /// Taken in: the file was read by two readers at once.
+    Absorbed,
+    /// Read again by the first reader.
+    ReadAgain(Refused),
+    /// Not split: no line feed after the header and the split position.
+    OneReader,
+}
+
+/// Reads the part of a file after a split point. Feed it that part's bytes with
+/// [`TailReader::push`], then [`TailReader::finish`].
+pub struct TailReader {
+    ingest: Ingest,
+    first_line: u32,
+    header_bytes: u64,
+}
+
+impl TailReader {
+    /// A reader for the part after a split point of the file whose first bytes, up to and
+    /// including its header row, are `header` ([`header_len`]).
+    pub fn new(options: IngestOptions, header: &[u8]) -> Result<TailReader, FileError> {
+        let mut ingest = Ingest::new(options);
+        ingest.push(header)?;
+        Ok(TailReader { first_line: ingest.next_line(), ingest, header_bytes: header.len() as u64 })
+    }
+
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), FileError> {
+        self.ingest.push(chunk)
+    }
+
+    /// Rows read so far (for progress).
+    pub fn rows_read(&self) -> u64 {
+        self.ingest.rows_read()
+    }
+
+    pub fn finish(self) -> Result<Tail, FileError> {
+        let (ingested, end_line) = self.ingest.finish_with_lines()?;
+        Ok(Tail { ingested, first_line: self.first_line, end_line, header_bytes: self.header_bytes })
+    }
+}
+
+/// What a [`TailReader`] read, for [`Ingest::absorb`]. Travels between workers as bytes
+/// ([`Tail::to_bytes`]).
+#[derive(Debug)]
+pub struct Tail {
+    pub ingested: Ingested,
+    /// Line of the tail's first record as its reader counted (header = 1).
+    pub(crate) first_line: u32,
+    /// Line after its last record, counted the same way.
+    pub(crate) end_line: u32,
+    /// Bytes of the header row, which its summary counts too.
+    pub(crate) header_bytes: u64,
+}
+
+/// Reads `bytes` with two readers split near `at`, the second on a thread of its own, and
+/// returns what one reader would have returned, with what became of the tail.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn ingest_in_two(
+    bytes: &[u8],
+    options: IngestOptions,
+    at: usize,
+) -> Result<(Ingested, Outcome), FileError> {
+    let whole = |options| crate::ingest_bytes(bytes, options).map(|d| (d, Outcome::OneReader));
+    let Some(header) = header_len(bytes) else { return whole(options) };
+    let at = at.max(header);
+    let Some(split) = bytes.get(at..).and_then(|probe| split_point(at, probe)) else { return whole(options) };
+    let head = &bytes[..split];
+    let rest = &bytes[split..];
+    let mut first = Ingest::new(IngestOptions { size_hint: Some(bytes.len() as u64), ..options.clone() });
+    let tail_options = IngestOptions { size_hint: Some(rest.len() as u64), ..options };
+    let (pushed, tail) = std::thread::scope(|s| {
+        let tail = s.spawn(|| -> Result<Tail, FileError> {
+            let mut reader = TailReader::new(tail_options, &bytes[..header])?;
+            for chunk in rest.chunks(4 << 20) {
+                reader.push(chunk)?;
+            }
+            reader.finish()
+        });
+        let pushed = head.chunks(4 << 20).try_for_each(|c| first.push(c));
+        (pushed, tail.join().expect("the tail reader does not panic"))
+    });
+    pushed?;
+    // A file-level error in the tail (it can only be the header's) is the first reader's too.
+    let outcome = match tail.map(|t| first.absorb(t)) {
+        Ok(Ok(())) => Outcome::Absorbed,
+        Ok(Err(refused)) => {
+            for chunk in rest.chunks(4 << 20) {
+                first.push(chunk)?;
+            }
+            Outcome::ReadAgain(refused)
+        }
+        Err(e) => return Err(e),
+    };
+    Ok((first.finish()?, outcome))
+}
+
+/// Format version of [`Tail::to_bytes`] (both ends are the same build; the check only guards
+/// against a stale worker).
+const TAIL_FORMAT: u32 = 1;
+
+impl Tail {
+    /// The tail as bytes, to hand from one worker to another (one copy, no text).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let d = &self.ingested;
+        let store = &d.store;
+        let mut w = Writer(Vec::with_capacity(store.len() * 72 + store.id_bytes.len() + 4096));
+        w.u32(TAIL_FORMAT);
+        w.u32(self.first_line);
+        w.u32(self.end_line);
+        w.u64(self.header_bytes);
+        w.str(&serde_json::to_string(&d.summary).unwrap_or_default());
+        for names in [&store.units, &store.channels, &store.kinds, &store.categories] {
+            w.u32(names.len() as u32);
+            for (_, name) in names.iter() {
+                w.str(name);
+            }
+        }
+        w.u8(u8::from(store.has_callback_time));
+        w.u32(store.len() as u32);
+        for t in &store.tickets {
+            for s in [
+                t.received,
+                t.dispatched,
+                t.sign_due,
+                t.signed,
+                t.contact_due,
+                t.first_contact,
+                t.due,
+                t.closed,
+                t.callback_at,
+                t.feedback_due,
+                t.feedback_at,
+            ] {
+                w.u32(s.0);
+            }
+            for n in [t.unit, t.parent, t.channel, t.kind, t.category, t.line] {
+                w.u32(n);
+            }
+            w.u16(t.returned);
+            w.u16(t.due_days);
+            w.u8(t.handling as u8);
+            w.u8(u8::from(t.from_province));
+            w.u8(u8::from(t.urgent));
+            w.u8(t.callback as u8);
+            w.u8(t.audit as u8);
+        }
+        for e in &store.id_ends {
+            w.u32(*e);
+        }
+        w.bytes(&store.id_bytes);
+        w.u32(d.rejects.len() as u32);
+        for r in &d.rejects {
+            w.u32(r.line);
+            w.u8(r.reason as u8);
+            for s in [&r.column, &r.message, &r.value, &r.record] {
+                w.str(s);
+            }
+        }
+        w.0
+    }
+
+    /// Reads [`Tail::to_bytes`]'s output back; an error says what did not read.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Tail, String> {
+        let mut r = Reader { bytes, at: 0 };
+        if r.u32()? != TAIL_FORMAT {
+            return Err("tail: unknown format version".into());
+        }
+        let (first_line, end_line, header_bytes) = (r.u32()?, r.u32()?, r.u64()?);
+        let summary: IngestSummary =
+            serde_json::from_str(r.str()?).map_err(|e| format!("tail summary: {e}"))?;
+        let mut store = TicketStore::default();
+        for names in [&mut store.units, &mut store.channels, &mut store.kinds, &mut store.categories] {
+            let n = r.u32()?;
+            *names = Names::default();
+            for _ in 0..n {
+                names.intern(r.str()?);
+            }
+        }
+        store.has_callback_time = r.u8()? != 0;
+        let n = r.u32()? as usize;
+        if n > r.left() / 60 {
+            return Err("tail: ticket count beyond the data".into());
+        }
+        store.tickets.reserve_exact(n);
+        for _ in 0..n {
+            let mut s = [Stamp::NONE; 11];
+            for x in &mut s {
+                *x = Stamp(r.u32()?);
+            }
+            let [unit, parent, channel, kind, category, line] =
+                [r.u32()?, r.u32()?, r.u32()?, r.u32()?, r.u32()?, r.u32()?];
+            let (returned, due_days) = (r.u16()?, r.u16()?);
+            let handling = match r.u8()? {
+                0 => Handling::Direct,
+                1 => Handling::Transferred,
+                _ => return Err("tail: bad handling".into()),
+            };
+            let (from_province, urgent) = (r.u8()? != 0, r.u8()? != 0);
+            let callback = match r.u8()? {
+                0 => Callback::None,
+                1 => Callback::Satisfied,
+                2 => Callback::BasicallySatisfied,
+                3 => Callback::Unsatisfied,
+                4 => Callback::NotReached,
+                _ => return Err("tail: bad callback".into()),
+            };
+            let audit = match r.u8()? {
+                0 => Audit::NotSampled,
+                1 => Audit::Compliant,
+                2 => Audit::NonCompliant,
+                _ => return Err("tail: bad audit".into()),
+            };
+            store.tickets.push(Ticket {
+                received: s[0],
+                dispatched: s[1],
+                sign_due: s[2],
+                signed: s[3],
+                contact_due: s[4],
+                first_contact: s[5],
+                due: s[6],
+                closed: s[7],
+                callback_at: s[8],
+                feedback_due: s[9],
+                feedback_at: s[10],
+                unit,
+                parent,
+                channel,
+                kind,
+                category,
+                line,
+                returned,
+                due_days,
+                handling,
+                from_province,
+                urgent,
+                callback,
+                audit,
+            });
+        }
+        store.id_ends.reserve_exact(n);
+        for _ in 0..n {
+            store.id_ends.push(r.u32()?);
+        }
+        store.id_bytes = r.bytes()?.to_vec();
+        let ends_ok = store.id_ends.windows(2).all(|w| w[0] <= w[1])
+            && store.id_ends.last().is_none_or(|e| *e as usize == store.id_bytes.len())
+            && std::str::from_utf8(&store.id_bytes).is_ok();
+        if !ends_ok {
+            return Err("tail: ticket numbers do not read".into());
+        }
+        let names_ok = store.tickets.iter().all(|t| {
+            let ok = |id: u32, names: &Names| id == crate::store::NO_NAME || (id as usize) < names.len();
+            ok(t.unit, &store.units)
+                && ok(t.parent, &store.units)
+                && ok(t.channel, &store.channels)
+                && ok(t.kind, &store.kinds)
+                && ok(t.category, &store.categories)
+        });
+        if !names_ok {
+            return Err("tail: a ticket names a unit, channel, kind or category not in the tables".into());
+        }
+        let n = r.u32()? as usize;
+        let mut rejects = Vec::with_capacity(n.min(r.left()));
+        for _ in 0..n {
+            let line = r.u32()?;
+            let reason = *Reason::ALL.get(r.u8()? as usize).ok_or("tail: bad reject reason")?;
+            let (column, message, value, record) = (r.string()?, r.string()?, r.string()?, r.string()?);
+            rejects.push(Reject { line, column, reason, message, value, record });
+        }
+        if r.left() != 0 {
+            return Err("tail: bytes after the end".into());
+        }
+        Ok(Tail { ingested: Ingested { store, rejects, summary }, first_line, end_line, header_bytes })
+    }
+}
+
+struct Writer(Vec<u8>);
+impl Writer {
+    fn u8(&mut self, v: u8) {
+        self.0.push(v);
+    }
+    fn u16(&mut self, v: u16) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u32(&mut self, v: u32) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn u64(&mut self, v: u64) {
+        self.0.extend_from_slice(&v.to_le_bytes());
+    }
+    fn bytes(&mut self, b: &[u8]) {
+        self.u64(b.len() as u64);
+        self.0.extend_from_slice(b);
+    }
+    fn str(&mut self, s: &str) {
+        self.bytes(s.as_bytes());
+    }
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+impl<'a> Reader<'a> {
+    fn left(&self) -> usize {
+        self.bytes.len() - self.at
+    }
+    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
+        if n > self.left() {
+            return Err(format!("tail: cut short at byte {}", self.at));
+        }
+        let b = &self.bytes[self.at..self.at + n];
+        self.at += n;
+        Ok(b)
+    }
+    fn u8(&mut self) -> Result<u8, String> {
+        Ok(self.take(1)?[0])
+    }
+    fn u16(&mut self) -> Result<u16, String> {
+        let b = self.take(2)?;
+        Ok(u16::from_le_bytes([b[0], b[1]]))
+    }
+    fn u32(&mut self) -> Result<u32, String> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn u64(&mut self) -> Result<u64, String> {
+        Ok(u64::from(self.u32()?) | u64::from(self.u32()?) << 32)
+    }
+    fn bytes(&mut self) -> Result<&'a [u8], String> {
+        let n = usize::try_from(self.u64()?).map_err(|_| "tail: length too large".to_string())?;
+        self.take(n)
+    }
+    fn str(&mut self) -> Result<&'a str, String> {
+        std::str::from_utf8(self.bytes()?)
+            .map_err(|_| format!("tail: text is not UTF-8 before byte {}", self.at))
+    }
+    fn string(&mut self) -> Result<String, String> {
+        self.str().map(str::to_string)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_and_split_points() {
+        assert_eq!(header_len(b"a,b\r\n1,2\n"), Some(5));
+        assert_eq!(header_len(b"\xEF\xBB\xBFa,b\n1,2\n"), Some(7));
+        assert_eq!(header_len(b"\"a\nb\",c\n1,2\n"), Some(8));
+        assert_eq!(header_len(b"a,b"), None);
+        assert_eq!(split_point(10, b"xy\nz"), Some(13));
+        assert_eq!(split_point(10, b"xyz"), None);
+    }
+
+    #[test]
+    fn a_broken_tail_is_an_error_not_a_panic() {
+        let csv = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限\n\
+                   A1,2021-02-01 08:00,微信,咨询,直接答复,,,\n\
+                   A2,2021-02-01 09:00,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08\n\
+                   A3,2021-02-31 09:00,微信,咨询,直接答复,,,\n";
+        let mut reader =
+            TailReader::new(IngestOptions::default(), &csv.as_bytes()[..header_len(csv.as_bytes()).unwrap()])
+                .unwrap();
+        reader.push(&csv.as_bytes()[header_len(csv.as_bytes()).unwrap()..]).unwrap();
+        let bytes = reader.finish().unwrap().to_bytes();
+        let back = Tail::from_bytes(&bytes).unwrap();
+        assert_eq!(back.ingested.store.len(), 2);
+        assert_eq!(back.ingested.rejects.len(), 1);
+        assert_eq!(back.to_bytes(), bytes);
+        for cut in 0..bytes.len() {
+            assert!(Tail::from_bytes(&bytes[..cut]).is_err(), "cut at {cut}");
+        }
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(Tail::from_bytes(&longer).is_err());
+    }
+}
