@@ -59,7 +59,8 @@ struct State {
     score_ms: RwSignal<Option<f64>>,
     side_message: RwSignal<String>,
     /// Milliseconds from handing the file to the worker to the report being on the page.
-    load_ms: RwSignal<Option<f64>>,
+    /// How long the last file took, and whether two workers read it.
+    load_ms: RwSignal<Option<(f64, load::Readers)>>,
     /// A re-count is under way in the worker (period, options, registry or deadlines changed).
     counting: RwSignal<bool>,
     pending: StoredValue<Option<Blob>>,
@@ -112,12 +113,15 @@ impl State {
                 let name = self.loading.with_value(|l| l.0.clone());
                 self.stage.set(Stage::Reading { name, progress: p });
             }
-            FromWorker::Loaded(report) => {
+            FromWorker::Loaded(report, readers) => {
                 let (name, note, started) = self.loading.get_value();
                 self.file_name.set(if note.is_empty() { name } else { format!("{name}（{note}）") });
                 self.report.set(Some(*report));
                 self.rescore();
-                self.load_ms.set(Some(load::now_ms() - started));
+                if let load::Readers::ReadAgain(why) = &readers {
+                    web_sys::console::log_1(&format!("第二个线程读取的部分已重新读取：{why}").into());
+                }
+                self.load_ms.set(Some((load::now_ms() - started, readers)));
                 self.stage.set(Stage::Ready);
             }
             FromWorker::Counted(report) => {
@@ -527,8 +531,9 @@ fn Summary(state: State) -> impl IntoView {
                     <p class="muted">
                         "编码：" <span id="encoding">{s.encoding.map(|e| e.label()).unwrap_or("—")}</span>
                         "；忽略的列：" <span id="extra-columns">{extra}</span>
-                        {state.load_ms.get().map(|ms| view! {
-                            "；用时 " <span id="load-ms" data-ms=format!("{ms:.1}")>{format!("{:.2}", ms / 1000.0)}</span> " 秒"
+                        {state.load_ms.get().map(|(ms, readers)| view! {
+                            "；用时 " <span id="load-ms" data-ms=format!("{ms:.1}") data-readers=readers.code()>{format!("{:.2}", ms / 1000.0)}</span> " 秒"
+                            {readers.label()}
                         })}
                         {(s.undecodable_fields > 0).then(|| format!("；{} 个字段含无法解码的字节（已用 � 代替）", s.undecodable_fields))}
                     </p>

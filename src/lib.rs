@@ -2,6 +2,7 @@
 //! renders the engine's report; it computes no figure itself.
 
 pub mod app;
+pub mod helper;
 pub mod load;
 pub mod model;
 pub mod worker;

@@ -1,6 +1,8 @@
 //! Browser IO: reading a dropped file (or the bundled sample) in chunks into the engine's
 //! streaming ingest, and saving files the user asks for. Nothing here computes a figure.
 
+use crate::helper::{Helper, TailResult};
+use hotline_engine::split::{self, Tail};
 use hotline_engine::{FileError, Ingest, IngestOptions, Ingested};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -63,7 +65,7 @@ impl LoadError {
     }
 }
 
-fn js_err(e: wasm_bindgen::JsValue) -> LoadError {
+pub fn js_err(e: wasm_bindgen::JsValue) -> LoadError {
     LoadError::Browser(e.as_string().unwrap_or_else(|| format!("{e:?}")))
 }
 
@@ -87,20 +89,19 @@ pub async fn read_range(blob: &Blob, start: f64, end: f64) -> Result<Vec<u8>, Lo
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
-/// Streams the blob through the engine: the browser reads the file into its byte stream on its
-/// own thread while the engine parses what has arrived (no copy of the whole file, no slice and
-/// read request per chunk; measured against reading 4 MiB slices three ahead: 1.79–2.29 s
-/// against 2.53 s for 1M tickets, docs/performance.md). Progress is reported about every
-/// [`CHUNK`] bytes; each read returns to the event loop, so a cancel message gets through.
-pub async fn ingest_blob(
+/// Streams `blob` into `push` chunk by chunk: the browser reads the file into its byte stream
+/// on its own thread while the engine parses what has arrived (no copy of the whole file, no
+/// slice and read request per chunk; measured against reading 4 MiB slices three ahead:
+/// 1.79–2.29 s against 2.53 s for 1M tickets, docs/performance.md). `push` returns the rows
+/// read so far; `tick(bytes, rows)` runs about every [`CHUNK`] bytes and at the end. Each read
+/// returns to the event loop, so a cancel message gets through.
+pub async fn stream(
     blob: &Blob,
-    options: IngestOptions,
-    cancel: Rc<Cell<bool>>,
-    on_progress: impl Fn(Progress),
-) -> Result<Ingested, LoadError> {
+    cancel: &Cell<bool>,
+    mut push: impl FnMut(&[u8]) -> Result<u64, LoadError>,
+    mut tick: impl FnMut(f64, u64),
+) -> Result<(), LoadError> {
     let total = blob.size();
-    let started = now_ms();
-    let mut ingest = Ingest::new(options);
     let reader: web_sys::ReadableStreamDefaultReader = blob.stream().get_reader().unchecked_into();
     let mut bytes = Vec::new();
     let (mut at, mut reported) = (0.0, 0.0);
@@ -112,25 +113,148 @@ pub async fn ingest_blob(
         }
         let done = js_sys::Reflect::get(&result, &"done".into()).map_err(js_err)?.as_bool().unwrap_or(true);
         if done {
-            break;
+            return Ok(());
         }
         let chunk: js_sys::Uint8Array =
             js_sys::Reflect::get(&result, &"value".into()).map_err(js_err)?.unchecked_into();
         at += f64::from(chunk.length());
         bytes.resize(chunk.length() as usize, 0);
         chunk.copy_to(&mut bytes);
-        ingest.push(&bytes).map_err(LoadError::File)?;
+        let rows = push(&bytes)?;
         if at - reported >= CHUNK || at >= total {
             reported = at;
-            on_progress(Progress {
-                bytes: at as u64,
-                total: total as u64,
-                rows: ingest.rows_read(),
-                elapsed_ms: now_ms() - started,
-            });
+            tick(at, rows);
         }
     }
-    ingest.finish().map_err(LoadError::File)
+}
+
+/// Reads a ticket file through the engine, with a second reader ([`Helper`]) on the part after
+/// the middle when the file is big enough and one is ready.
+pub async fn ingest_blob(
+    blob: &Blob,
+    options: IngestOptions,
+    cancel: Rc<Cell<bool>>,
+    helper: Option<&Helper>,
+    on_progress: impl Fn(Progress),
+) -> Result<(Ingested, Readers), LoadError> {
+    let total = blob.size();
+    let started = now_ms();
+    let helper = helper.filter(|_| total >= crate::helper::PARALLEL_MIN_BYTES);
+    if let Some(h) = helper {
+        // A helper started after the previous file may still be loading its wasm (a few
+        // hundred milliseconds): worth waiting for on a file this big, but not for long.
+        let mut waited = 0;
+        while !h.is_ready() && waited < 1000 {
+            gloo::timers::future::TimeoutFuture::new(20).await;
+            waited += 20;
+        }
+    }
+    let helper = helper.filter(|h| h.is_ready());
+    let plan = match helper {
+        Some(_) => split_plan(blob).await?,
+        None => None,
+    };
+    let mut ingest = Ingest::new(options.clone());
+    // Progress counts both readers' bytes and rows.
+    let report = |own: f64, rows: u64| {
+        let (theirs, their_rows) = helper.map_or((0, 0), |h| h.progress());
+        on_progress(Progress {
+            bytes: (own as u64 + theirs).min(total as u64),
+            total: total as u64,
+            rows: rows + their_rows,
+            elapsed_ms: now_ms() - started,
+        });
+    };
+    let mut push = |chunk: &[u8]| {
+        ingest.push(chunk).map_err(LoadError::File)?;
+        Ok(ingest.rows_read())
+    };
+    let (Some(helper), Some((header_len, split))) = (helper, plan) else {
+        stream(blob, &cancel, &mut push, report).await?;
+        return Ok((ingest.finish().map_err(LoadError::File)?, Readers::One));
+    };
+    // The helper serves this file only: stopping it frees its memory, and a failure here must
+    // not leave it reading.
+    struct StopOnDrop<'a>(&'a Helper);
+    impl Drop for StopOnDrop<'_> {
+        fn drop(&mut self) {
+            self.0.stop();
+        }
+    }
+    let _stop = StopOnDrop(helper);
+    let tail = helper.read_tail(blob, &options, header_len, split);
+    let head = blob.slice_with_f64_and_f64(0.0, split).map_err(js_err)?;
+    stream(&head, &cancel, &mut push, &report).await?;
+    let tail = tail.await;
+    helper.stop();
+    if cancel.get() {
+        return Err(LoadError::Cancelled);
+    }
+    let refused = match tail {
+        TailResult::Bytes(bytes) => match Tail::from_bytes(&bytes) {
+            Ok(tail) => {
+                drop(bytes);
+                ingest.absorb(tail).err().map(|r| format!("{r:?}"))
+            }
+            Err(e) => Some(e),
+        },
+        TailResult::Failed(LoadError::Cancelled) if cancel.get() => return Err(LoadError::Cancelled),
+        TailResult::Failed(e) => Some(e.message()),
+    };
+    let Some(refused) = refused else {
+        return Ok((ingest.finish().map_err(LoadError::File)?, Readers::Two));
+    };
+    // The second reader's part is read again here: slower, never different.
+    let rest = blob.slice_with_f64_and_f64(split, total).map_err(js_err)?;
+    let mut push = |chunk: &[u8]| {
+        ingest.push(chunk).map_err(LoadError::File)?;
+        Ok(ingest.rows_read())
+    };
+    stream(&rest, &cancel, &mut push, |at, rows| report(split + at, rows)).await?;
+    Ok((ingest.finish().map_err(LoadError::File)?, Readers::ReadAgain(refused)))
+}
+
+/// How many workers read a file (shown beside the load time).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Readers {
+    One,
+    Two,
+    /// The second reader's part was read again by the first (why, for the console).
+    ReadAgain(String),
+}
+
+impl Readers {
+    /// For tests and benchmarks (`data-readers`): "1", "2", or "2→1" when read again.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Readers::One => "1",
+            Readers::Two => "2",
+            Readers::ReadAgain(_) => "2→1",
+        }
+    }
+    /// Beside the load time.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Readers::One => "",
+            Readers::Two => "（两个线程同时读取）",
+            Readers::ReadAgain(_) => "（文件后半部分由一个线程重新读取，结果不受影响）",
+        }
+    }
+}
+
+/// Where to split a file between two readers: its header row's length and the first record
+/// start after the middle; `None` when either is not within the 64 KiB read there.
+async fn split_plan(blob: &Blob) -> Result<Option<(f64, f64)>, LoadError> {
+    const PROBE: f64 = 64.0 * 1024.0;
+    let total = blob.size();
+    let head = read_range(blob, 0.0, total.min(PROBE)).await?;
+    let Some(header_len) = split::header_len(&head) else { return Ok(None) };
+    // The second reader also encodes its result and starts later: it gets a little less.
+    let middle = (total * 0.54).floor().max(header_len as f64);
+    let probe = read_range(blob, middle, total.min(middle + PROBE)).await?;
+    Ok(split::split_point(0, &probe)
+        .map(|p| (header_len as f64, middle + p as f64))
+        .filter(|(_, s)| *s < total))
 }
 
 /// Fetches a file that ships with the page (same origin only).

@@ -4,7 +4,8 @@
 //! re-score on the page without asking the worker). Messages are JSON strings in a JS object
 //! `{msg, file?}`; the `File` is posted as it is (structured clone: no copy of its bytes).
 
-use crate::load::{self, LoadError, Progress};
+use crate::helper::{self, Helper};
+use crate::load::{self, LoadError, Progress, Readers};
 use hotline_engine::partial::Partial;
 use hotline_engine::report::Counted;
 use hotline_engine::{IngestOptions, Ingested, Report, ReportOptions};
@@ -24,6 +25,8 @@ pub enum ToWorker {
     Report { report: ReportOptions },
     /// Stop reading: the tickets of the previous file stay.
     Cancel,
+    /// Read every file with one worker (the page's `?readers=1`, for back-to-back timings).
+    OneReader,
 }
 
 /// Worker → page.
@@ -32,8 +35,8 @@ pub enum FromWorker {
     /// The worker's wasm has started and listens: messages posted before this would be lost.
     Ready,
     Progress(Progress),
-    /// The report of a newly read file.
-    Loaded(Box<Report>),
+    /// The report of a newly read file, and how many workers read it.
+    Loaded(Box<Report>, Readers),
     /// The report counted again.
     Counted(Box<Report>),
     Failed(LoadError),
@@ -55,6 +58,9 @@ thread_local! {
     /// registry or the deadlines change: a period change is a sum over them).
     static TICKETS: RefCell<Option<Held>> = const { RefCell::new(None) };
     static CANCEL: RefCell<Rc<Cell<bool>>> = RefCell::new(Rc::new(Cell::new(false)));
+    /// The second reader for the next big file (started ahead, so it is ready when one comes).
+    static HELPER: RefCell<Option<Rc<Helper>>> = const { RefCell::new(None) };
+    static ONE_READER: Cell<bool> = const { Cell::new(false) };
 }
 
 /// What the worker holds of the file read last.
@@ -82,7 +88,7 @@ async fn load_partial(blob: &Blob, report: &ReportOptions) -> FromWorker {
         Ok((ingested, counted)) => {
             let r = Report::from_counted(&ingested, &counted, report);
             TICKETS.with(|t| *t.borrow_mut() = Some(Held { ingested, counted, partial: Some(partial) }));
-            FromWorker::Loaded(Box::new(r))
+            FromWorker::Loaded(Box::new(r), Readers::One)
         }
         Err(e) => FromWorker::Failed(LoadError::Partial(e.to_string())),
     }
@@ -92,6 +98,10 @@ async fn load_partial(blob: &Blob, report: &ReportOptions) -> FromWorker {
 pub fn run_worker() {
     console_error_panic_hook::set_once();
     let scope: web_sys::DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    if scope.name() == helper::HELPER_NAME {
+        return helper::run_helper(scope);
+    }
+    HELPER.with(|h| *h.borrow_mut() = Helper::spawn().map(Rc::new));
     let post = {
         let scope = scope.clone();
         Rc::new(move |m: FromWorker| {
@@ -103,7 +113,11 @@ pub fn run_worker() {
         let Some(msg) = decode::<ToWorker>(&data) else { return };
         let post = post.clone();
         match msg {
-            ToWorker::Cancel => CANCEL.with(|c| c.borrow().set(true)),
+            ToWorker::OneReader => ONE_READER.with(|o| o.set(true)),
+            ToWorker::Cancel => {
+                CANCEL.with(|c| c.borrow().set(true));
+                HELPER.with(|h| h.borrow().as_ref().map(|h| h.stop()));
+            }
             ToWorker::Load { ingest, report } => {
                 let Ok(file) = js_sys::Reflect::get(&data, &"file".into()) else { return };
                 let blob: Blob = file.unchecked_into();
@@ -117,17 +131,23 @@ pub fn run_worker() {
                         return post(load_partial(&blob, &report).await);
                     }
                     let progress = post.clone();
-                    let result = load::ingest_blob(&blob, ingest, cancel, move |p| {
+                    let second =
+                        HELPER.with(|h| h.borrow().clone()).filter(|_| !ONE_READER.with(|o| o.get()));
+                    let result = load::ingest_blob(&blob, ingest, cancel, second.as_deref(), move |p| {
                         progress(FromWorker::Progress(p));
                     })
                     .await;
+                    if second.is_some_and(|h| h.was_used()) {
+                        // A helper that read a file was stopped (its memory freed): start another.
+                        HELPER.with(|h| *h.borrow_mut() = Helper::spawn().map(Rc::new));
+                    }
                     match result {
-                        Ok(ingested) => {
+                        Ok((ingested, readers)) => {
                             let counted = Counted::new(&ingested, &report);
                             let r = Report::from_counted(&ingested, &counted, &report);
                             TICKETS
                                 .with(|t| *t.borrow_mut() = Some(Held { ingested, counted, partial: None }));
-                            post(FromWorker::Loaded(Box::new(r)));
+                            post(FromWorker::Loaded(Box::new(r), readers));
                         }
                         Err(e) => post(FromWorker::Failed(e)),
                     }
@@ -194,7 +214,12 @@ impl WorkerClient {
             }
         });
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        Ok(WorkerClient { worker, queue, _onmessage: onmessage })
+        let client = WorkerClient { worker, queue, _onmessage: onmessage };
+        let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        if search.split(['?', '&']).any(|p| p == "readers=1") {
+            client.post(encode(&ToWorker::OneReader));
+        }
+        Ok(client)
     }
 
     fn post(&self, msg: JsValue) {

@@ -295,3 +295,35 @@ test('a partial-aggregates file is scored without tickets, like the CLI; a broke
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a big file is read by two workers at once, with the CLI figures and reject lines; a number in both halves is read again by one', async () => {
+  const big = tmp('big.csv');
+  generate(big, '--month', '2021-04', '--tickets', '60000', '--seed', '8');
+  const lines = fs.readFileSync(big, 'utf8').trimEnd().split('\n');
+  assert.ok(lines.join('\n').length > 9 * 1024 * 1024, 'big enough for two readers');
+  // Rejected rows in both halves: their lines and messages must count from the file's start.
+  lines.splice(100, 0, 'BADA,2021.04.02,微信,咨询,,直接答复,,,,,,,,,,,,,,,,,');
+  lines.splice(lines.length - 50, 0, 'BADB,2021-04-31 08:00,微信,咨询,,直接答复,,,,,,,,,,,,,,,,,', 'BADC,2021-04-02 08:00');
+  fs.writeFileSync(big, lines.join('\n') + '\n');
+  // The same with the first ticket's number again near the end (a duplicate across the halves).
+  const dup = tmp('big-dup.csv');
+  const firstId = lines[1].split(',')[0];
+  fs.writeFileSync(dup, [...lines, `${firstId},2021-04-02 08:00,微信,咨询,,直接答复,,,,,,,,,,,,,,,,,`].join('\n') + '\n');
+
+  const { page, errors } = await open(chrome.ctx, server.url);
+  await waitReady(page, cliReport(path.join(root, 'public', 'sample.csv')).source.rows_read);
+  for (const [file, readers, rejected] of [[big, '2', 3], [dup, '2→1', 4]]) {
+    const report = cliReport(file);
+    assert.equal(report.source.rows_rejected, rejected);
+    await page.setInputFiles('#ticket-file', file);
+    await waitReady(page, report.source.rows_read);
+    assert.equal(await page.getAttribute('#load-ms', 'data-readers'), readers, file);
+    assert.equal(await page.textContent('#rows-scored'), String(report.source.rows_scored));
+    assertOverview(await overview(page), report);
+    assertUnits(await unitTable(page), report.units, 'all');
+    const rejects = await page.$$eval('#reject-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
+    assert.deepEqual(rejects.map((r) => [Number(r[0]), r[1], r[3]]), report.rejects.map((j) => [j.line, j.column, j.message]));
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});

@@ -2,7 +2,7 @@
 // streaming ingest → report → DOM), in headless Chromium, each sample the first run in a freshly
 // loaded page. Checks the page's figures against the CLI's JSON before reporting.
 //
-//   node tests/e2e/bench.mjs [--sizes 70000,300000,1000000] [--samples 5] [extra.csv ...]
+//   node tests/e2e/bench.mjs [--sizes 70000,300000,1000000] [--samples 5] [--readers 1] [extra.csv ...]
 //
 // Needs dist/ (trunk build --release) and the release CLI (built here if missing).
 import fs from 'node:fs';
@@ -15,6 +15,8 @@ const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args.splice(i, 2)[1] : dflt; };
 const sizes = opt('--sizes', '70000,300000,1000000').split(',').filter(Boolean).map(Number);
 const samples = Number(opt('--samples', '5'));
+// `--readers 1`: the page reads every file with one worker (its `?readers=1`), for comparisons.
+const query = opt('--readers', '2') === '1' ? '?readers=1' : '';
 const extra = args;
 
 const cli = path.join(root, 'target', 'release', 'hotline');
@@ -50,11 +52,11 @@ const rows = [];
 for (const file of files) {
   const mb = fs.statSync(file).size / 1048576;
   const report = JSON.parse(execFileSync(cli, [file], { maxBuffer: 2 ** 31 - 1, stdio: ['ignore', 'pipe', 'ignore'] }).toString());
-  const times = []; const mems = []; const paints = []; const rescores = []; const switches = []; const stalls = []; const clickMax = []; const clickCount = [];
+  const times = []; const mems = []; const paints = []; const rescores = []; const switches = []; const stalls = []; const clickMax = []; const clickCount = []; const readers = [];
   for (let s = 0; s < samples; s++) {
     const chrome = await browser();
     const t0 = Date.now();
-    const { page } = await open(chrome.ctx, server.url);
+    const { page } = await open(chrome.ctx, server.url + query);
     await page.waitForSelector('#overview', { timeout: 60000 });
     paints.push(Date.now() - t0);
     const profile = chrome.ctx._options?.userDataDir || '';
@@ -102,6 +104,7 @@ for (const file of files) {
     stalls.push(await page.evaluate(() => { clearInterval(window.__tick); return window.__stall; }));
     peak = Math.max(peak, rendererRssKb(dir));
     const ms = Number(await page.getAttribute('#load-ms', 'data-ms'));
+    readers.push(Number(await page.getAttribute('#load-ms', 'data-readers')) || 1);
     // The figures must be the CLI's before the time counts.
     for (const key of ['accepted', 'due', 'on_time_rate', 'satisfaction_rate']) {
       const cell = await page.textContent(`#overview tr[data-key=${key}] [data-scope=all]`);
@@ -136,7 +139,7 @@ for (const file of files) {
   }
   const t = median(times) / 1000;
   rows.push({ file: path.basename(file), rows: report.source.rows_read, mb, t, mbps: mb / t, rowsps: report.source.rows_read / t,
-    mem: median(mems), paint: median(paints), rescore: median(rescores), switch: switches.length ? median(switches) : NaN, stall: median(stalls), click: median(clickMax), clicks: median(clickCount) });
+    mem: median(mems), paint: median(paints), rescore: median(rescores), switch: switches.length ? median(switches) : NaN, stall: median(stalls), click: median(clickMax), clicks: median(clickCount), readers: Math.min(...readers) });
 }
 await server.close();
 
@@ -149,9 +152,9 @@ for (const f of fs.readdirSync(dist)) {
   const n = zlib.gzipSync(fs.readFileSync(path.join(dist, f)), { level: 9 }).length;
   if (f.startsWith('worker')) workerGz += n; else gz += n;
 }
-console.log(`| file | rows | MB | load → results (median of ${samples}) | MB/s | rows/s | renderer RSS growth MB (median) | first paint of sample results | rule edit → table | month switch → page | longest main-thread stall during load | slowest click answer during load (clicks per load) |`);
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log(`| file | rows | MB | load → results (median of ${samples}) | MB/s | rows/s | renderer RSS growth MB (median) | first paint of sample results | rule edit → table | month switch → page | longest main-thread stall during load | slowest click answer during load (clicks per load) | workers reading |`);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows) {
-  console.log(`| ${r.file} | ${r.rows} | ${r.mb.toFixed(1)} | ${r.t.toFixed(3)} s | ${r.mbps.toFixed(0)} | ${(r.rowsps / 1e6).toFixed(2)}M | ${r.mem.toFixed(0)} | ${r.paint} ms | ${r.rescore.toFixed(1)} ms | ${Number.isNaN(r.switch) ? '—' : r.switch.toFixed(0) + ' ms'} | ${r.stall.toFixed(0)} ms | ${r.click.toFixed(0)} ms (${r.clicks}) |`);
+  console.log(`| ${r.file} | ${r.rows} | ${r.mb.toFixed(1)} | ${r.t.toFixed(3)} s | ${r.mbps.toFixed(0)} | ${(r.rowsps / 1e6).toFixed(2)}M | ${r.mem.toFixed(0)} | ${r.paint} ms | ${r.rescore.toFixed(1)} ms | ${Number.isNaN(r.switch) ? '—' : r.switch.toFixed(0) + ' ms'} | ${r.stall.toFixed(0)} ms | ${r.click.toFixed(0)} ms (${r.clicks}) | ${r.readers} |`);
 }
 console.log(`\nbundle before first render (wasm + js + css, gzip -9): ${(gz / 1024).toFixed(0)} KB; worker, loaded after: ${(workerGz / 1024).toFixed(0)} KB`);
