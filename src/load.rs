@@ -6,7 +6,7 @@ use hotline_engine::split::{self, Tail};
 use hotline_engine::{FileError, Ingest, IngestOptions, Ingested};
 use std::cell::Cell;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
 
@@ -247,11 +247,14 @@ impl Readers {
 async fn split_plan(blob: &Blob) -> Result<Option<(f64, f64)>, LoadError> {
     const PROBE: f64 = 64.0 * 1024.0;
     let total = blob.size();
-    let head = read_range(blob, 0.0, total.min(PROBE)).await?;
-    let Some(header_len) = split::header_len(&head) else { return Ok(None) };
     // The second reader also encodes its result and starts later: it gets a little less.
-    let middle = (total * 0.54).floor().max(header_len as f64);
-    let probe = read_range(blob, middle, total.min(middle + PROBE)).await?;
+    let middle = (total * 0.54).floor().max(PROBE);
+    // Both reads are under way at once (each costs a round trip to the browser's file thread).
+    let (head, probe) = (start_read(blob, 0.0, PROBE)?, start_read(blob, middle, total.min(middle + PROBE))?);
+    let bytes = |b: JsValue| js_sys::Uint8Array::new(&b).to_vec();
+    let head = bytes(head.await.map_err(js_err)?);
+    let probe = bytes(probe.await.map_err(js_err)?);
+    let Some(header_len) = split::header_len(&head) else { return Ok(None) };
     Ok(split::split_point(0, &probe)
         .map(|p| (header_len as f64, middle + p as f64))
         .filter(|(_, s)| *s < total))
