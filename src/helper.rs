@@ -6,7 +6,7 @@
 //!
 //! It is the same wasm as the reading worker, started under the name [`HELPER_NAME`]; messages
 //! are JSON in the same `{msg, file?, bytes?}` envelope, the result's bytes transferred (not
-//! copied) between the workers.
+//! copied) between the workers and read by the reading worker a piece at a time.
 
 use crate::load::{self, LoadError};
 use hotline_engine::split::TailReader;
@@ -58,8 +58,8 @@ fn open<T: for<'de> Deserialize<'de>>(data: &JsValue) -> Option<T> {
 
 /// What a tail read by the helper came to.
 pub enum TailResult {
-    /// `Tail::to_bytes` of the part after the split point.
-    Bytes(Vec<u8>),
+    /// The wire form (`Tail::write`) of the part after the split point.
+    Wire(js_sys::Uint8Array),
     /// The helper failed or was stopped: the reading worker reads that part itself.
     Failed(LoadError),
 }
@@ -149,7 +149,7 @@ impl Helper {
             match open::<FromHelper>(&data) {
                 Some(FromHelper::Tail) => {
                     match js_sys::Reflect::get(&data, &"bytes".into()).map(js_sys::Uint8Array::from) {
-                        Ok(bytes) => TailResult::Bytes(bytes.to_vec()),
+                        Ok(bytes) => TailResult::Wire(bytes),
                         Err(e) => TailResult::Failed(LoadError::Browser(format!("{e:?}"))),
                     }
                 }
@@ -209,11 +209,7 @@ pub fn run_helper(scope: web_sys::DedicatedWorkerGlobalScope) {
                 })
                 .await
                 {
-                    Ok(bytes) => {
-                        let array = js_sys::Uint8Array::from(&bytes[..]);
-                        drop(bytes);
-                        post(FromHelper::Tail, Some(array));
-                    }
+                    Ok(array) => post(FromHelper::Tail, Some(array)),
                     Err(e) => post(FromHelper::Failed(e), None),
                 }
             });
@@ -230,7 +226,7 @@ async fn read_tail(
     header_len: f64,
     start: f64,
     on_progress: impl Fn(u64, u64),
-) -> Result<Vec<u8>, LoadError> {
+) -> Result<js_sys::Uint8Array, LoadError> {
     let header = load::read_range(blob, 0.0, header_len).await?;
     let mut reader = TailReader::new(ingest, &header).map_err(LoadError::File)?;
     let part = blob.slice_with_f64_and_f64(start, blob.size()).map_err(load::js_err)?;
@@ -241,5 +237,14 @@ async fn read_tail(
     };
     load::stream(&part, &never, push, |bytes, rows| on_progress(bytes as u64, rows)).await?;
     let tail = reader.finish().map_err(LoadError::File)?;
-    Ok(tail.to_bytes())
+    // Written straight into a JavaScript array, a MiB at a time: the wire form never sits in
+    // this worker's wasm memory whole.
+    let array = js_sys::Uint8Array::new_with_length(tail.wire_len() as u32);
+    let mut at = 0u32;
+    tail.write(&mut |piece| {
+        let end = at + piece.len() as u32;
+        array.subarray(at, end).copy_from(piece);
+        at = end;
+    });
+    Ok(array)
 }

@@ -2,7 +2,7 @@
 //! streaming ingest, and saving files the user asks for. Nothing here computes a figure.
 
 use crate::helper::{Helper, TailResult};
-use hotline_engine::split::{self, Tail};
+use hotline_engine::split::{self, TailSource};
 use hotline_engine::{FileError, Ingest, IngestOptions, Ingested};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -191,13 +191,7 @@ pub async fn ingest_blob(
         return Err(LoadError::Cancelled);
     }
     let refused = match tail {
-        TailResult::Bytes(bytes) => match Tail::from_bytes(&bytes) {
-            Ok(tail) => {
-                drop(bytes);
-                ingest.absorb(tail).err().map(|r| format!("{r:?}"))
-            }
-            Err(e) => Some(e),
-        },
+        TailResult::Wire(wire) => ingest.absorb(&mut JsTail(wire)).err().map(|r| format!("{r:?}")),
         TailResult::Failed(LoadError::Cancelled) if cancel.get() => return Err(LoadError::Cancelled),
         TailResult::Failed(e) => Some(e.message()),
     };
@@ -212,6 +206,20 @@ pub async fn ingest_blob(
     };
     stream(&rest, &cancel, &mut push, |at, rows| report(split + at, rows)).await?;
     Ok((ingest.finish().map_err(LoadError::File)?, Readers::ReadAgain(refused)))
+}
+
+/// A tail's wire form in a JavaScript array, copied into the engine a piece at a time.
+struct JsTail(js_sys::Uint8Array);
+
+impl TailSource for JsTail {
+    fn len(&self) -> usize {
+        self.0.length() as usize
+    }
+    fn read(&mut self, at: usize, out: &mut [u8]) -> Option<()> {
+        let end = at.checked_add(out.len()).filter(|e| *e <= self.len())?;
+        self.0.subarray(at as u32, end as u32).copy_to(out);
+        Some(())
+    }
 }
 
 /// How many workers read a file (shown beside the load time).

@@ -397,47 +397,75 @@ impl Ingest {
     /// reader had read it: the same tickets, names, rejects and summary. Refused, with nothing
     /// changed, when that cannot be guaranteed; the caller then pushes the rest's bytes itself.
     /// Once a tail is taken in, the input is complete: call [`Ingest::finish`] next.
-    pub fn absorb(&mut self, tail: crate::split::Tail) -> Result<(), crate::split::Refused> {
-        use crate::split::Refused;
+    pub fn absorb(&mut self, src: &mut dyn crate::split::TailSource) -> Result<(), crate::split::Refused> {
+        use crate::split::{self, Refused};
         assert!(!self.sealed, "a reader takes in one tail, at the end of its input");
         if self.layout.is_none() || !self.buf.is_empty() {
             // The split point fell inside a record (a quoted field holding a line feed).
             return Err(Refused::NotARecordBoundary);
         }
-        let t = &tail.ingested;
-        if self.encoding.is_none() || self.encoding != t.summary.encoding {
+        let head = split::read_head(src).map_err(Refused::Unreadable)?;
+        if self.encoding.is_none() || self.encoding != head.summary.encoding {
             // The second reader may have decided the encoding on different bytes.
             return Err(Refused::Encoding);
         }
-        if t.summary.headers != self.out.summary.headers {
+        if head.summary.headers != self.out.summary.headers {
             return Err(Refused::Header);
         }
         // A duplicate message names the first row's line, counted by the reader that saw it:
         // rather than rewrite those, a tail with duplicates (rare in real exports) is read again.
-        if t.rejects.iter().any(|r| r.reason == Reason::DuplicateId) {
+        if head.rejects.iter().any(|r| r.reason == Reason::DuplicateId) {
             return Err(Refused::Duplicates);
         }
-        let hashes: Vec<u64> = (0..t.store.len()).map(|i| id_hash(t.store.id(i).as_bytes())).collect();
-        if hashes.iter().any(|h| self.ids.contains(*h)) {
+        let store = &mut self.out.store;
+        let (tickets_before, arena_before) = (store.tickets.len(), store.id_bytes.len());
+        let ends = split::read_ids(src, &head, &mut store.id_bytes).map_err(Refused::Unreadable)?;
+        let arena = &store.id_bytes[arena_before..];
+        let mut start = 0;
+        let shared = ends.iter().any(|&end| {
+            let id = &arena[start..end as usize];
+            start = end as usize;
+            self.ids.contains(id_hash(id))
+        });
+        if shared {
+            store.id_bytes.truncate(arena_before);
             return Err(Refused::Duplicates);
         }
         // The tail's numbers are not claimed: nothing is read after it (`finish` comes next),
         // and a claim costs a cache miss per ticket.
+        let names_before = store.name_counts();
+        let map = store.map_names(&head.names);
+        let offset = self.line - head.first_line;
+        store.tickets.reserve(head.tickets);
+        let mut scratch = Vec::new();
+        let mut from = 0;
+        while from < head.tickets {
+            let count = split::TICKETS_PER_PIECE.min(head.tickets - from);
+            let at = store.tickets.len();
+            let read = split::read_tickets(src, &head, from, &mut scratch, &mut store.tickets, count);
+            if let Err(e) = read.and_then(|()| {
+                store.remap(at, &map, offset).then_some(()).ok_or_else(|| "tail: unknown name id".to_string())
+            }) {
+                store.tickets.truncate(tickets_before);
+                store.id_bytes.truncate(arena_before);
+                store.truncate_names(names_before);
+                return Err(Refused::Unreadable(e));
+            }
+            from += count;
+        }
+        store.id_ends.extend(ends.iter().map(|e| e + arena_before as u32));
         self.sealed = true;
-        let offset = self.line - tail.first_line;
-        self.out.store.append(&t.store, offset);
-        let Ingested { rejects, summary, .. } = tail.ingested;
-        self.out.rejects.extend(rejects.into_iter().map(|mut r| {
+        self.out.rejects.extend(head.rejects.into_iter().map(|mut r| {
             r.renumber(r.line + offset);
             r
         }));
-        let s = &mut self.out.summary;
-        s.bytes += summary.bytes - tail.header_bytes;
-        s.rows_read += summary.rows_read;
-        s.rows_scored += summary.rows_scored;
-        s.rows_rejected += summary.rows_rejected;
-        s.undecodable_fields += summary.undecodable_fields;
-        self.line = tail.end_line + offset;
+        let (s, t) = (&mut self.out.summary, &head.summary);
+        s.bytes += t.bytes - head.header_bytes;
+        s.rows_read += t.rows_read;
+        s.rows_scored += t.rows_scored;
+        s.rows_rejected += t.rows_rejected;
+        s.undecodable_fields += t.undecodable_fields;
+        self.line = head.end_line + offset;
         Ok(())
     }
 

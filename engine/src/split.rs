@@ -37,7 +37,7 @@ use crate::encoding;
 use crate::ingest::{FileError, Ingest, IngestOptions, IngestSummary, Ingested};
 use crate::records::find_record_end;
 use crate::reject::{Reason, Reject};
-use crate::store::{Audit, Callback, Handling, Names, Ticket, TicketStore};
+use crate::store::{Audit, Callback, Handling, Ticket};
 use crate::time::Stamp;
 
 /// Bytes of the file's start up to and including its header row's line feed (a UTF-8 BOM
@@ -55,7 +55,7 @@ pub fn split_point(at: usize, probe: &[u8]) -> Option<usize> {
 }
 
 /// Why a reader refused the tail read by another (it then reads those bytes itself).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Refused {
     /// The split point is inside a record (a quoted field holding a line feed).
     NotARecordBoundary,
@@ -65,10 +65,12 @@ pub enum Refused {
     Header,
     /// A ticket number the tail holds twice, or one both parts hold.
     Duplicates,
+    /// The tail's bytes do not read (a bug, or a stale worker): what did not.
+    Unreadable(String),
 }
 
 /// What became of a tail.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Outcome {
     /// Taken in: the file was read by two readers at once.
     Absorbed,
@@ -110,8 +112,8 @@ impl TailReader {
     }
 }
 
-/// What a [`TailReader`] read, for [`Ingest::absorb`]. Travels between workers as bytes
-/// ([`Tail::to_bytes`]).
+/// What a [`TailReader`] read. [`Ingest::absorb`] takes it in from its wire form
+/// ([`Tail::write`], [`Tail::to_bytes`]), which is how it travels between workers.
 #[derive(Debug)]
 pub struct Tail {
     pub ingested: Ingested,
@@ -152,7 +154,7 @@ pub fn ingest_in_two(
     });
     pushed?;
     // A file-level error in the tail (it can only be the header's) is the first reader's too.
-    let outcome = match tail.map(|t| first.absorb(t)) {
+    let outcome = match tail.map(|t| first.absorb(&mut t.to_bytes().as_slice())) {
         Ok(Ok(())) => Outcome::Absorbed,
         Ok(Err(refused)) => {
             for chunk in rest.chunks(4 << 20) {
@@ -165,17 +167,49 @@ pub fn ingest_in_two(
     Ok((first.finish()?, outcome))
 }
 
-/// Format version of [`Tail::to_bytes`] (both ends are the same build; the check only guards
+/// Format version of the wire form (both ends are the same build; the check only guards
 /// against a stale worker).
-const TAIL_FORMAT: u32 = 1;
+const TAIL_FORMAT: u32 = 2;
+
+/// Where [`Ingest::absorb`] reads a tail's wire form from, piece by piece: the page reads it
+/// from a JavaScript array, so the whole tail never sits in the reading worker's memory twice.
+pub trait TailSource {
+    /// Bytes in the wire form.
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// Copies `out.len()` bytes starting at `at`; `None` past the end.
+    fn read(&mut self, at: usize, out: &mut [u8]) -> Option<()>;
+}
+
+impl TailSource for &[u8] {
+    fn len(&self) -> usize {
+        <[u8]>::len(self)
+    }
+    fn read(&mut self, at: usize, out: &mut [u8]) -> Option<()> {
+        out.copy_from_slice(self.get(at..at.checked_add(out.len())?)?);
+        Some(())
+    }
+}
+
+/// Pieces of the wire form are at most this long (bounded scratch memory at both ends).
+const PIECE: usize = 1 << 20;
+/// Ticket records per piece.
+pub(crate) const TICKETS_PER_PIECE: usize = PIECE / TICKET_BYTES;
 
 impl Tail {
-    /// The tail as bytes, to hand from one worker to another (one copy, no text).
-    pub fn to_bytes(&self) -> Vec<u8> {
+    /// The wire form's length in bytes.
+    pub fn wire_len(&self) -> usize {
+        let store = &self.ingested.store;
+        4 + 8 + self.head().len() + store.len() * (TICKET_BYTES + 4) + 8 + store.id_bytes.len()
+    }
+
+    /// Everything but the tickets and their numbers: small, read first and whole.
+    fn head(&self) -> Vec<u8> {
         let d = &self.ingested;
         let store = &d.store;
-        let mut w = Writer(Vec::with_capacity(store.len() * 72 + store.id_bytes.len() + 4096));
-        w.u32(TAIL_FORMAT);
+        let mut w = Writer(Vec::new());
         w.u32(self.first_line);
         w.u32(self.end_line);
         w.u64(self.header_bytes);
@@ -188,17 +222,6 @@ impl Tail {
         }
         w.u8(u8::from(store.has_callback_time));
         w.u32(store.len() as u32);
-        let at = w.0.len();
-        w.0.resize(at + store.len() * TICKET_BYTES, 0);
-        for (t, out) in store.tickets.iter().zip(w.0[at..].chunks_exact_mut(TICKET_BYTES)) {
-            write_ticket(t, out.try_into().expect("chunks are TICKET_BYTES long"));
-        }
-        let at = w.0.len();
-        w.0.resize(at + store.id_ends.len() * 4, 0);
-        for (e, out) in store.id_ends.iter().zip(w.0[at..].chunks_exact_mut(4)) {
-            out.copy_from_slice(&e.to_le_bytes());
-        }
-        w.bytes(&store.id_bytes);
         w.u32(d.rejects.len() as u32);
         for r in &d.rejects {
             w.u32(r.line);
@@ -210,69 +233,164 @@ impl Tail {
         w.0
     }
 
-    /// Reads [`Tail::to_bytes`]'s output back; an error says what did not read.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Tail, String> {
-        let mut r = Reader { bytes, at: 0 };
-        if r.u32()? != TAIL_FORMAT {
-            return Err("tail: unknown format version".into());
-        }
-        let (first_line, end_line, header_bytes) = (r.u32()?, r.u32()?, r.u64()?);
-        let summary: IngestSummary =
-            serde_json::from_str(r.str()?).map_err(|e| format!("tail summary: {e}"))?;
-        let mut store = TicketStore::default();
-        for names in [&mut store.units, &mut store.channels, &mut store.kinds, &mut store.categories] {
-            let n = r.u32()?;
-            *names = Names::default();
-            for _ in 0..n {
-                names.intern(r.str()?);
+    /// Writes the wire form to `sink` in pieces of at most a MiB, in order: format, head,
+    /// ticket records ([`TICKET_BYTES`] each), ticket-number ends (u32 each), ticket-number bytes.
+    pub fn write(&self, sink: &mut dyn FnMut(&[u8])) {
+        let store = &self.ingested.store;
+        let head = self.head();
+        let mut w = Writer(Vec::with_capacity(PIECE));
+        w.u32(TAIL_FORMAT);
+        w.u64(head.len() as u64);
+        sink(&w.0);
+        sink(&head);
+        for batch in store.tickets.chunks(PIECE / TICKET_BYTES) {
+            w.0.clear();
+            w.0.resize(batch.len() * TICKET_BYTES, 0);
+            for (t, out) in batch.iter().zip(w.0.chunks_exact_mut(TICKET_BYTES)) {
+                write_ticket(t, out.try_into().expect("chunks are TICKET_BYTES long"));
             }
+            sink(&w.0);
         }
-        store.has_callback_time = r.u8()? != 0;
-        let n = r.u32()? as usize;
-        let records = r.take(n.checked_mul(TICKET_BYTES).ok_or("tail: too many tickets")?)?;
-        // Not `collect::<Option<Vec<_>>>()`: that does not know the length and grows by doubling.
-        store.tickets = Vec::with_capacity(n);
-        for rec in records.chunks_exact(TICKET_BYTES) {
-            let t = read_ticket(rec.try_into().expect("chunks are TICKET_BYTES long"));
-            store.tickets.push(t.ok_or("tail: a ticket's coded field is out of range")?);
+        for batch in store.id_ends.chunks(PIECE / 4) {
+            w.0.clear();
+            batch.iter().for_each(|e| w.u32(*e));
+            sink(&w.0);
         }
-        store.id_ends.reserve_exact(n);
-        store.id_ends = r
-            .take(n.checked_mul(4).ok_or("tail: too many tickets")?)?
-            .chunks_exact(4)
-            .map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes")))
-            .collect();
-        store.id_bytes = r.bytes()?.to_vec();
-        let ends_ok = store.id_ends.windows(2).all(|w| w[0] <= w[1])
-            && store.id_ends.last().is_none_or(|e| *e as usize == store.id_bytes.len())
-            && std::str::from_utf8(&store.id_bytes).is_ok();
-        if !ends_ok {
-            return Err("tail: ticket numbers do not read".into());
-        }
-        let names_ok = store.tickets.iter().all(|t| {
-            let ok = |id: u32, names: &Names| id == crate::store::NO_NAME || (id as usize) < names.len();
-            ok(t.unit, &store.units)
-                && ok(t.parent, &store.units)
-                && ok(t.channel, &store.channels)
-                && ok(t.kind, &store.kinds)
-                && ok(t.category, &store.categories)
-        });
-        if !names_ok {
-            return Err("tail: a ticket names a unit, channel, kind or category not in the tables".into());
-        }
-        let n = r.u32()? as usize;
-        let mut rejects = Vec::with_capacity(n.min(r.left()));
-        for _ in 0..n {
-            let line = r.u32()?;
-            let reason = *Reason::ALL.get(r.u8()? as usize).ok_or("tail: bad reject reason")?;
-            let (column, message, value, record) = (r.string()?, r.string()?, r.string()?, r.string()?);
-            rejects.push(Reject { line, column, reason, message, value, record });
-        }
-        if r.left() != 0 {
-            return Err("tail: bytes after the end".into());
-        }
-        Ok(Tail { ingested: Ingested { store, rejects, summary }, first_line, end_line, header_bytes })
+        w.0.clear();
+        w.u64(store.id_bytes.len() as u64);
+        sink(&w.0);
+        store.id_bytes.chunks(PIECE).for_each(sink);
     }
+
+    /// The wire form in one vector (tests, and the CLI's threads).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(self.wire_len());
+        self.write(&mut |piece| out.extend_from_slice(piece));
+        out
+    }
+}
+
+/// A tail's head, read back, with where its other sections start.
+pub(crate) struct TailHead {
+    pub first_line: u32,
+    pub end_line: u32,
+    pub header_bytes: u64,
+    pub summary: IngestSummary,
+    /// Unit, channel, kind and category names, in the tail reader's order.
+    pub names: [Vec<String>; 4],
+    pub tickets: usize,
+    pub rejects: Vec<Reject>,
+    /// Offset of the first ticket record.
+    pub records_at: usize,
+}
+
+impl TailHead {
+    pub fn ends_at(&self) -> usize {
+        self.records_at + self.tickets * TICKET_BYTES
+    }
+}
+
+/// Reads the format and head of a tail's wire form; an error says what did not read.
+pub(crate) fn read_head(src: &mut dyn TailSource) -> Result<TailHead, String> {
+    let mut start = [0u8; 12];
+    src.read(0, &mut start).ok_or("tail: shorter than its start")?;
+    let mut r = Reader { bytes: &start, at: 0 };
+    if r.u32()? != TAIL_FORMAT {
+        return Err("tail: unknown format version".into());
+    }
+    let head_len = usize::try_from(r.u64()?).map_err(|_| "tail: head too long")?;
+    if head_len > src.len().saturating_sub(12) {
+        return Err("tail: head beyond the data".into());
+    }
+    let mut bytes = vec![0u8; head_len];
+    src.read(12, &mut bytes).ok_or("tail: head cut short")?;
+    let mut r = Reader { bytes: &bytes, at: 0 };
+    let (first_line, end_line, header_bytes) = (r.u32()?, r.u32()?, r.u64()?);
+    let summary: IngestSummary = serde_json::from_str(r.str()?).map_err(|e| format!("tail summary: {e}"))?;
+    let mut names: [Vec<String>; 4] = Default::default();
+    for table in &mut names {
+        let n = r.u32()? as usize;
+        for _ in 0..n {
+            table.push(r.string()?);
+        }
+    }
+    let _has_callback_time = r.u8()?;
+    let tickets = r.u32()? as usize;
+    let n = r.u32()? as usize;
+    let mut rejects = Vec::with_capacity(n.min(r.left()));
+    for _ in 0..n {
+        let line = r.u32()?;
+        let reason = *Reason::ALL.get(r.u8()? as usize).ok_or("tail: bad reject reason")?;
+        let (column, message, value, record) = (r.string()?, r.string()?, r.string()?, r.string()?);
+        rejects.push(Reject { line, column, reason, message, value, record });
+    }
+    if r.left() != 0 {
+        return Err("tail: bytes after the head".into());
+    }
+    let records_at = 12 + head_len;
+    let head = TailHead { first_line, end_line, header_bytes, summary, names, tickets, rejects, records_at };
+    let sections = tickets.checked_mul(TICKET_BYTES + 4).and_then(|b| b.checked_add(records_at + 8));
+    if sections.is_none_or(|b| b > src.len()) {
+        return Err("tail: ticket count beyond the data".into());
+    }
+    Ok(head)
+}
+
+/// Reads ticket records `from..from + out.len()` of a tail.
+pub(crate) fn read_tickets(
+    src: &mut dyn TailSource,
+    head: &TailHead,
+    from: usize,
+    scratch: &mut Vec<u8>,
+    out: &mut Vec<Ticket>,
+    count: usize,
+) -> Result<(), String> {
+    scratch.resize(count * TICKET_BYTES, 0);
+    src.read(head.records_at + from * TICKET_BYTES, scratch).ok_or("tail: tickets cut short")?;
+    for rec in scratch.chunks_exact(TICKET_BYTES) {
+        let t = read_ticket(rec.try_into().expect("chunks are TICKET_BYTES long"));
+        out.push(t.ok_or("tail: a ticket's coded field is out of range")?);
+    }
+    Ok(())
+}
+
+/// Reads a tail's ticket-number ends and appends its ticket-number bytes to `arena`; returns
+/// the ends, relative to the arena's length before.
+pub(crate) fn read_ids(
+    src: &mut dyn TailSource,
+    head: &TailHead,
+    arena: &mut Vec<u8>,
+) -> Result<Vec<u32>, String> {
+    let mut ends = Vec::with_capacity(head.tickets);
+    let mut scratch = vec![0u8; PIECE.min(head.tickets * 4)];
+    let mut at = head.ends_at();
+    let mut left = head.tickets * 4;
+    while left > 0 {
+        let piece = &mut scratch[..left.min(PIECE)];
+        src.read(at, piece).ok_or("tail: ticket numbers cut short")?;
+        ends.extend(piece.chunks_exact(4).map(|b| u32::from_le_bytes(b.try_into().expect("4 bytes"))));
+        at += piece.len();
+        left -= piece.len();
+    }
+    let mut len = [0u8; 8];
+    src.read(at, &mut len).ok_or("tail: ticket numbers cut short")?;
+    let len = usize::try_from(u64::from_le_bytes(len)).map_err(|_| "tail: ticket numbers too long")?;
+    if at + 8 + len != src.len() {
+        return Err("tail: ticket numbers do not end the data".into());
+    }
+    let ok = ends.windows(2).all(|w| w[0] <= w[1]) && ends.last().map_or(len == 0, |e| *e as usize == len);
+    if !ok {
+        return Err("tail: ticket numbers do not read".into());
+    }
+    let base = arena.len();
+    arena.resize(base + len, 0);
+    let readable =
+        src.read(at + 8, &mut arena[base..]).is_some() && std::str::from_utf8(&arena[base..]).is_ok();
+    if !readable {
+        arena.truncate(base);
+        return Err("tail: ticket numbers are not text".into());
+    }
+    Ok(ends)
 }
 
 /// A ticket on the wire: 11 stamps, 5 name ids and the line (u32 each), 退回次数 and 办理时限
@@ -433,25 +551,49 @@ mod tests {
     }
 
     #[test]
-    fn a_broken_tail_is_an_error_not_a_panic() {
+    fn a_broken_tail_is_refused_and_changes_nothing() {
         let csv = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限\n\
+                   A0,2021-02-01 07:00,微信,投诉,转办,连云区,2021-02-01 10:00,2021-02-08\n\
                    A1,2021-02-01 08:00,微信,咨询,直接答复,,,\n\
                    A2,2021-02-01 09:00,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08\n\
                    A3,2021-02-31 09:00,微信,咨询,直接答复,,,\n";
-        let mut reader =
-            TailReader::new(IngestOptions::default(), &csv.as_bytes()[..header_len(csv.as_bytes()).unwrap()])
-                .unwrap();
-        reader.push(&csv.as_bytes()[header_len(csv.as_bytes()).unwrap()..]).unwrap();
-        let bytes = reader.finish().unwrap().to_bytes();
-        let back = Tail::from_bytes(&bytes).unwrap();
-        assert_eq!(back.ingested.store.len(), 2);
-        assert_eq!(back.ingested.rejects.len(), 1);
-        assert_eq!(back.to_bytes(), bytes);
-        for cut in 0..bytes.len() {
-            assert!(Tail::from_bytes(&bytes[..cut]).is_err(), "cut at {cut}");
+        let bytes = csv.as_bytes();
+        let header = header_len(bytes).unwrap();
+        let split = split_point(header, &bytes[header..]).unwrap();
+        let mut reader = TailReader::new(IngestOptions::default(), &bytes[..header]).unwrap();
+        reader.push(&bytes[split..]).unwrap();
+        let wire = reader.finish().unwrap().to_bytes();
+        let one = crate::ingest_bytes(bytes, IngestOptions::default()).unwrap();
+        let first = || {
+            let mut first = Ingest::new(IngestOptions::default());
+            first.push(&bytes[..split]).unwrap();
+            first
+        };
+        let mut whole = first();
+        whole.absorb(&mut wire.as_slice()).unwrap();
+        let two = whole.finish().unwrap();
+        assert_eq!((two.summary, two.rejects), (one.summary.clone(), one.rejects.clone()));
+        assert_eq!(two.store.tickets, one.store.tickets);
+        let mut corrupt = wire.clone();
+        // The tail's tickets are A1 and A2 (A3 is rejected): numbers "A1A2", 2 ends, 2 records.
+        let records = corrupt.len() - 4 - 8 - 2 * 4 - 2 * TICKET_BYTES;
+        assert_eq!(corrupt[records + 72], 0, "A1 is 直接答复");
+        corrupt[records + 72] = 9; // the first record's 办理方式
+        let mut broken: Vec<Vec<u8>> = (0..wire.len()).map(|cut| wire[..cut].to_vec()).collect();
+        broken.push([wire.as_slice(), &[0]].concat());
+        broken.push(corrupt);
+        for b in broken {
+            let mut first = first();
+            let refused = first.absorb(&mut b.as_slice());
+            assert!(matches!(refused, Err(Refused::Unreadable(_))), "{} bytes: {refused:?}", b.len());
+            first.push(&bytes[split..]).unwrap();
+            let again = first.finish().unwrap();
+            assert_eq!(again.store.tickets, one.store.tickets);
+            assert_eq!(
+                again.store.units.len(),
+                one.store.units.len(),
+                "names added by a refused tail are gone"
+            );
         }
-        let mut longer = bytes.clone();
-        longer.push(0);
-        assert!(Tail::from_bytes(&longer).is_err());
     }
 }

@@ -252,31 +252,49 @@ impl TicketStore {
         }
     }
 
-    /// Appends the tickets of `other` (read from a later part of the same file) with their lines
-    /// moved by `line_offset`. Names new to this store are added in the order `other` first used
-    /// them, which is the order a single reader of the whole file would have met them in.
-    pub fn append(&mut self, other: &TicketStore, line_offset: u32) {
-        let map = |from: &Names, to: &mut Names| -> Vec<NameId> {
-            from.iter().map(|(_, name)| to.intern(name)).collect()
+    /// How many names each table holds (units, channels, kinds, categories).
+    pub(crate) fn name_counts(&self) -> [usize; 4] {
+        [self.units.len(), self.channels.len(), self.kinds.len(), self.categories.len()]
+    }
+
+    /// Forgets the names added after [`TicketStore::name_counts`] gave `counts`.
+    pub(crate) fn truncate_names(&mut self, counts: [usize; 4]) {
+        let tables = [&mut self.units, &mut self.channels, &mut self.kinds, &mut self.categories];
+        for (names, n) in tables.into_iter().zip(counts) {
+            for name in names.names.drain(n..) {
+                names.by_name.remove(&name);
+            }
+        }
+    }
+
+    /// Interns the name tables of a later part of the same file (units, channels, kinds,
+    /// categories, each in the order that part first used them: the order one reader of the
+    /// whole file would have met the new ones in) and returns each old id's new id.
+    pub(crate) fn map_names(&mut self, tables: &[Vec<String>; 4]) -> [Vec<NameId>; 4] {
+        let mine = [&mut self.units, &mut self.channels, &mut self.kinds, &mut self.categories];
+        let mut map: [Vec<NameId>; 4] = Default::default();
+        for ((to, from), m) in mine.into_iter().zip(tables).zip(&mut map) {
+            *m = from.iter().map(|name| to.intern(name)).collect();
+        }
+        map
+    }
+
+    /// Moves the names of `tickets[from..]` to this store's ids (`map` from
+    /// [`TicketStore::map_names`]) and their lines by `line_offset`. False when a ticket names
+    /// an id its part's tables do not have.
+    pub(crate) fn remap(&mut self, from: usize, map: &[Vec<NameId>; 4], line_offset: u32) -> bool {
+        let to = |m: &[NameId], id: &mut NameId| match id {
+            &mut NO_NAME => true,
+            _ => m.get(*id as usize).map(|new| *id = *new).is_some(),
         };
-        // The order `Ingest` interns in: unit and parent (one table), channel, kind, category.
-        let units = map(&other.units, &mut self.units);
-        let channels = map(&other.channels, &mut self.channels);
-        let kinds = map(&other.kinds, &mut self.kinds);
-        let categories = map(&other.categories, &mut self.categories);
-        let to = |map: &[NameId], id: NameId| if id == NO_NAME { NO_NAME } else { map[id as usize] };
-        self.tickets.extend(other.tickets.iter().map(|t| Ticket {
-            unit: to(&units, t.unit),
-            parent: to(&units, t.parent),
-            channel: to(&channels, t.channel),
-            kind: to(&kinds, t.kind),
-            category: to(&categories, t.category),
-            line: t.line + line_offset,
-            ..*t
-        }));
-        let base = self.id_bytes.len() as u32;
-        self.id_bytes.extend_from_slice(&other.id_bytes);
-        self.id_ends.extend(other.id_ends.iter().map(|e| e + base));
+        self.tickets[from..].iter_mut().all(|t| {
+            t.line += line_offset;
+            to(&map[0], &mut t.unit)
+                && to(&map[0], &mut t.parent)
+                && to(&map[1], &mut t.channel)
+                && to(&map[2], &mut t.kind)
+                && to(&map[3], &mut t.category)
+        })
     }
 
     /// Removes the tickets at `indices` (ascending), then renumbers the names in the order the

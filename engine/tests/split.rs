@@ -5,11 +5,29 @@
 mod messy;
 
 use hotline_engine::generate::{generate_string, GenConfig};
-use hotline_engine::split::{header_len, ingest_in_two, split_point, Outcome, Refused, Tail, TailReader};
+use hotline_engine::split::{
+    header_len, ingest_in_two, split_point, Outcome, Refused, TailReader, TailSource,
+};
 use hotline_engine::time::Month;
 use hotline_engine::{ingest_bytes, Ingest, IngestOptions, Ingested, TextEncoding};
 use messy::{assert_same, messy_file_with, Rng};
 use std::collections::BTreeMap;
+
+/// A tail's wire form read piece by piece, as the page reads it from a JavaScript array.
+struct Pieces<'a> {
+    wire: &'a [u8],
+    reads: usize,
+}
+impl TailSource for Pieces<'_> {
+    fn len(&self) -> usize {
+        self.wire.len()
+    }
+    fn read(&mut self, at: usize, out: &mut [u8]) -> Option<()> {
+        self.reads += 1;
+        out.copy_from_slice(self.wire.get(at..at + out.len())?);
+        Some(())
+    }
+}
 
 /// What the page's workers do: the tail read in random chunks, handed over as bytes, taken in.
 fn two_workers(bytes: &[u8], at: usize, seed: u64) -> (Ingested, Outcome) {
@@ -29,10 +47,13 @@ fn two_workers(bytes: &[u8], at: usize, seed: u64) -> (Ingested, Outcome) {
     };
     let mut tail = TailReader::new(IngestOptions::default(), &bytes[..header]).unwrap();
     feed(&mut |c| tail.push(c).unwrap(), &bytes[split..]);
-    let wire = tail.finish().unwrap().to_bytes();
+    let tail = tail.finish().unwrap();
+    let mut wire = Vec::new();
+    tail.write(&mut |piece| wire.extend_from_slice(piece));
+    assert_eq!(wire.len(), tail.wire_len());
     let mut first = Ingest::new(IngestOptions::default());
     feed(&mut |c| first.push(c).unwrap(), &bytes[..split]);
-    let outcome = match first.absorb(Tail::from_bytes(&wire).unwrap()) {
+    let outcome = match first.absorb(&mut Pieces { wire: &wire, reads: 0 }) {
         Ok(()) => Outcome::Absorbed,
         Err(refused) => {
             feed(&mut |c| first.push(c).unwrap(), &bytes[split..]);
