@@ -1,7 +1,7 @@
 //! The page. Components only call the engine and render its report; they compute nothing.
 
 use crate::load::{self, LoadError, Progress};
-use crate::model::{change_text, Level, Scope, Sort, UNIT_COLUMNS};
+use crate::model::{change_text, Level, Scope, Sort, UnitRows, UNIT_COLUMNS};
 use crate::worker::{FromWorker, WorkerClient};
 use hotline_engine::export::csv_tables;
 use hotline_engine::presets::PRESETS;
@@ -762,6 +762,8 @@ fn UnitTable(state: State) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
+    // Rows keyed by name: a re-count updates the cells' text, the rows stay (month switch).
+    let table = Memo::new(move |_| UnitRows::new(&rows(), scope.get(), sort.get()));
     let has_groups = move || state.report.with(|r| r.as_ref().is_some_and(|r| !r.groups.is_empty()));
     let level_button = move |l: Level| {
         view! {
@@ -806,22 +808,13 @@ fn UnitTable(state: State) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {move || {
-                        let rows = rows();
-                        let scope = scope.get();
-                        sort.get().order(&rows, scope).into_iter().map(|i| {
-                            let e = &rows[i];
-                            let f = scope.pick(e);
-                            view! {
-                                <tr data-unit=e.name.clone()>
-                                    <th>{e.name.clone()}</th>
-                                    {UNIT_COLUMNS.iter().map(|c| view! {
-                                        <td class="num" data-key=c.key>{(c.cell)(f).text}</td>
-                                    }).collect_view()}
-                                </tr>
-                            }
-                        }).collect_view()
-                    }}
+                    <For each=move || table.with(|t| t.order.clone()) key=|name| name.clone() children=move |name| {
+                        let cells = UNIT_COLUMNS.iter().enumerate().map(|(i, c)| {
+                            let name = name.clone();
+                            view! { <td class="num" data-key=c.key>{move || table.with(|t| t.cell(&name, i))}</td> }
+                        }).collect_view();
+                        view! { <tr data-unit=name.clone()><th>{name.clone()}</th>{cells}</tr> }
+                    }/>
                 </tbody>
             </table>
         </section>

@@ -22,8 +22,9 @@ use web_sys::{Blob, MessageEvent};
 /// The worker name that makes the worker binary a helper (`self.name` in the worker).
 pub const HELPER_NAME: &str = "hotline-second-reader";
 
-/// Files smaller than this are read by one worker: splitting gains less than it costs.
-pub const PARALLEL_MIN_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
+/// Files smaller than this are read by one worker: at 13 and 57 MB two workers measured no
+/// faster than one within this machine's noise (docs/performance.md), and they cost memory.
+pub const PARALLEL_MIN_BYTES: f64 = 32.0 * 1024.0 * 1024.0;
 
 /// Reading worker → helper.
 #[derive(Debug, Serialize, Deserialize)]

@@ -129,6 +129,34 @@ impl Sort {
     }
 }
 
+/// The unit table as shown: row names in display order and each row's cell texts. The page keys
+/// its rows by name, so a re-count (another month) changes text in place instead of rebuilding
+/// the table.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UnitRows {
+    pub order: Vec<String>,
+    cells: std::collections::HashMap<String, Vec<String>>,
+}
+
+impl UnitRows {
+    pub fn new(rows: &[EntityFigures], scope: Scope, sort: Sort) -> UnitRows {
+        let order: Vec<String> = sort.order(rows, scope).into_iter().map(|i| rows[i].name.clone()).collect();
+        let cells = rows
+            .iter()
+            .map(|e| {
+                let f = scope.pick(e);
+                (e.name.clone(), UNIT_COLUMNS.iter().map(|c| (c.cell)(f).text).collect())
+            })
+            .collect();
+        UnitRows { order, cells }
+    }
+
+    /// The text of column `column` in the row named `name` ("" once the row is gone).
+    pub fn cell(&self, name: &str, column: usize) -> String {
+        self.cells.get(name).and_then(|c| c.get(column)).cloned().unwrap_or_default()
+    }
+}
+
 /// "12345" → "12,345"-style grouping is not used in Chinese bulletins; counts print plain.
 pub fn mb(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1_048_576.0)
@@ -172,6 +200,16 @@ mod tests {
         assert_eq!(by_rate.click(Some(5)).order(&rows, Scope::All), vec![1, 2, 0]);
         let by_name = by_rate.click(None);
         assert!(!by_name.descending);
+    }
+
+    #[test]
+    fn unit_rows_follow_the_sort_and_name_their_cells() {
+        let rows = vec![entity("乙", 5, 4, 4), entity("甲", 9, 0, 0)];
+        let table = UnitRows::new(&rows, Scope::All, Sort::default());
+        assert_eq!(table.order, vec!["甲", "乙"]);
+        assert_eq!(table.cell("乙", 0), "5");
+        assert_eq!(table.cell("乙", 5), "100.00%");
+        assert_eq!(table.cell("丙", 0), "");
     }
 
     #[test]

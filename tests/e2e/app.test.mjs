@@ -298,9 +298,9 @@ test('a partial-aggregates file is scored without tickets, like the CLI; a broke
 
 test('a big file is read by two workers at once, with the CLI figures and reject lines; a number in both halves is read again by one', async () => {
   const big = tmp('big.csv');
-  generate(big, '--month', '2021-04', '--tickets', '60000', '--seed', '8');
+  generate(big, '--month', '2021-04', '--tickets', '200000', '--seed', '8');
   const lines = fs.readFileSync(big, 'utf8').trimEnd().split('\n');
-  assert.ok(lines.join('\n').length > 9 * 1024 * 1024, 'big enough for two readers');
+  assert.ok(fs.statSync(big).size > 33 * 1024 * 1024, 'big enough for two readers (32 MiB)');
   // Rejected rows in both halves: their lines and messages must count from the file's start.
   lines.splice(100, 0, 'BADA,2021.04.02,微信,咨询,,直接答复,,,,,,,,,,,,,,,,,');
   lines.splice(lines.length - 50, 0, 'BADB,2021-04-31 08:00,微信,咨询,,直接答复,,,,,,,,,,,,,,,,,', 'BADC,2021-04-02 08:00');
