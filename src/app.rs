@@ -116,7 +116,7 @@ impl State {
             FromWorker::Loaded(report, readers) => {
                 let (name, note, started) = self.loading.get_value();
                 self.file_name.set(if note.is_empty() { name } else { format!("{name}（{note}）") });
-                self.report.set(Some(*report));
+                self.report.set(Some(report.into_report()));
                 self.rescore();
                 if let load::Readers::ReadAgain(why) = &readers {
                     web_sys::console::log_1(&format!("第二个线程读取的部分已重新读取：{why}").into());
@@ -126,7 +126,14 @@ impl State {
             }
             FromWorker::Counted(report) => {
                 self.counting.set(false);
-                self.report.set(Some(*report));
+                let mut report = report.into_report();
+                // Rejects do not change with the period: the worker leaves them out.
+                self.report.update_untracked(|old| {
+                    if let Some(old) = old {
+                        report.rejects = std::mem::take(&mut old.rejects);
+                    }
+                });
+                self.report.set(Some(report));
                 self.rescore();
             }
             FromWorker::Failed(LoadError::File(FileError::Header { headers, .. })) => {

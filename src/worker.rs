@@ -6,6 +6,7 @@
 
 use crate::helper::{self, Helper};
 use crate::load::{self, LoadError, Progress, Readers};
+use hotline_engine::compact::CompactReport;
 use hotline_engine::partial::Partial;
 use hotline_engine::report::Counted;
 use hotline_engine::{IngestOptions, Ingested, Report, ReportOptions};
@@ -36,9 +37,9 @@ pub enum FromWorker {
     Ready,
     Progress(Progress),
     /// The report of a newly read file, and how many workers read it.
-    Loaded(Box<Report>, Readers),
+    Loaded(Box<CompactReport>, Readers),
     /// The report counted again.
-    Counted(Box<Report>),
+    Counted(Box<CompactReport>),
     Failed(LoadError),
 }
 
@@ -88,7 +89,7 @@ async fn load_partial(blob: &Blob, report: &ReportOptions) -> FromWorker {
         Ok((ingested, counted)) => {
             let r = Report::from_counted(&ingested, &counted, report);
             TICKETS.with(|t| *t.borrow_mut() = Some(Held { ingested, counted, partial: Some(partial) }));
-            FromWorker::Loaded(Box::new(r), Readers::One)
+            FromWorker::Loaded(Box::new(CompactReport::new(r, true)), Readers::One)
         }
         Err(e) => FromWorker::Failed(LoadError::Partial(e.to_string())),
     }
@@ -147,7 +148,7 @@ pub fn run_worker() {
                             let r = Report::from_counted(&ingested, &counted, &report);
                             TICKETS
                                 .with(|t| *t.borrow_mut() = Some(Held { ingested, counted, partial: None }));
-                            post(FromWorker::Loaded(Box::new(r), readers));
+                            post(FromWorker::Loaded(Box::new(CompactReport::new(r, true)), readers));
                         }
                         Err(e) => post(FromWorker::Failed(e)),
                     }
@@ -171,7 +172,8 @@ pub fn run_worker() {
                     Some(Ok(Report::from_counted(&held.ingested, &held.counted, &report)))
                 });
                 match r {
-                    Some(Ok(r)) => post(FromWorker::Counted(Box::new(r))),
+                    // A re-count leaves out the rejects: the page keeps those it has.
+                    Some(Ok(r)) => post(FromWorker::Counted(Box::new(CompactReport::new(r, false)))),
                     Some(Err(e)) => post(FromWorker::Failed(LoadError::Partial(e))),
                     None => post(FromWorker::Failed(LoadError::Browser("没有已读取的工单".into()))),
                 }

@@ -251,8 +251,9 @@ test('rules: a rule file loaded through the page, and the no-ticket rule changed
 
 test('cancel really stops a load, and the month shown before stays', async () => {
   const sample = path.join(root, 'public', 'sample.csv');
-  const big = tmp('big.csv');
-  generate(big, '--month', '2021-06', '--tickets', '300000', '--seed', '5');
+  // Big enough that the load (two workers from 32 MiB) is still running when cancel is clicked.
+  const big = tmp('cancel.csv');
+  generate(big, '--month', '2021-06', '--tickets', '800000', '--seed', '5');
   const { page, errors } = await open(chrome.ctx, server.url);
   await waitReady(page, cliReport(sample).source.rows_read);
   await page.setInputFiles('#ticket-file', big);
