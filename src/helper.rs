@@ -9,6 +9,7 @@
 //! copied) between the workers and read by the reading worker a piece at a time.
 
 use crate::load::{self, LoadError};
+use crate::worker::{decode, encode};
 use hotline_engine::split::TailReader;
 use hotline_engine::IngestOptions;
 use serde::{Deserialize, Serialize};
@@ -46,17 +47,6 @@ enum FromHelper {
     Failed(LoadError),
 }
 
-fn envelope(msg: &impl Serialize) -> js_sys::Object {
-    let obj = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&obj, &"msg".into(), &serde_json::to_string(msg).unwrap_or_default().into());
-    obj
-}
-
-fn open<T: for<'de> Deserialize<'de>>(data: &JsValue) -> Option<T> {
-    let text = js_sys::Reflect::get(data, &"msg".into()).ok()?.as_string()?;
-    serde_json::from_str(&text).ok()
-}
-
 /// What a tail read by the helper came to.
 pub enum TailResult {
     /// The wire form (`Tail::write`) of the part after the split point.
@@ -92,7 +82,7 @@ impl Helper {
         let (r, p, s) = (ready.clone(), progress.clone(), settle.clone());
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
             let data = ev.data();
-            match open::<FromHelper>(&data) {
+            match decode::<FromHelper>(&data) {
                 Some(FromHelper::Ready) => r.set(true),
                 Some(FromHelper::Progress { bytes, rows }) => p.set((bytes, rows)),
                 Some(FromHelper::Tail | FromHelper::Failed(_)) => {
@@ -138,7 +128,7 @@ impl Helper {
             *settle.borrow_mut() = Some(resolve);
         });
         let ingest = IngestOptions { size_hint: Some((blob.size() - start) as u64), ..ingest.clone() };
-        let msg = envelope(&ToHelper::ReadTail { ingest, header_len, start });
+        let msg = encode(&ToHelper::ReadTail { ingest, header_len, start });
         let _ = js_sys::Reflect::set(&msg, &"file".into(), blob);
         if self.worker.post_message(&msg).is_err() {
             self.stop();
@@ -147,7 +137,7 @@ impl Helper {
             let Ok(data) = JsFuture::from(promise).await else {
                 return TailResult::Failed(LoadError::Browser("second reader".into()));
             };
-            match open::<FromHelper>(&data) {
+            match decode::<FromHelper>(&data) {
                 Some(FromHelper::Tail) => {
                     match js_sys::Reflect::get(&data, &"bytes".into()).map(js_sys::Uint8Array::from) {
                         Ok(bytes) => TailResult::Wire(bytes),
@@ -167,7 +157,7 @@ impl Helper {
         self.ready.set(false);
         self.progress.set((0, 0));
         if let Some(f) = self.settle.borrow_mut().take() {
-            let _ = f.call1(&JsValue::NULL, &envelope(&FromHelper::Failed(LoadError::Cancelled)));
+            let _ = f.call1(&JsValue::NULL, &encode(&FromHelper::Failed(LoadError::Cancelled)));
         }
     }
 }
@@ -183,7 +173,7 @@ pub fn run_helper(scope: web_sys::DedicatedWorkerGlobalScope) {
     let post = {
         let scope = scope.clone();
         move |m: FromHelper, bytes: Option<js_sys::Uint8Array>| {
-            let msg = envelope(&m);
+            let msg = encode(&m);
             match bytes {
                 Some(b) => {
                     let _ = js_sys::Reflect::set(&msg, &"bytes".into(), &b);
@@ -200,7 +190,7 @@ pub fn run_helper(scope: web_sys::DedicatedWorkerGlobalScope) {
         let post = post.clone();
         move |ev: MessageEvent| {
             let data = ev.data();
-            let Some(ToHelper::ReadTail { ingest, header_len, start }) = open(&data) else { return };
+            let Some(ToHelper::ReadTail { ingest, header_len, start }) = decode(&data) else { return };
             let Ok(file) = js_sys::Reflect::get(&data, &"file".into()) else { return };
             let blob: Blob = file.unchecked_into();
             let post = post.clone();

@@ -43,13 +43,14 @@ pub enum FromWorker {
     Failed(LoadError),
 }
 
-fn encode(msg: &impl Serialize) -> JsValue {
+/// The message envelope both workers use: `{msg: JSON}`, other fields beside it.
+pub(crate) fn encode(msg: &impl Serialize) -> JsValue {
     let obj = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&obj, &"msg".into(), &serde_json::to_string(msg).unwrap_or_default().into());
     obj.into()
 }
 
-fn decode<T: for<'de> Deserialize<'de>>(data: &JsValue) -> Option<T> {
+pub(crate) fn decode<T: for<'de> Deserialize<'de>>(data: &JsValue) -> Option<T> {
     let text = js_sys::Reflect::get(data, &"msg".into()).ok()?.as_string()?;
     serde_json::from_str(&text).ok()
 }
