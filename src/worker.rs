@@ -118,7 +118,9 @@ pub fn run_worker() {
             ToWorker::OneReader => ONE_READER.with(|o| o.set(true)),
             ToWorker::Cancel => {
                 CANCEL.with(|c| c.borrow().set(true));
-                HELPER.with(|h| h.borrow().as_ref().map(|h| h.stop()));
+                // Only a helper at work on the cancelled file is stopped (and then replaced when
+                // the load ends); an idle one stays ready for the next file.
+                HELPER.with(|h| h.borrow().as_ref().filter(|h| h.was_used()).map(|h| h.stop()));
             }
             ToWorker::Load { ingest, report } => {
                 let Ok(file) = js_sys::Reflect::get(&data, &"file".into()) else { return };
