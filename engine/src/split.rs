@@ -336,7 +336,7 @@ pub(crate) fn read_head(src: &mut dyn TailSource) -> Result<TailHead, String> {
     Ok(head)
 }
 
-/// Reads ticket records `from..from + out.len()` of a tail.
+/// Reads ticket records `from..from + count` of a tail onto the end of `out`.
 pub(crate) fn read_tickets(
     src: &mut dyn TailSource,
     head: &TailHead,
