@@ -38,6 +38,7 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod score;
+pub mod shortfall;
 pub mod split;
 pub mod store;
 pub mod time;

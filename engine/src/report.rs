@@ -300,7 +300,10 @@ impl Counted {
 
 /// Member unit of each 承办单位 by the registry's 上级单位 (`NO_NAME` = none), and the names of
 /// member units that only the registry knows (ids from `store.units.len()` on).
-fn registry_parents(store: &TicketStore, registry: Option<&Registry>) -> (Vec<NameId>, Vec<String>) {
+pub(crate) fn registry_parents(
+    store: &TicketStore,
+    registry: Option<&Registry>,
+) -> (Vec<NameId>, Vec<String>) {
     let mut v = vec![NO_NAME; store.units.len()];
     let mut extra: Vec<String> = Vec::new();
     if let Some(r) = registry {
