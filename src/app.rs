@@ -10,6 +10,7 @@ use hotline_engine::report::{EntityFigures, Figures, Report, ReportOptions};
 use hotline_engine::rules::RuleSet;
 use hotline_engine::schema::{Column, Mapping};
 use hotline_engine::score::{Context, Scores};
+use hotline_engine::shortfall::{ShortfallKind, ShortfallQuery, Shortfalls};
 use hotline_engine::{peek_headers, FileError, IndicatorOptions, IngestOptions, Month, Period, Reject};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -67,6 +68,12 @@ struct State {
     /// The file being read: (name, note for the summary, start time).
     loading: StoredValue<(String, String, f64)>,
     worker: StoredValue<Option<Rc<WorkerClient>>, LocalStorage>,
+    /// The unit whose shortfall lists are asked for (shown under the unit table).
+    shortfall_query: RwSignal<Option<ShortfallQuery>>,
+    /// Its lists as the worker sent them (an excerpt), or why there are none.
+    shortfalls: RwSignal<Option<Result<Shortfalls, String>>>,
+    /// A streamed file being read again (shortfall lists or new deadlines).
+    rereading: RwSignal<Option<Progress>>,
 }
 
 impl State {
@@ -88,6 +95,9 @@ impl State {
             pending: StoredValue::new(None),
             loading: StoredValue::new((String::new(), String::new(), 0.0)),
             worker: StoredValue::new_local(None),
+            shortfall_query: RwSignal::new(None),
+            shortfalls: RwSignal::new(None),
+            rereading: RwSignal::new(None),
         };
         match WorkerClient::spawn(move |m| state.on_worker(m)) {
             Ok(w) => state.worker.set_value(Some(Rc::new(w))),
@@ -114,6 +124,7 @@ impl State {
                 self.stage.set(Stage::Reading { name, progress: p });
             }
             FromWorker::Loaded(report, readers) => {
+                self.close_shortfalls();
                 let (name, note, started) = self.loading.get_value();
                 self.file_name.set(if note.is_empty() { name } else { format!("{name}（{note}）") });
                 self.report.set(Some(report.into_report()));
@@ -124,8 +135,20 @@ impl State {
                 self.load_ms.set(Some((load::now_ms() - started, readers)));
                 self.stage.set(Stage::Ready);
             }
+            FromWorker::Rereading(p) => self.rereading.set(Some(p)),
+            FromWorker::Shortfalls(found) => {
+                self.rereading.set(None);
+                self.shortfalls.set(Some(found.map(|b| *b)));
+            }
+            FromWorker::ShortfallCsv(text) => {
+                let name = self.shortfall_query.with_untracked(|q| {
+                    q.as_ref().map_or_else(String::new, |q| format!("-{}-{}", q.name, q.period.label()))
+                });
+                load::download(&format!("扣分工单{name}.csv"), text.as_bytes(), "text/csv;charset=utf-8");
+            }
             FromWorker::Counted(report) => {
                 self.counting.set(false);
+                self.rereading.set(None);
                 let mut report = report.into_report();
                 // Rejects do not change with the period: the worker leaves them out.
                 self.report.update_untracked(|old| {
@@ -133,8 +156,14 @@ impl State {
                         report.rejects = std::mem::take(&mut old.rejects);
                     }
                 });
+                let period = report.period.as_ref().map(|p| p.period);
                 self.report.set(Some(report));
                 self.rescore();
+                // Open lists follow the new period and options.
+                if let (Some(mut q), Some(period)) = (self.shortfall_query.get_untracked(), period) {
+                    q.period = period;
+                    self.ask_shortfalls(q);
+                }
             }
             FromWorker::Failed(LoadError::File(FileError::Header { headers, .. })) => {
                 let name = self.loading.with_value(|l| l.0.clone());
@@ -152,6 +181,7 @@ impl State {
             }
             FromWorker::Failed(e) => {
                 self.counting.set(false);
+                self.rereading.set(None);
                 self.stage.set(Stage::Failed(e.message()));
             }
         }
@@ -178,6 +208,19 @@ impl State {
         });
         self.scores.set(scores);
         self.score_ms.set(Some(load::now_ms() - started));
+    }
+
+    /// Asks the worker for one unit's shortfall lists (the period is the report's).
+    fn ask_shortfalls(&self, query: ShortfallQuery) {
+        self.shortfall_query.set(Some(query.clone()));
+        self.shortfalls.set(None);
+        let options = self.report_options();
+        self.worker.with_value(|w| w.as_ref().map(|w| w.shortfalls(query, options)));
+    }
+
+    fn close_shortfalls(&self) {
+        self.shortfall_query.set(None);
+        self.shortfalls.set(None);
     }
 
     fn cancel(&self) {
@@ -269,6 +312,7 @@ pub fn App() -> impl IntoView {
                 <Overview state=state/>
                 <Shares state=state/>
                 <UnitTable state=state/>
+                <ShortfallPanel state=state/>
                 <RulesPanel state=state/>
                 <ScoreTables state=state/>
             </Show>
@@ -816,15 +860,140 @@ fn UnitTable(state: State) -> impl IntoView {
                 </thead>
                 <tbody>
                     <For each=move || table.with(|t| t.order.clone()) key=|name| name.clone() children=move |name| {
+                        let row_name = name.clone();
                         let cells = UNIT_COLUMNS.iter().enumerate().map(|(i, c)| {
                             let name = name.clone();
                             view! { <td class="num" data-key=c.key>{move || table.with(|t| t.cell(&name, i))}</td> }
                         }).collect_view();
-                        view! { <tr data-unit=name.clone()><th>{name.clone()}</th>{cells}</tr> }
+                        let open = {
+                            let name = name.clone();
+                            move || {
+                                let (Some(level), Some(period)) = (
+                                    level.get_untracked().entity(),
+                                    state.report.with_untracked(|r| r.as_ref().and_then(|r| r.period.as_ref().map(|p| p.period))),
+                                ) else { return };
+                                let scope = scope.get_untracked().engine();
+                                state.ask_shortfalls(ShortfallQuery { level, name: name.clone(), scope, period });
+                            }
+                        };
+                        let open_key = open.clone();
+                        let name_cell = move || if level.get() == Level::Group {
+                            view! { <span>{name.clone()}</span> }.into_any()
+                        } else {
+                            let (open, open_key) = (open.clone(), open_key.clone());
+                            view! {
+                                <span class="unit-link" role="button" tabindex="0" title="查看扣分工单"
+                                    on:click=move |_| open()
+                                    on:keydown=move |ev| if ev.key() == "Enter" { open_key() }>
+                                    {name.clone()}
+                                </span>
+                            }.into_any()
+                        };
+                        view! { <tr data-unit=row_name><th>{name_cell}</th>{cells}</tr> }
                     }/>
                 </tbody>
             </table>
         </section>
+    }
+}
+
+/// One unit's shortfall lists (扣分工单): per indicator, the tickets that cost it, as counted.
+#[component]
+fn ShortfallPanel(state: State) -> impl IntoView {
+    let kind = RwSignal::new(ShortfallKind::ClosedLate);
+    let csv = move |_| {
+        state.worker.with_value(|w| w.as_ref().map(|w| w.shortfall_csv()));
+    };
+    move || {
+        let q = state.shortfall_query.get()?;
+        let scope = match q.scope {
+            hotline_engine::shortfall::Scope::All => "全部",
+            hotline_engine::shortfall::Scope::Municipal => "市派",
+            hotline_engine::shortfall::Scope::Province => "省派",
+        };
+        let body = move || match (state.shortfalls.get(), state.rereading.get()) {
+            (None, Some(p)) => view! {
+                <div id="shortfall-progress">
+                    <p>"文件未保留在内存中，正在重新读取以找出该单位的扣分工单……"</p>
+                    <progress max="1" value=p.fraction()></progress>
+                    <p class="muted">{p.describe()}</p>
+                    <button on:click=move |_| state.cancel()>"取消"</button>
+                </div>
+            }
+            .into_any(),
+            (None, None) => view! { <p class="muted">"正在查找……"</p> }.into_any(),
+            (Some(Err(why)), _) => view! { <p class="error" id="shortfall-error">{why}</p> }.into_any(),
+            (Some(Ok(found)), _) => {
+                // A list with tickets is shown first, unless the chosen one has some.
+                let chosen = kind.get();
+                let chosen = if found.count(chosen) > 0 {
+                    chosen
+                } else {
+                    ShortfallKind::ALL.into_iter().find(|k| found.count(*k) > 0).unwrap_or(chosen)
+                };
+                // Under the default options 基本满意 counts as satisfied: listed, but it costs nothing.
+                let basic_free = state.options.with(|o| {
+                    o.satisfaction_from_unsatisfied
+                        || o.graded_basic_points.map_or(o.basic_counts_as_satisfied, |p| p >= 100)
+                });
+                let tabs = ShortfallKind::ALL
+                    .into_iter()
+                    .map(|k| {
+                        let n = found.count(k);
+                        let note = (k == ShortfallKind::BasicallySatisfied && basic_free)
+                            .then_some("（计为满意，不扣分）");
+                        view! {
+                            <button class:active=k == chosen data-kind=k.key() disabled=n == 0
+                                title=k.indicator() on:click=move |_| kind.set(k)>
+                                {k.label()} {note} " " <span class="n">{n}</span>
+                            </button>
+                        }
+                    })
+                    .collect_view();
+                let rows: Vec<_> = found.of(chosen).cloned().collect();
+                let total = found.count(chosen);
+                let headers = rows.first().map(|r| chosen.facts(r).map(|(h, _)| h)).unwrap_or(["", ""]);
+                let shown = rows.len() as u64;
+                view! {
+                    <div class="toolbar no-print" id="shortfall-kinds">{tabs}</div>
+                    {(total == 0).then(|| view! { <p class="muted" id="shortfall-none">"本期各项指标均无扣分工单。"</p> })}
+                    {(total > 0).then(|| view! {
+                        <p class="muted">{chosen.indicator()} "：共 " <span id="shortfall-total">{total}</span> " 张"
+                            {(shown < total).then(|| format!("，列出前 {shown} 张（下载 CSV 查看全部）"))}</p>
+                        <table id="shortfall-table" data-kind=chosen.key()>
+                            <thead><tr>
+                                <th class="num">"行号"</th><th>"工单编号"</th><th>"承办单位"</th><th>"问题分类"</th>
+                                <th>"受理时间"</th><th>{headers[0]}</th><th>{headers[1]}</th><th>"其他扣分项"</th>
+                            </tr></thead>
+                            <tbody>
+                                {rows.into_iter().map(|r| {
+                                    let facts = chosen.facts(&r);
+                                    let others = r.kinds.iter().filter(|k| **k != chosen).map(|k| k.label()).collect::<Vec<_>>().join("、");
+                                    view! {
+                                        <tr data-id=r.id.clone()>
+                                            <td class="num">{r.line}</td><td>{r.id.clone()}</td><td>{r.unit.clone()}</td>
+                                            <td>{r.category.clone()}</td><td>{r.received.clone()}</td>
+                                            <td>{facts[0].1.clone()}</td><td>{facts[1].1.clone()}</td><td>{others}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    })}
+                }.into_any()
+            }
+        };
+        Some(view! {
+            <section class="shortfalls" id="shortfalls" data-unit=q.name.clone()>
+                <h2>"扣分工单 · " {q.name.clone()}</h2>
+                <p class="muted">{format!("{}，{}口径：按当前期间、规则与选项，使该单位失分的工单（与上表数字一一对应）", q.period.label(), scope)}</p>
+                <div class="toolbar no-print">
+                    <button id="shortfall-csv" on:click=csv disabled=move || !matches!(state.shortfalls.get(), Some(Ok(_)))>"下载扣分工单 (CSV)"</button>
+                    <button id="shortfall-close" on:click=move |_| state.close_shortfalls()>"关闭"</button>
+                </div>
+                {body}
+            </section>
+        })
     }
 }
 

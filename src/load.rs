@@ -201,7 +201,7 @@ pub async fn ingest_blob(
 }
 
 /// Feeds chunks to `ingest`, answering the rows read so far (for [`stream`]).
-fn push_into(ingest: &mut Ingest) -> impl FnMut(&[u8]) -> Result<u64, LoadError> + '_ {
+pub fn push_into(ingest: &mut Ingest) -> impl FnMut(&[u8]) -> Result<u64, LoadError> + '_ {
     |chunk| {
         ingest.push(chunk).map_err(LoadError::File)?;
         Ok(ingest.rows_read())
@@ -229,6 +229,9 @@ pub enum Readers {
     Two,
     /// The second reader's part was read again by the first (why, for the console).
     ReadAgain(String),
+    /// Too big to keep ticket by ticket: counted a batch at a time into partial aggregates
+    /// (`worker::STREAM_MIN_BYTES`); shortfall lists and new deadlines read the file again.
+    Streamed,
 }
 
 impl Readers {
@@ -238,6 +241,7 @@ impl Readers {
             Readers::One => "1",
             Readers::Two => "2",
             Readers::ReadAgain(_) => "2→1",
+            Readers::Streamed => "stream",
         }
     }
     /// Beside the load time.
@@ -246,6 +250,9 @@ impl Readers {
             Readers::One => "",
             Readers::Two => "（两个线程同时读取）",
             Readers::ReadAgain(_) => "（文件后半部分由一个线程重新读取，结果不受影响）",
+            Readers::Streamed => {
+                "（文件较大：逐批汇总，不在内存中保留工单；查看扣分工单或改变办理时限规则时将重新读取文件）"
+            }
         }
     }
 }

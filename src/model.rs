@@ -16,6 +16,14 @@ pub enum Level {
 }
 
 impl Level {
+    /// The entity level shortfall lists are made for (groups have none: they are sums of members).
+    pub fn entity(self) -> Option<hotline_engine::shortfall::EntityLevel> {
+        match self {
+            Level::Unit => Some(hotline_engine::shortfall::EntityLevel::Unit),
+            Level::Member => Some(hotline_engine::shortfall::EntityLevel::Member),
+            Level::Group => None,
+        }
+    }
     pub fn label(self) -> &'static str {
         match self {
             Level::Unit => "承办单位",
@@ -34,6 +42,13 @@ pub enum Scope {
 }
 
 impl Scope {
+    pub fn engine(self) -> hotline_engine::shortfall::Scope {
+        match self {
+            Scope::All => hotline_engine::shortfall::Scope::All,
+            Scope::Municipal => hotline_engine::shortfall::Scope::Municipal,
+            Scope::Province => hotline_engine::shortfall::Scope::Province,
+        }
+    }
     pub fn label(self) -> &'static str {
         match self {
             Scope::All => "全部",

@@ -7,8 +7,9 @@
 use crate::helper::{self, Helper};
 use crate::load::{self, LoadError, Progress, Readers};
 use hotline_engine::compact::CompactReport;
-use hotline_engine::partial::Partial;
+use hotline_engine::partial::{Partial, StreamError, StreamingPartial};
 use hotline_engine::report::Counted;
+use hotline_engine::shortfall::{ShortfallQuery, ShortfallScan, Shortfalls};
 use hotline_engine::{IngestOptions, Ingested, Report, ReportOptions};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
@@ -28,7 +29,25 @@ pub enum ToWorker {
     Cancel,
     /// Read every file with one worker (the page's `?readers=1`, for back-to-back timings).
     OneReader,
+    /// Stream every ticket file as if it were beyond memory (the page's `?stream=1`).
+    StreamAll,
+    /// The tickets that cost one unit on each indicator (the first [`SHORTFALLS_SHOWN`] of each
+    /// list; the counts are whole).
+    Shortfalls { query: ShortfallQuery, report: ReportOptions },
+    /// Every row of the last shortfall lists, as CSV.
+    ShortfallCsv,
 }
+
+/// Rows of each shortfall list sent to the page; the CSV has them all.
+pub const SHORTFALLS_SHOWN: usize = 500;
+
+/// Ticket files of this size or more are streamed: counted a batch at a time into partial
+/// aggregates and never held ticket by ticket (a held ticket costs about 0.6 bytes per byte of
+/// file, and wasm32 memory ends at 4 GiB). A period or registry change still re-counts at once;
+/// shortfall lists and changed deadlines read the file again.
+pub const STREAM_MIN_BYTES: f64 = 1024.0 * 1024.0 * 1024.0;
+/// Tickets held at a time while streaming (about 80 MB).
+const STREAM_BATCH: usize = 1 << 20;
 
 /// Worker → page.
 #[derive(Debug, Serialize, Deserialize)]
@@ -40,6 +59,11 @@ pub enum FromWorker {
     Loaded(Box<CompactReport>, Readers),
     /// The report counted again.
     Counted(Box<CompactReport>),
+    /// The file is being read again (shortfall lists or new deadlines of a streamed file).
+    Rereading(Progress),
+    /// Shortfall lists, or why there are none.
+    Shortfalls(Result<Box<Shortfalls>, String>),
+    ShortfallCsv(String),
     Failed(LoadError),
 }
 
@@ -63,6 +87,9 @@ thread_local! {
     /// The second reader for the next big file (started ahead, so it is ready when one comes).
     static HELPER: RefCell<Option<Rc<Helper>>> = const { RefCell::new(None) };
     static ONE_READER: Cell<bool> = const { Cell::new(false) };
+    static STREAM_ALL: Cell<bool> = const { Cell::new(false) };
+    /// The last shortfall lists, whole (for their CSV).
+    static SHORTFALLS: RefCell<Option<Shortfalls>> = const { RefCell::new(None) };
 }
 
 /// What the worker holds of the file read last.
@@ -70,8 +97,126 @@ struct Held {
     /// The tickets (or, for a partial, only the names).
     ingested: Ingested,
     counted: Counted,
-    /// Set when the file was a partial-aggregates file: re-counts start from it.
+    /// Set when the file was a partial-aggregates file or was streamed: re-counts start from it.
     partial: Option<Partial>,
+    /// A streamed file, to read again, and how it was read.
+    file: Option<(Blob, IngestOptions)>,
+}
+
+fn stream_error(e: StreamError) -> LoadError {
+    match e {
+        StreamError::File(e) => LoadError::File(e),
+        StreamError::Partial(e) => LoadError::Partial(e.to_string()),
+    }
+}
+
+/// Streams a ticket file into its partial aggregates, a batch of tickets at a time; the report
+/// is made from the partial. `progress` gets rows and bytes as they go.
+async fn load_streamed(
+    blob: &Blob,
+    ingest: IngestOptions,
+    report: &ReportOptions,
+    cancel: &Cell<bool>,
+    progress: impl Fn(Progress),
+) -> Result<(Held, Report), LoadError> {
+    let name = blob.dyn_ref::<web_sys::File>().map(|f| f.name()).unwrap_or_default();
+    // No reservation by file size: only a batch is ever held.
+    let ingest = IngestOptions { size_hint: None, ..ingest };
+    let mut s = StreamingPartial::new(&name, ingest.clone(), report.deadlines.clone(), STREAM_BATCH);
+    let (total, started) = (blob.size() as u64, load::now_ms());
+    let tick = |at: f64, rows| {
+        progress(Progress { bytes: at as u64, total, rows, elapsed_ms: load::now_ms() - started })
+    };
+    load::stream(
+        blob,
+        cancel,
+        |chunk| {
+            s.push(chunk).map_err(stream_error)?;
+            Ok(s.rows_read())
+        },
+        tick,
+    )
+    .await?;
+    let done = s.finish().map_err(stream_error)?;
+    let (mut ingested, counted) =
+        done.partial.counted(report).map_err(|e| LoadError::Partial(e.to_string()))?;
+    // The rejects and reading summary of the whole file (the partial's store holds names only).
+    ingested.rejects = done.ingested.rejects;
+    ingested.summary = done.ingested.summary;
+    let r = Report::from_counted(&ingested, &counted, report);
+    Ok((Held { ingested, counted, partial: Some(done.partial), file: Some((blob.clone(), ingest)) }, r))
+}
+
+/// The shortfall lists of `query`: from the tickets in memory, or by reading a streamed file
+/// again (only the chosen unit's rows are kept).
+async fn shortfalls(query: ShortfallQuery, report: ReportOptions, post: Rc<dyn Fn(FromWorker)>) {
+    enum Source {
+        Found(Shortfalls),
+        File(Blob, IngestOptions),
+        None(String),
+    }
+    let source = TICKETS.with(|t| match t.borrow().as_ref() {
+        None => Source::None("没有已读取的工单".into()),
+        Some(Held { file: Some((blob, ingest)), .. }) => Source::File(blob.clone(), ingest.clone()),
+        Some(Held { partial: Some(_), .. }) => {
+            Source::None("部分汇总文件只有各单位的计数，不含工单，无法列出扣分工单".into())
+        }
+        Some(held) => Source::Found(hotline_engine::shortfall::find(&held.ingested.store, &report, &query)),
+    });
+    let found = match source {
+        Source::Found(f) => Ok(f),
+        Source::None(why) => Err(why),
+        Source::File(blob, ingest) => {
+            let cancel = Rc::new(Cell::new(false));
+            CANCEL.with(|c| *c.borrow_mut() = cancel.clone());
+            let mut scan = ShortfallScan::new(ingest, report, &query, STREAM_BATCH);
+            let (total, started) = (blob.size() as u64, load::now_ms());
+            let progress = post.clone();
+            let tick = |at: f64, rows| {
+                progress(FromWorker::Rereading(Progress {
+                    bytes: at as u64,
+                    total,
+                    rows,
+                    elapsed_ms: load::now_ms() - started,
+                }))
+            };
+            let read = load::stream(
+                &blob,
+                &cancel,
+                |chunk| {
+                    scan.push(chunk).map_err(LoadError::File)?;
+                    Ok(scan.rows_read())
+                },
+                tick,
+            )
+            .await;
+            match read {
+                Ok(()) => scan.finish().map_err(|e| e.message()),
+                Err(e) => Err(e.message()),
+            }
+        }
+    };
+    let shown = found.as_ref().map(|f| Box::new(f.excerpt(SHORTFALLS_SHOWN))).map_err(Clone::clone);
+    SHORTFALLS.with(|s| *s.borrow_mut() = found.ok());
+    post(FromWorker::Shortfalls(shown));
+}
+
+/// A streamed file counted again with other deadlines: the partial fixes the deadlines it was
+/// counted with, so the file is read again.
+async fn restream(report: ReportOptions, post: Rc<dyn Fn(FromWorker)>) {
+    let Some((blob, ingest)) = TICKETS.with(|t| t.borrow().as_ref().and_then(|h| h.file.clone())) else {
+        return;
+    };
+    let cancel = Rc::new(Cell::new(false));
+    CANCEL.with(|c| *c.borrow_mut() = cancel.clone());
+    let progress = post.clone();
+    match load_streamed(&blob, ingest, &report, &cancel, move |p| progress(FromWorker::Rereading(p))).await {
+        Ok((held, r)) => {
+            TICKETS.with(|t| *t.borrow_mut() = Some(held));
+            post(FromWorker::Counted(Box::new(CompactReport::new(r, false))));
+        }
+        Err(e) => post(FromWorker::Failed(e)),
+    }
 }
 
 /// Reads a partial-aggregates file (small: counts, not tickets) and reports on it.
@@ -89,7 +234,9 @@ async fn load_partial(blob: &Blob, report: &ReportOptions) -> FromWorker {
     match partial.counted(report) {
         Ok((ingested, counted)) => {
             let r = Report::from_counted(&ingested, &counted, report);
-            TICKETS.with(|t| *t.borrow_mut() = Some(Held { ingested, counted, partial: Some(partial) }));
+            TICKETS.with(|t| {
+                *t.borrow_mut() = Some(Held { ingested, counted, partial: Some(partial), file: None })
+            });
             FromWorker::Loaded(Box::new(CompactReport::new(r, true)), Readers::One)
         }
         Err(e) => FromWorker::Failed(LoadError::Partial(e.to_string())),
@@ -104,7 +251,7 @@ pub fn run_worker() {
         return helper::run_helper(scope);
     }
     HELPER.with(|h| *h.borrow_mut() = Helper::spawn().map(Rc::new));
-    let post = {
+    let post: Rc<dyn Fn(FromWorker)> = {
         let scope = scope.clone();
         Rc::new(move |m: FromWorker| {
             let _ = scope.post_message(&encode(&m));
@@ -116,6 +263,15 @@ pub fn run_worker() {
         let post = post.clone();
         match msg {
             ToWorker::OneReader => ONE_READER.with(|o| o.set(true)),
+            ToWorker::StreamAll => STREAM_ALL.with(|o| o.set(true)),
+            ToWorker::Shortfalls { query, report } => {
+                wasm_bindgen_futures::spawn_local(shortfalls(query, report, post));
+            }
+            ToWorker::ShortfallCsv => {
+                let csv =
+                    SHORTFALLS.with(|s| s.borrow().as_ref().map(Shortfalls::to_csv)).unwrap_or_default();
+                post(FromWorker::ShortfallCsv(csv));
+            }
             ToWorker::Cancel => {
                 CANCEL.with(|c| c.borrow().set(true));
                 // Only a helper at work on the cancelled file is stopped (and then replaced when
@@ -135,6 +291,20 @@ pub fn run_worker() {
                         return post(load_partial(&blob, &report).await);
                     }
                     let progress = post.clone();
+                    if blob.size() >= STREAM_MIN_BYTES || STREAM_ALL.with(|o| o.get()) {
+                        let on_progress = move |p| progress(FromWorker::Progress(p));
+                        match load_streamed(&blob, ingest, &report, &cancel, on_progress).await {
+                            Ok((held, r)) => {
+                                TICKETS.with(|t| *t.borrow_mut() = Some(held));
+                                post(FromWorker::Loaded(
+                                    Box::new(CompactReport::new(r, true)),
+                                    Readers::Streamed,
+                                ));
+                            }
+                            Err(e) => post(FromWorker::Failed(e)),
+                        }
+                        return;
+                    }
                     let second =
                         HELPER.with(|h| h.borrow().clone()).filter(|_| !ONE_READER.with(|o| o.get()));
                     let result = load::ingest_blob(&blob, ingest, cancel, second.as_deref(), move |p| {
@@ -149,8 +319,9 @@ pub fn run_worker() {
                         Ok((ingested, readers)) => {
                             let counted = Counted::new(&ingested, &report);
                             let r = Report::from_counted(&ingested, &counted, &report);
-                            TICKETS
-                                .with(|t| *t.borrow_mut() = Some(Held { ingested, counted, partial: None }));
+                            TICKETS.with(|t| {
+                                *t.borrow_mut() = Some(Held { ingested, counted, partial: None, file: None })
+                            });
                             post(FromWorker::Loaded(Box::new(CompactReport::new(r, true)), readers));
                         }
                         Err(e) => post(FromWorker::Failed(e)),
@@ -164,11 +335,17 @@ pub fn run_worker() {
                     if !held.counted.fits(&report) {
                         match &held.partial {
                             None => held.counted = Counted::new(&held.ingested, &report),
+                            Some(p) if held.file.is_some() && p.deadlines != report.deadlines => {
+                                return Some(Err(None));
+                            }
                             Some(p) => match p.counted(&report) {
-                                Ok((ingested, counted)) => {
+                                Ok((mut ingested, counted)) => {
+                                    // A streamed file's rejects and summary stay.
+                                    ingested.rejects = std::mem::take(&mut held.ingested.rejects);
+                                    ingested.summary = std::mem::take(&mut held.ingested.summary);
                                     (held.ingested, held.counted) = (ingested, counted)
                                 }
-                                Err(e) => return Some(Err(e.to_string())),
+                                Err(e) => return Some(Err(Some(e.to_string()))),
                             },
                         }
                     }
@@ -177,7 +354,8 @@ pub fn run_worker() {
                 match r {
                     // A re-count leaves out the rejects: the page keeps those it has.
                     Some(Ok(r)) => post(FromWorker::Counted(Box::new(CompactReport::new(r, false)))),
-                    Some(Err(e)) => post(FromWorker::Failed(LoadError::Partial(e))),
+                    Some(Err(Some(e))) => post(FromWorker::Failed(LoadError::Partial(e))),
+                    Some(Err(None)) => wasm_bindgen_futures::spawn_local(restream(report, post)),
                     None => post(FromWorker::Failed(LoadError::Browser("没有已读取的工单".into()))),
                 }
             }
@@ -224,6 +402,9 @@ impl WorkerClient {
         if search.split(['?', '&']).any(|p| p == "readers=1") {
             client.post(encode(&ToWorker::OneReader));
         }
+        if search.split(['?', '&']).any(|p| p == "stream=1") {
+            client.post(encode(&ToWorker::StreamAll));
+        }
         Ok(client)
     }
 
@@ -244,6 +425,14 @@ impl WorkerClient {
 
     pub fn count(&self, report: ReportOptions) {
         self.post(encode(&ToWorker::Report { report }));
+    }
+
+    pub fn shortfalls(&self, query: ShortfallQuery, report: ReportOptions) {
+        self.post(encode(&ToWorker::Shortfalls { query, report }));
+    }
+
+    pub fn shortfall_csv(&self) {
+        self.post(encode(&ToWorker::ShortfallCsv));
     }
 
     pub fn cancel(&self) {

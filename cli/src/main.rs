@@ -4,6 +4,8 @@
 //! hotline TICKETS.csv [--period 2021-02 | 2021-01..2021-04] [--units F] [--adjustments F]
 //!                     [--mapping F] [--format json|csv] [--out DIR]
 //! hotline INPUT.csv|PARTIAL.json ... [--partial MERGED.json] [same options]
+//! hotline shortfalls TICKETS.csv (--unit NAME | --member NAME) [--scope all|municipal|province]
+//!                     [--period P] [--units F] [--rules R] [--mapping F] [--format json|csv]
 //! hotline generate [--month 2021-02] [--tickets 5000] [--seed 1] [--encoding utf8|gbk] [--out FILE]
 //! ```
 
@@ -28,6 +30,11 @@ const USAGE: &str = "\
                                     --partial saves the merged partial)
   hotline --report REPORT.json --rules PRESET|FILE [--units FILE] [--adjustments FILE] [--format json|csv] [--out DIR]
                                    (scores a saved report's per-unit counts: no tickets needed)
+  hotline shortfalls TICKETS.csv (--unit NAME | --member NAME) [--scope all|municipal|province]
+                      [--period …] [--units FILE] [--rules PRESET|FILE] [--mapping FILE]
+                      [--format json|csv] [--out FILE]
+                                   (扣分工单: the tickets that cost one 承办单位 or 成员单位 on each
+                                    indicator; the file is streamed twice, in bounded memory)
   hotline presets                  (lists the rule presets)
   hotline generate [--month 2021-02] [--tickets 5000] [--seed 1] [--encoding utf8|gbk] [--out FILE]
 
@@ -301,6 +308,100 @@ fn run_report(args: &Args) -> Result<(), Fail> {
     }
 }
 
+/// Streams `path` through `push` in 4 MiB chunks.
+fn stream_into<E: std::fmt::Display>(
+    path: &str,
+    mut push: impl FnMut(&[u8]) -> Result<(), E>,
+) -> Result<(), String> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(|e| format!("无法读取 {path}：{e}"))?;
+    let mut buf = vec![0u8; 4 << 20];
+    loop {
+        let n = f.read(&mut buf).map_err(|e| format!("无法读取 {path}：{e}"))?;
+        if n == 0 {
+            return Ok(());
+        }
+        push(&buf[..n]).map_err(|e| format!("{path}：{e}"))?;
+    }
+}
+
+/// The shortfall lists of one unit, as the page makes them for a streamed file: a first pass
+/// for the default period (when none is given), a second that keeps only that unit's rows.
+fn run_shortfalls(args: &Args) -> Result<(), Fail> {
+    use hotline_engine::shortfall::{EntityLevel, Scope, ShortfallQuery, ShortfallScan};
+    args.check_known(&[
+        "unit", "member", "scope", "period", "month", "units", "rules", "mapping", "format", "out",
+    ])?;
+    let [file] = args.positional.as_slice() else {
+        return Err(Fail::Usage("shortfalls 需要一个工单文件".into()));
+    };
+    let (level, name) = match (args.get(&["unit"]), args.get(&["member"])) {
+        (Some(u), None) => (EntityLevel::Unit, u),
+        (None, Some(m)) => (EntityLevel::Member, m),
+        _ => return Err(Fail::Usage("需要 --unit 承办单位 或 --member 成员单位（二选一）".into())),
+    };
+    let scope = match args.get(&["scope"]).unwrap_or("all") {
+        "all" | "全部" => Scope::All,
+        "municipal" | "市派" => Scope::Municipal,
+        "province" | "省派" => Scope::Province,
+        s => return Err(Fail::Usage(format!("未知口径 {s}：可用 all、municipal、province"))),
+    };
+    let rules = match args.get(&["rules"]) {
+        Some(r) => Some(match hotline_engine::presets::preset(r) {
+            Some(p) => p,
+            None => hotline_engine::rules::RuleSet::parse(&String::from_utf8_lossy(&read(r)?))?,
+        }),
+        None => None,
+    };
+    let mapping = match args.get(&["mapping"]) {
+        Some(p) => Some(Mapping::from_json(&String::from_utf8_lossy(&read(p)?))?),
+        None => None,
+    };
+    let registry = match args.get(&["units"]) {
+        Some(p) => Some(Registry::parse(&read(p)?)?),
+        None => None,
+    };
+    let deadlines = rules.and_then(|r| r.deadlines);
+    let ingest = IngestOptions { mapping, ..Default::default() };
+    let options = ReportOptions { registry, deadlines: deadlines.clone(), ..Default::default() };
+    let period = match args.get(&["period", "month"]) {
+        Some(p) => Period::parse(p).map_err(Fail::Usage)?,
+        None => {
+            let mut first = StreamingPartial::new(file, ingest.clone(), deadlines, BATCH_TICKETS);
+            stream_into(file, |c| first.push(c))?;
+            let done = first.finish().map_err(|e| format!("{file}：{e}"))?;
+            let report = done.partial.report(&options).map_err(|e| e.to_string())?;
+            report.period.map(|p| p.period).ok_or_else(|| format!("{file}：没有可统计的月份"))?
+        }
+    };
+    let query = ShortfallQuery { level, name: name.to_string(), scope, period };
+    let mut scan = ShortfallScan::new(ingest, options, &query, BATCH_TICKETS);
+    stream_into(file, |c| scan.push(c))?;
+    let found = scan.finish().map_err(|e| format!("{file}：{}", e.message()))?;
+    eprintln!(
+        "{name}，{}：{}",
+        period.label(),
+        hotline_engine::shortfall::ShortfallKind::ALL
+            .iter()
+            .map(|k| format!("{} {}", k.label(), found.count(*k)))
+            .collect::<Vec<_>>()
+            .join("，")
+    );
+    let text = match args.get(&["format"]).unwrap_or("json") {
+        "json" => serde_json::to_string_pretty(&found).map_err(|e| e.to_string())?,
+        "csv" => found.to_csv(),
+        f => return Err(Fail::Usage(format!("未知格式 {f}：可用 json、csv"))),
+    };
+    match args.get(&["out"]) {
+        Some(out) => std::fs::write(out, text).map_err(|e| Fail::Run(format!("无法写入 {out}：{e}"))),
+        None => {
+            print!("{}", text.trim_end_matches('\n'));
+            println!();
+            Ok(())
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let raw: Vec<String> = std::env::args().skip(1).collect();
     let args = match parse_args(raw) {
@@ -320,8 +421,11 @@ fn main() -> ExitCode {
         }
         return ExitCode::SUCCESS;
     }
+    let rest = |args: Args| Args { positional: args.positional[1..].to_vec(), flags: args.flags };
     let result = if args.positional.first().map(String::as_str) == Some("generate") {
-        run_generate(&Args { positional: args.positional[1..].to_vec(), flags: args.flags })
+        run_generate(&rest(args))
+    } else if args.positional.first().map(String::as_str) == Some("shortfalls") {
+        run_shortfalls(&rest(args))
     } else {
         run_report(&args)
     };

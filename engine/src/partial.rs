@@ -555,6 +555,11 @@ impl<'a> StreamingPartial<'a> {
         Ok(())
     }
 
+    /// Rows read so far (for progress).
+    pub fn rows_read(&self) -> u64 {
+        self.ingest.rows_read()
+    }
+
     fn reduce(&mut self, mut store: crate::store::TicketStore) -> Result<(), StreamError> {
         if let Some(newer) = self.newer {
             let gone: Vec<u32> = (0..store.len())

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, browser, open, cliReport, generate, toGbk, tmp, shown, waitReady, root } from './harness.mjs';
+import { serve, browser, open, cliReport, cliShortfalls, generate, toGbk, tmp, shown, waitReady, root } from './harness.mjs';
 
 let server;
 let chrome;
@@ -327,4 +327,61 @@ test('a big file is read by two workers at once, with the CLI figures and reject
   }
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+const KINDS = ['signed_late', 'contact_late', 'closed_late', 'open_overdue', 'reworked', 'unsatisfied',
+  'basically_satisfied', 'non_compliant', 'feedback_late'];
+const KIND_OF = { SignedLate: 'signed_late', ContactLate: 'contact_late', ClosedLate: 'closed_late',
+  OpenOverdue: 'open_overdue', Reworked: 'reworked', Unsatisfied: 'unsatisfied',
+  BasicallySatisfied: 'basically_satisfied', NonCompliant: 'non_compliant', FeedbackLate: 'feedback_late' };
+
+/// Opens a unit's shortfall lists from the unit table and checks them against the CLI's: every
+/// count, and the ticket numbers of every list (all of them: the sample's lists are short).
+async function checkShortfalls(page, name, cli) {
+  await page.click(`#unit-table tr[data-unit="${name}"] .unit-link`);
+  await page.waitForSelector(`#shortfalls[data-unit="${name}"] #shortfall-kinds`, { timeout: 60000 });
+  const counts = await page.$$eval('#shortfall-kinds button', (bs) => Object.fromEntries(bs.map((b) => [b.dataset.kind, Number(b.querySelector('.n').textContent)])));
+  assert.deepEqual(counts, Object.fromEntries(KINDS.map((k, i) => [k, cli.counts[i]])), `${name}: counts`);
+  assert.ok(cli.counts.reduce((a, b) => a + b) > 0, 'a unit with shortfalls');
+  for (const kind of KINDS.filter((k, i) => cli.counts[i] > 0)) {
+    await page.click(`#shortfall-kinds button[data-kind=${kind}]`);
+    await page.waitForSelector(`#shortfall-table[data-kind=${kind}]`);
+    const ids = await page.$$eval('#shortfall-table tbody tr', (rows) => rows.map((r) => r.dataset.id));
+    const want = cli.rows.filter((r) => r.kinds.some((k) => KIND_OF[k] === kind)).map((r) => r.id);
+    assert.deepEqual(ids, want, `${name}: ${kind} tickets`);
+  }
+  return counts;
+}
+
+test("a unit's shortfall lists equal its figures and the CLI's tickets; a streamed file finds them by reading it again", async () => {
+  const sample = path.join(root, 'public', 'sample.csv');
+  const report = cliReport(sample);
+  const busiest = report.units[0];
+  const { page, errors } = await open(chrome.ctx, server.url);
+  await waitReady(page, report.source.rows_read);
+  const counts = await checkShortfalls(page, busiest.name, cliShortfalls(sample, '--unit', busiest.name));
+  // The lists behind the unit table's own cells.
+  assert.equal(String(counts.closed_late), shown(busiest.all.closed_late));
+  assert.equal(String(counts.open_overdue), shown(busiest.all.open_overdue));
+  // Every row of every list is in the download.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#shortfall-csv')]);
+  const csv = fs.readFileSync(await download.path(), 'utf8');
+  assert.equal(csv.trim().split('\n').length, 1 + Object.values(counts).reduce((a, b) => a + b));
+  // A member unit, 省派 only.
+  await page.click('button[data-level=成员单位]');
+  await page.click('button[data-scope=省派]');
+  const member = report.members.find((m) => m.province.dispatched > 0);
+  await checkShortfalls(page, member.name, cliShortfalls(sample, '--member', member.name, '--scope', 'province'));
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  // Streamed (as a file beyond memory is): the same figures, and the lists by a second read.
+  const streamed = await open(chrome.ctx, `${server.url}?stream=1`);
+  await waitReady(streamed.page, report.source.rows_read);
+  assert.equal(await streamed.page.getAttribute('#load-ms', 'data-readers'), 'stream');
+  assertOverview(await overview(streamed.page), report);
+  assertUnits(await unitTable(streamed.page), report.units, 'all');
+  await checkShortfalls(streamed.page, busiest.name, cliShortfalls(sample, '--unit', busiest.name));
+  assert.deepEqual(streamed.errors, []);
+  await streamed.page.close();
 });

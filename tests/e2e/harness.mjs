@@ -59,6 +59,12 @@ export function cliReport(file, ...args) {
   return JSON.parse(out.toString('utf8'));
 }
 
+/// The CLI's shortfall lists (扣分工单) of one unit, as JSON.
+export function cliShortfalls(file, ...args) {
+  const out = execFileSync(cli, ['shortfalls', file, ...args], { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'ignore'] });
+  return JSON.parse(out.toString('utf8'));
+}
+
 export function generate(file, ...args) {
   execFileSync(cli, ['generate', '--out', file, ...args], { stdio: 'ignore' });
 }
