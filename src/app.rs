@@ -137,8 +137,15 @@ impl State {
             }
             FromWorker::Rereading(p) => self.rereading.set(Some(p)),
             FromWorker::Shortfalls(found) => {
-                self.rereading.set(None);
-                self.shortfalls.set(Some(found.map(|b| *b)));
+                // Only the answer to the lists asked for last (an older second read may finish later).
+                let current = self.shortfall_query.with_untracked(|q| match &found {
+                    Ok(f) => q.as_ref() == Some(&f.query),
+                    Err(_) => q.is_some(),
+                });
+                if current {
+                    self.rereading.set(None);
+                    self.shortfalls.set(Some(found.map(|b| *b)));
+                }
             }
             FromWorker::ShortfallCsv(text) => {
                 let name = self.shortfall_query.with_untracked(|q| {

@@ -88,6 +88,8 @@ thread_local! {
     static HELPER: RefCell<Option<Rc<Helper>>> = const { RefCell::new(None) };
     static ONE_READER: Cell<bool> = const { Cell::new(false) };
     static STREAM_ALL: Cell<bool> = const { Cell::new(false) };
+    /// Stops the second read under way for shortfall lists (a newer request replaces it).
+    static SHORTFALL_CANCEL: RefCell<Rc<Cell<bool>>> = RefCell::new(Rc::new(Cell::new(false)));
     /// The last shortfall lists, whole (for their CSV).
     static SHORTFALLS: RefCell<Option<Shortfalls>> = const { RefCell::new(None) };
 }
@@ -168,7 +170,7 @@ async fn shortfalls(query: ShortfallQuery, report: ReportOptions, post: Rc<dyn F
         Source::None(why) => Err(why),
         Source::File(blob, ingest) => {
             let cancel = Rc::new(Cell::new(false));
-            CANCEL.with(|c| *c.borrow_mut() = cancel.clone());
+            SHORTFALL_CANCEL.with(|c| c.replace(cancel.clone()).set(true));
             let mut scan = ShortfallScan::new(ingest, report, &query, STREAM_BATCH);
             let (total, started) = (blob.size() as u64, load::now_ms());
             let progress = post.clone();
@@ -192,6 +194,10 @@ async fn shortfalls(query: ShortfallQuery, report: ReportOptions, post: Rc<dyn F
             .await;
             match read {
                 Ok(()) => scan.finish().map_err(|e| e.message()),
+                // Replaced by a newer request: that one answers.
+                Err(LoadError::Cancelled) if !SHORTFALL_CANCEL.with(|c| Rc::ptr_eq(&c.borrow(), &cancel)) => {
+                    return
+                }
                 Err(e) => Err(e.message()),
             }
         }
@@ -274,6 +280,7 @@ pub fn run_worker() {
             }
             ToWorker::Cancel => {
                 CANCEL.with(|c| c.borrow().set(true));
+                SHORTFALL_CANCEL.with(|c| c.borrow().set(true));
                 // Only a helper at work on the cancelled file is stopped (and then replaced when
                 // the load ends); an idle one stays ready for the next file.
                 HELPER.with(|h| h.borrow().as_ref().filter(|h| h.was_used()).map(|h| h.stop()));

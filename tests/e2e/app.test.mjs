@@ -382,6 +382,18 @@ test("a unit's shortfall lists equal its figures and the CLI's tickets; a stream
   assertOverview(await overview(streamed.page), report);
   assertUnits(await unitTable(streamed.page), report.units, 'all');
   await checkShortfalls(streamed.page, busiest.name, cliShortfalls(sample, '--unit', busiest.name));
+  // Rules with their own deadlines: the streamed file is read again, figures and lists follow.
+  const rules = JSON.parse(fs.readFileSync(path.join(root, 'engine', 'presets', 'lyg2021.json'), 'utf8'));
+  rules.deadlines = { sign_within_hours: 1, close_within_working_days: 3, override_export: true };
+  const ruleFile = tmp('rules-with-deadlines.json');
+  fs.writeFileSync(ruleFile, JSON.stringify(rules));
+  const withRules = cliReport(sample, '--rules', ruleFile);
+  assert.notEqual(shown(withRules.city.all.sign_rate), shown(report.city.all.sign_rate), 'the deadlines change a figure');
+  await streamed.page.setInputFiles('#rules-file', ruleFile);
+  await streamed.page.waitForFunction((want) => document.querySelector('#overview tr[data-key=sign_rate] [data-scope=all]')?.textContent === want,
+    shown(withRules.city.all.sign_rate), { timeout: 60000 });
+  assertOverview(await overview(streamed.page), withRules);
+  await checkShortfalls(streamed.page, busiest.name, cliShortfalls(sample, '--unit', busiest.name, '--rules', ruleFile));
   assert.deepEqual(streamed.errors, []);
   await streamed.page.close();
 });
