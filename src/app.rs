@@ -147,11 +147,8 @@ impl State {
                     self.shortfalls.set(Some(found.map(|b| *b)));
                 }
             }
-            FromWorker::ShortfallCsv(text) => {
-                let name = self.shortfall_query.with_untracked(|q| {
-                    q.as_ref().map_or_else(String::new, |q| format!("-{}-{}", q.name, q.period.label()))
-                });
-                load::download(&format!("扣分工单{name}.csv"), text.as_bytes(), "text/csv;charset=utf-8");
+            FromWorker::Download(name, text) => {
+                load::download(&name, text.as_bytes(), "text/csv;charset=utf-8");
             }
             FromWorker::Counted(report) => {
                 self.counting.set(false);
@@ -312,10 +309,17 @@ pub fn App() -> impl IntoView {
             <Upload state=state/>
             <StageView state=state/>
             <Show when=move || state.counting.get()>
-                <p class="progress-note no-print" id="counting" role="status">"正在按新的条件重新统计（使用已读取的工单，不重读文件）…"</p>
+                <p class="progress-note no-print" id="counting" role="status">
+                    {move || match state.rereading.get() {
+                        // A streamed file keeps no tickets: new deadlines read it again.
+                        Some(p) => format!("文件未保留在内存中，正在按新的办理时限重新读取：{}", p.describe()),
+                        None => "正在按新的条件重新统计（使用已读取的工单，不重读文件）…".to_string(),
+                    }}
+                </p>
             </Show>
             <Show when=move || state.report.with(|r| r.is_some())>
                 <Summary state=state/>
+                <RejectList state=state/>
                 <Overview state=state/>
                 <Shares state=state/>
                 <UnitTable state=state/>
@@ -534,14 +538,64 @@ fn MappingStep(
     }
 }
 
+/// The rejected rows: they do not change with the period, so a re-count leaves this list alone.
 #[component]
-fn Summary(state: State) -> impl IntoView {
+fn RejectList(state: State) -> impl IntoView {
     let download_rejects = move |_| {
-        let csv = state.report.with_untracked(|r| r.as_ref().map(|r| Reject::to_csv(&r.rejects)));
-        if let Some(csv) = csv {
-            load::download("拒收行.csv", csv.as_bytes(), "text/csv;charset=utf-8");
+        // The page holds the first rejects only when there are many: the worker has them all.
+        let local = state.report.with_untracked(|r| {
+            r.as_ref()
+                .filter(|r| r.rejects.len() as u64 >= r.source.rows_rejected)
+                .map(|r| Reject::to_csv(&r.rejects))
+        });
+        match local {
+            Some(csv) => load::download("拒收行.csv", csv.as_bytes(), "text/csv;charset=utf-8"),
+            None => state.worker.with_value(|w| w.as_ref().map(|w| w.reject_csv())).unwrap_or(()),
         }
     };
+    let listed = Memo::new(move |_| {
+        state.report.with(|r| {
+            r.as_ref().map_or_else(Default::default, |r| {
+                let rejects: Vec<Reject> = r.rejects.iter().take(REJECTS_SHOWN).cloned().collect();
+                (r.source.rows_rejected, r.source.rejected_by_reason.clone(), rejects)
+            })
+        })
+    });
+    move || {
+        let (total, by_reason, rejects) = listed.get();
+        let more = total.saturating_sub(REJECTS_SHOWN as u64);
+        let reasons = by_reason
+            .iter()
+            .map(|(reason, n)| format!("{} {n}", reason.label()))
+            .collect::<Vec<_>>()
+            .join("，");
+        view! {
+                    {(!rejects.is_empty()).then(|| view! {
+                        <section class="rejects" id="rejects"><details open=true>
+                            <summary>"拒收的行（" {total} "）：" {reasons}</summary>
+                            <button class="no-print" id="download-rejects" on:click=download_rejects>"下载拒收行 (CSV)"</button>
+                            <table id="reject-table">
+                                <thead><tr><th>"行号"</th><th>"列"</th><th>"原因"</th><th>"说明"</th></tr></thead>
+                                <tbody>
+                                    {rejects.into_iter().map(|j| view! {
+                                        <tr>
+                                            <td>{j.line}</td>
+                                            <td>{j.column}</td>
+                                            <td>{j.reason.label()}</td>
+                                            <td>{j.message}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            {(more > 0).then(|| view! { <p class="muted">"另有 " {more} " 行未列出，请下载查看全部。"</p> })}
+                        </details></section>
+                    })}
+        }
+    }
+}
+
+#[component]
+fn Summary(state: State) -> impl IntoView {
     let download_tables = move |_| {
         let scores = state.scores.get_untracked();
         let files = state
@@ -569,14 +623,6 @@ fn Summary(state: State) -> impl IntoView {
             } else {
                 s.extra_columns.join("、")
             };
-            let rejects: Vec<Reject> = r.rejects.iter().take(REJECTS_SHOWN).cloned().collect();
-            let more = r.rejects.len().saturating_sub(REJECTS_SHOWN);
-            let reasons = s
-                .rejected_by_reason
-                .iter()
-                .map(|(reason, n)| format!("{} {n}", reason.label()))
-                .collect::<Vec<_>>()
-                .join("，");
             Some(view! {
                 <section class="summary" id="summary">
                     <h2>"数据读取"</h2>
@@ -618,26 +664,6 @@ fn Summary(state: State) -> impl IntoView {
                             {format!("{} 张工单的办理时限无法计算（日期超出工作日历范围），这些工单不计入应办结：{}",
                                 r.deadline_errors.count, r.deadline_errors.examples.join("；"))}
                         </p>
-                    })}
-                    {(!r.rejects.is_empty()).then(|| view! {
-                        <details class="rejects" open=true>
-                            <summary>"拒收的行（" {r.rejects.len()} "）：" {reasons}</summary>
-                            <button class="no-print" id="download-rejects" on:click=download_rejects>"下载拒收行 (CSV)"</button>
-                            <table id="reject-table">
-                                <thead><tr><th>"行号"</th><th>"列"</th><th>"原因"</th><th>"说明"</th></tr></thead>
-                                <tbody>
-                                    {rejects.into_iter().map(|j| view! {
-                                        <tr>
-                                            <td>{j.line}</td>
-                                            <td>{j.column}</td>
-                                            <td>{j.reason.label()}</td>
-                                            <td>{j.message}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            {(more > 0).then(|| view! { <p class="muted">"另有 " {more} " 行未列出，请下载查看全部。"</p> })}
-                        </details>
                     })}
                 </section>
             })

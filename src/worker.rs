@@ -36,6 +36,26 @@ pub enum ToWorker {
     Shortfalls { query: ShortfallQuery, report: ReportOptions },
     /// Every row of the last shortfall lists, as CSV.
     ShortfallCsv,
+    /// Every rejected row of the file read last, as CSV (the page holds the first
+    /// [`REJECTS_SENT`]).
+    RejectCsv,
+}
+
+/// Rejected rows sent to the page with a report (it lists 200); the download asks for all.
+/// A messy year can have a million: they stay in the worker.
+pub const REJECTS_SENT: usize = 1000;
+
+/// The report of what is held, as the page gets it: tallies only, and the first
+/// [`REJECTS_SENT`] rejects (or none). The rejects are set aside while the report is made, which
+/// would otherwise copy them all (300 ms a re-count for a year with a million).
+fn compact(held: &mut Held, o: &ReportOptions, keep_rejects: bool) -> Box<CompactReport> {
+    let rejects = std::mem::take(&mut held.ingested.rejects);
+    let mut r = Report::from_counted(&held.ingested, &held.counted, o);
+    held.ingested.rejects = rejects;
+    if keep_rejects {
+        r.rejects = held.ingested.rejects.iter().take(REJECTS_SENT).cloned().collect();
+    }
+    Box::new(CompactReport::new(r, keep_rejects))
 }
 
 /// Rows of each shortfall list sent to the page; the CSV has them all.
@@ -63,7 +83,8 @@ pub enum FromWorker {
     Rereading(Progress),
     /// Shortfall lists, or why there are none.
     Shortfalls(Result<Box<Shortfalls>, String>),
-    ShortfallCsv(String),
+    /// A file to save: (name, text).
+    Download(String, String),
     Failed(LoadError),
 }
 
@@ -120,7 +141,7 @@ async fn load_streamed(
     report: &ReportOptions,
     cancel: &Cell<bool>,
     progress: impl Fn(Progress),
-) -> Result<(Held, Report), LoadError> {
+) -> Result<Held, LoadError> {
     let name = blob.dyn_ref::<web_sys::File>().map(|f| f.name()).unwrap_or_default();
     // No reservation by file size: only a batch is ever held.
     let ingest = IngestOptions { size_hint: None, ..ingest };
@@ -145,8 +166,7 @@ async fn load_streamed(
     // The rejects and reading summary of the whole file (the partial's store holds names only).
     ingested.rejects = done.ingested.rejects;
     ingested.summary = done.ingested.summary;
-    let r = Report::from_counted(&ingested, &counted, report);
-    Ok((Held { ingested, counted, partial: Some(done.partial), file: Some((blob.clone(), ingest)) }, r))
+    Ok(Held { ingested, counted, partial: Some(done.partial), file: Some((blob.clone(), ingest)) })
 }
 
 /// The shortfall lists of `query`: from the tickets in memory, or by reading a streamed file
@@ -217,9 +237,10 @@ async fn restream(report: ReportOptions, post: Rc<dyn Fn(FromWorker)>) {
     CANCEL.with(|c| *c.borrow_mut() = cancel.clone());
     let progress = post.clone();
     match load_streamed(&blob, ingest, &report, &cancel, move |p| progress(FromWorker::Rereading(p))).await {
-        Ok((held, r)) => {
+        Ok(mut held) => {
+            let r = compact(&mut held, &report, false);
             TICKETS.with(|t| *t.borrow_mut() = Some(held));
-            post(FromWorker::Counted(Box::new(CompactReport::new(r, false))));
+            post(FromWorker::Counted(r));
         }
         Err(e) => post(FromWorker::Failed(e)),
     }
@@ -239,11 +260,10 @@ async fn load_partial(blob: &Blob, report: &ReportOptions) -> FromWorker {
     };
     match partial.counted(report) {
         Ok((ingested, counted)) => {
-            let r = Report::from_counted(&ingested, &counted, report);
-            TICKETS.with(|t| {
-                *t.borrow_mut() = Some(Held { ingested, counted, partial: Some(partial), file: None })
-            });
-            FromWorker::Loaded(Box::new(CompactReport::new(r, true)), Readers::One)
+            let mut held = Held { ingested, counted, partial: Some(partial), file: None };
+            let r = compact(&mut held, report, true);
+            TICKETS.with(|t| *t.borrow_mut() = Some(held));
+            FromWorker::Loaded(r, Readers::One)
         }
         Err(e) => FromWorker::Failed(LoadError::Partial(e.to_string())),
     }
@@ -274,9 +294,18 @@ pub fn run_worker() {
                 wasm_bindgen_futures::spawn_local(shortfalls(query, report, post));
             }
             ToWorker::ShortfallCsv => {
-                let csv =
-                    SHORTFALLS.with(|s| s.borrow().as_ref().map(Shortfalls::to_csv)).unwrap_or_default();
-                post(FromWorker::ShortfallCsv(csv));
+                let (name, csv) = SHORTFALLS.with(|s| {
+                    s.borrow().as_ref().map_or_else(Default::default, |s| {
+                        (format!("扣分工单-{}-{}.csv", s.query.name, s.query.period.label()), s.to_csv())
+                    })
+                });
+                post(FromWorker::Download(name, csv));
+            }
+            ToWorker::RejectCsv => {
+                let csv = TICKETS.with(|t| {
+                    t.borrow().as_ref().map(|h| hotline_engine::Reject::to_csv(&h.ingested.rejects))
+                });
+                post(FromWorker::Download("拒收行.csv".into(), csv.unwrap_or_default()));
             }
             ToWorker::Cancel => {
                 CANCEL.with(|c| c.borrow().set(true));
@@ -301,12 +330,10 @@ pub fn run_worker() {
                     if blob.size() >= STREAM_MIN_BYTES || STREAM_ALL.with(|o| o.get()) {
                         let on_progress = move |p| progress(FromWorker::Progress(p));
                         match load_streamed(&blob, ingest, &report, &cancel, on_progress).await {
-                            Ok((held, r)) => {
+                            Ok(mut held) => {
+                                let r = compact(&mut held, &report, true);
                                 TICKETS.with(|t| *t.borrow_mut() = Some(held));
-                                post(FromWorker::Loaded(
-                                    Box::new(CompactReport::new(r, true)),
-                                    Readers::Streamed,
-                                ));
+                                post(FromWorker::Loaded(r, Readers::Streamed));
                             }
                             Err(e) => post(FromWorker::Failed(e)),
                         }
@@ -325,11 +352,10 @@ pub fn run_worker() {
                     match result {
                         Ok((ingested, readers)) => {
                             let counted = Counted::new(&ingested, &report);
-                            let r = Report::from_counted(&ingested, &counted, &report);
-                            TICKETS.with(|t| {
-                                *t.borrow_mut() = Some(Held { ingested, counted, partial: None, file: None })
-                            });
-                            post(FromWorker::Loaded(Box::new(CompactReport::new(r, true)), readers));
+                            let mut held = Held { ingested, counted, partial: None, file: None };
+                            let r = compact(&mut held, &report, true);
+                            TICKETS.with(|t| *t.borrow_mut() = Some(held));
+                            post(FromWorker::Loaded(r, readers));
                         }
                         Err(e) => post(FromWorker::Failed(e)),
                     }
@@ -356,11 +382,11 @@ pub fn run_worker() {
                             },
                         }
                     }
-                    Some(Ok(Report::from_counted(&held.ingested, &held.counted, &report)))
+                    Some(Ok(compact(held, &report, false)))
                 });
                 match r {
                     // A re-count leaves out the rejects: the page keeps those it has.
-                    Some(Ok(r)) => post(FromWorker::Counted(Box::new(CompactReport::new(r, false)))),
+                    Some(Ok(r)) => post(FromWorker::Counted(r)),
                     Some(Err(Some(e))) => post(FromWorker::Failed(LoadError::Partial(e))),
                     Some(Err(None)) => wasm_bindgen_futures::spawn_local(restream(report, post)),
                     None => post(FromWorker::Failed(LoadError::Browser("没有已读取的工单".into()))),
@@ -440,6 +466,10 @@ impl WorkerClient {
 
     pub fn shortfall_csv(&self) {
         self.post(encode(&ToWorker::ShortfallCsv));
+    }
+
+    pub fn reject_csv(&self) {
+        self.post(encode(&ToWorker::RejectCsv));
     }
 
     pub fn cancel(&self) {
