@@ -143,8 +143,8 @@ async fn load_streamed(
     progress: impl Fn(Progress),
 ) -> Result<Held, LoadError> {
     let name = blob.dyn_ref::<web_sys::File>().map(|f| f.name()).unwrap_or_default();
-    // The size sizes the duplicate check; the store holds one batch at a time.
-    let ingest = IngestOptions { size_hint: Some(blob.size() as u64), ..ingest };
+    // No reservation by file size: only a batch is ever held.
+    let ingest = IngestOptions { size_hint: None, ..ingest };
     let mut s = StreamingPartial::new(&name, ingest.clone(), report.deadlines.clone(), STREAM_BATCH);
     let (total, started) = (blob.size() as u64, load::now_ms());
     let tick = |at: f64, rows| {

@@ -225,8 +225,7 @@ fn run_report(args: &Args) -> Result<(), Fail> {
                         .map_err(|e| format!("{input}：{e}"))?
                 } else {
                     // Streamed: the file is never held whole, its tickets a batch at a time.
-                    let size_hint = std::fs::metadata(input).ok().map(|m| m.len());
-                    let options = IngestOptions { mapping: mapping.clone(), size_hint, ..Default::default() };
+                    let options = IngestOptions { mapping: mapping.clone(), ..Default::default() };
                     let stream = StreamingPartial::new(input, options, deadlines.clone(), BATCH_TICKETS)
                         .replaced_by(&newer);
                     let done = stream_file(input, stream)?;
@@ -363,8 +362,7 @@ fn run_shortfalls(args: &Args) -> Result<(), Fail> {
         None => None,
     };
     let deadlines = rules.and_then(|r| r.deadlines);
-    let size_hint = std::fs::metadata(file).ok().map(|m| m.len());
-    let ingest = IngestOptions { mapping, size_hint, ..Default::default() };
+    let ingest = IngestOptions { mapping, ..Default::default() };
     let options = ReportOptions { registry, deadlines: deadlines.clone(), ..Default::default() };
     let period = match args.get(&["period", "month"]) {
         Some(p) => Period::parse(p).map_err(Fail::Usage)?,

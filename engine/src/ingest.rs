@@ -299,20 +299,6 @@ impl Ingest {
         batch
     }
 
-    /// Sizes the duplicate check (and the list of handed-over lines) for a whole file of `bytes`
-    /// whose tickets are handed over in batches ([`Ingest::take_tickets`]): the check grows with
-    /// the file while the store holds a batch at most. Sizing it once spares the check its
-    /// regrowths, each of which briefly holds the old table beside one twice its size.
-    pub fn reserve_for_batches(&mut self, bytes: u64) {
-        // Rows of canonical files run 180–190 bytes. Over-reserving here could double the table
-        // (it is sized in powers of two) where under-reserving costs at most one regrowth.
-        let rows = (bytes / 180) as usize;
-        if self.ids.is_empty() && rows > self.ids.len() {
-            self.ids = IdSet::with_capacity(rows);
-            self.handed_over_lines.reserve(rows);
-        }
-    }
-
     /// Feeds the next chunk. Fails only on a file-level problem (encoding, header).
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), FileError> {
         assert!(!self.sealed, "no bytes after a tail taken in (Ingest::absorb)");

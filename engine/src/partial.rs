@@ -528,15 +528,8 @@ impl<'a> StreamingPartial<'a> {
         deadlines: Option<Deadlines>,
         batch: usize,
     ) -> StreamingPartial<'a> {
-        // The file's size sizes the duplicate check only: the store holds one batch at a time.
-        let size = options.size_hint;
-        let mut ingest =
-            crate::ingest::Ingest::new(crate::ingest::IngestOptions { size_hint: None, ..options });
-        if let Some(bytes) = size {
-            ingest.reserve_for_batches(bytes);
-        }
         StreamingPartial {
-            ingest,
+            ingest: crate::ingest::Ingest::new(options),
             name: name.to_string(),
             deadlines,
             batch: batch.max(1),

@@ -424,13 +424,12 @@ impl ShortfallScan {
         q: &ShortfallQuery,
         batch: usize,
     ) -> ShortfallScan {
-        // As in `StreamingPartial`: the file's size sizes the duplicate check, not the store.
-        let size = ingest.size_hint;
-        let mut ingest = Ingest::new(IngestOptions { size_hint: None, ..ingest });
-        if let Some(bytes) = size {
-            ingest.reserve_for_batches(bytes);
+        ShortfallScan {
+            ingest: Ingest::new(ingest),
+            options: report,
+            found: Shortfalls::new(q.clone()),
+            batch: batch.max(1),
         }
-        ShortfallScan { ingest, options: report, found: Shortfalls::new(q.clone()), batch: batch.max(1) }
     }
 
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), FileError> {
