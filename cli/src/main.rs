@@ -149,6 +149,25 @@ fn run_generate(args: &Args) -> Result<(), Fail> {
     }
 }
 
+/// `--rules`: a preset's id or a rule file.
+fn rules_of(args: &Args) -> Result<Option<hotline_engine::rules::RuleSet>, String> {
+    let Some(r) = args.get(&["rules"]) else { return Ok(None) };
+    Ok(Some(match hotline_engine::presets::preset(r) {
+        Some(p) => p,
+        None => hotline_engine::rules::RuleSet::parse(&String::from_utf8_lossy(&read(r)?))?,
+    }))
+}
+
+/// `--mapping`: a saved column mapping.
+fn mapping_of(args: &Args) -> Result<Option<Mapping>, String> {
+    args.get(&["mapping"]).map(|p| Mapping::from_json(&String::from_utf8_lossy(&read(p)?))).transpose()
+}
+
+/// `--units`: the unit registry.
+fn registry_of(args: &Args) -> Result<Option<Registry>, String> {
+    args.get(&["units"]).map(|p| Registry::parse(&read(p)?)).transpose()
+}
+
 fn run_report(args: &Args) -> Result<(), Fail> {
     args.check_known(&[
         "period",
@@ -162,13 +181,7 @@ fn run_report(args: &Args) -> Result<(), Fail> {
         "report",
         "partial",
     ])?;
-    let rules = match args.get(&["rules"]) {
-        Some(r) => Some(match hotline_engine::presets::preset(r) {
-            Some(p) => p,
-            None => hotline_engine::rules::RuleSet::parse(&String::from_utf8_lossy(&read(r)?))?,
-        }),
-        None => None,
-    };
+    let rules = rules_of(args)?;
     let saved = args.get(&["report"]);
     let partial_out = args.get(&["partial"]);
     let file = match (args.positional.as_slice(), saved) {
@@ -177,14 +190,7 @@ fn run_report(args: &Args) -> Result<(), Fail> {
         ([_, ..], None) => None,
         _ => return Err(Fail::Usage("需要工单文件或部分汇总文件（或 --report 一个已保存的报告）".into())),
     };
-    let mapping = match args.get(&["mapping"]) {
-        Some(p) => Some(Mapping::from_json(&String::from_utf8_lossy(&read(p)?))?),
-        None => None,
-    };
-    let registry = match args.get(&["units"]) {
-        Some(p) => Some(Registry::parse(&read(p)?)?),
-        None => None,
-    };
+    let (mapping, registry) = (mapping_of(args)?, registry_of(args)?);
     let adjustments = match args.get(&["adjustments"]) {
         Some(p) => Some(Adjustments::parse(&read(p)?)?),
         None => None,
@@ -346,21 +352,8 @@ fn run_shortfalls(args: &Args) -> Result<(), Fail> {
         "province" | "省派" => Scope::Province,
         s => return Err(Fail::Usage(format!("未知口径 {s}：可用 all、municipal、province"))),
     };
-    let rules = match args.get(&["rules"]) {
-        Some(r) => Some(match hotline_engine::presets::preset(r) {
-            Some(p) => p,
-            None => hotline_engine::rules::RuleSet::parse(&String::from_utf8_lossy(&read(r)?))?,
-        }),
-        None => None,
-    };
-    let mapping = match args.get(&["mapping"]) {
-        Some(p) => Some(Mapping::from_json(&String::from_utf8_lossy(&read(p)?))?),
-        None => None,
-    };
-    let registry = match args.get(&["units"]) {
-        Some(p) => Some(Registry::parse(&read(p)?)?),
-        None => None,
-    };
+    let rules = rules_of(args)?;
+    let (mapping, registry) = (mapping_of(args)?, registry_of(args)?);
     let deadlines = rules.and_then(|r| r.deadlines);
     let ingest = IngestOptions { mapping, ..Default::default() };
     let options = ReportOptions { registry, deadlines: deadlines.clone(), ..Default::default() };

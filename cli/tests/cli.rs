@@ -112,3 +112,23 @@ fn consecutive_exports_combine_at_ticket_level_and_partials_merge() {
     assert_eq!((code, out.as_str()), (1, ""));
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn shortfalls_add_up_to_the_unit_figures_of_the_report() {
+    let (_, report) = hotline(&[&sample()]);
+    let report: serde_json::Value = serde_json::from_str(&report).unwrap();
+    let unit = &report["units"][0];
+    let name = unit["name"].as_str().unwrap();
+    let (code, lists) = hotline(&["shortfalls", &sample(), "--unit", name]);
+    assert_eq!(code, 0);
+    let lists: serde_json::Value = serde_json::from_str(&lists).unwrap();
+    // Lists in ShortfallKind order: 超期办理 (2) and 超期未结 (3) are columns of the unit table.
+    assert_eq!(lists["counts"][2], unit["all"]["closed_late"]);
+    assert_eq!(lists["counts"][3], unit["all"]["open_overdue"]);
+    assert!(lists["rows"].as_array().is_some_and(|r| !r.is_empty()));
+    let (code, csv) = hotline(&["shortfalls", &sample(), "--unit", name, "--format", "csv"]);
+    assert_eq!(code, 0);
+    let total: u64 = lists["counts"].as_array().unwrap().iter().map(|n| n.as_u64().unwrap()).sum();
+    assert_eq!(csv.lines().count() as u64, 1 + total);
+    assert_eq!(hotline(&["shortfalls", &sample()]).0, 2, "a unit is required");
+}
