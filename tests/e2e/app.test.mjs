@@ -286,6 +286,10 @@ test('a partial-aggregates file is scored without tickets, like the CLI; a broke
   const january = cliReport(merged, '--period', '2021-01');
   await page.waitForFunction((t) => document.querySelector('#period-why')?.textContent === t, january.period.why);
   assertOverview(await overview(page), january);
+  // Counts only: a unit's shortfall lists cannot be made, and the page says why.
+  await page.click(`#unit-table tr[data-unit="${january.units[0].name}"] .unit-link`);
+  await page.waitForSelector('#shortfall-error');
+  assert.match(await page.textContent('#shortfall-error'), /不含工单/);
   // A hand-made table with a typo: the message names the field.
   const bad = tmp('bad.json');
   fs.writeFileSync(bad, JSON.stringify({ format: 'hotline-eval.partial/1', sources: [],
