@@ -160,7 +160,10 @@ async fn load_streamed(
         tick,
     )
     .await?;
-    let done = s.finish().map_err(stream_error)?;
+    let mut done = s.finish().map_err(stream_error)?;
+    // The ticket hashes serve merges of partial files, which the page does not make: 11 bytes a
+    // ticket (267 MB for a 24M-row year) not to keep.
+    done.partial.ticket_hashes = String::new();
     let (mut ingested, counted) =
         done.partial.counted(report).map_err(|e| LoadError::Partial(e.to_string()))?;
     // The rejects and reading summary of the whole file (the partial's store holds names only).
