@@ -145,7 +145,10 @@ async fn load_streamed(
     let name = blob.dyn_ref::<web_sys::File>().map(|f| f.name()).unwrap_or_default();
     // No reservation by file size: only a batch is ever held.
     let ingest = IngestOptions { size_hint: None, ..ingest };
-    let mut s = StreamingPartial::new(&name, ingest.clone(), report.deadlines.clone(), STREAM_BATCH);
+    // The ticket hashes serve merges of partial files, which the page does not make: 11 bytes a
+    // ticket (267 MB for a 24M-row year) not kept, and no hashes to compare at the end.
+    let mut s = StreamingPartial::new(&name, ingest.clone(), report.deadlines.clone(), STREAM_BATCH)
+        .without_ticket_hashes();
     let (total, started) = (blob.size() as u64, load::now_ms());
     let tick = |at: f64, rows| {
         progress(Progress { bytes: at as u64, total, rows, elapsed_ms: load::now_ms() - started })
@@ -160,10 +163,7 @@ async fn load_streamed(
         tick,
     )
     .await?;
-    let mut done = s.finish().map_err(stream_error)?;
-    // The ticket hashes serve merges of partial files, which the page does not make: 11 bytes a
-    // ticket (267 MB for a 24M-row year) not to keep.
-    done.partial.ticket_hashes = String::new();
+    let done = s.finish().map_err(stream_error)?;
     let (mut ingested, counted) =
         done.partial.counted(report).map_err(|e| LoadError::Partial(e.to_string()))?;
     // The rejects and reading summary of the whole file (the partial's store holds names only).

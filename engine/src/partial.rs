@@ -211,6 +211,20 @@ impl Partial {
         ingested: &Ingested,
         deadlines: Option<Deadlines>,
     ) -> Result<Partial, PartialError> {
+        let mut partial = Partial::counts_of(name, ingested, deadlines)?;
+        let store = &ingested.store;
+        let mut hashes: Vec<u64> = (0..store.len()).map(|i| id_hash(store.id(i).as_bytes())).collect();
+        hashes.sort_unstable();
+        partial.ticket_hashes = encode_hashes(&hashes);
+        Ok(partial)
+    }
+
+    /// [`Partial::from_ingested`] without the ticket hashes: counts only.
+    fn counts_of(
+        name: &str,
+        ingested: &Ingested,
+        deadlines: Option<Deadlines>,
+    ) -> Result<Partial, PartialError> {
         let store = &ingested.store;
         let plan = DeadlinePlan { rules: deadlines.clone() };
         let cells = Cells::try_build(store, &plan).ok_or_else(|| {
@@ -229,9 +243,6 @@ impl Partial {
         }];
         partial.deadlines = deadlines;
         partial.deadline_errors = cells.deadline_errors.clone();
-        let mut hashes: Vec<u64> = (0..store.len()).map(|i| id_hash(store.id(i).as_bytes())).collect();
-        hashes.sort_unstable();
-        partial.ticket_hashes = encode_hashes(&hashes);
         Ok(partial)
     }
 
@@ -509,6 +520,7 @@ pub struct StreamingPartial<'a> {
     parts: Vec<Partial>,
     newer: Option<&'a std::collections::HashSet<u64>>,
     replaced: u64,
+    hashes: bool,
 }
 
 /// What [`StreamingPartial::finish`] gives.
@@ -536,6 +548,7 @@ impl<'a> StreamingPartial<'a> {
             parts: Vec::new(),
             newer: None,
             replaced: 0,
+            hashes: true,
         }
     }
 
@@ -543,6 +556,15 @@ impl<'a> StreamingPartial<'a> {
     /// same tickets: the later export's row wins).
     pub fn replaced_by(mut self, newer: &'a std::collections::HashSet<u64>) -> Self {
         self.newer = Some(newer);
+        self
+    }
+
+    /// Leaves the ticket hashes out of the partial (only merges with other files need them): the
+    /// batches then merge without comparing their hashes, which within one file never overlap,
+    /// duplicates being rejected as the file is read. Saves about 11 bytes a ticket, and at the
+    /// end the decoding, sorting and encoding of every hash.
+    pub fn without_ticket_hashes(mut self) -> Self {
+        self.hashes = false;
         self
     }
 
@@ -572,8 +594,12 @@ impl<'a> StreamingPartial<'a> {
             }
         }
         let batch = Ingested { store, rejects: Vec::new(), summary: IngestSummary::default() };
-        let part = Partial::from_ingested(&self.name, &batch, self.deadlines.clone())
-            .map_err(StreamError::Partial)?;
+        let part = if self.hashes {
+            Partial::from_ingested(&self.name, &batch, self.deadlines.clone())
+        } else {
+            Partial::counts_of(&self.name, &batch, self.deadlines.clone())
+        }
+        .map_err(StreamError::Partial)?;
         self.parts.push(part);
         Ok(())
     }

@@ -241,6 +241,16 @@ fn a_file_streamed_in_small_batches_equals_the_whole_file() {
         assert!(
             whole.rejects.iter().filter(|r| r.reason == hotline_engine::Reason::DuplicateId).count() >= 5
         );
+        // Without the ticket hashes (the page's way): the same partial, hashes apart.
+        let mut counts_only =
+            hotline_engine::partial::StreamingPartial::new("all.csv", IngestOptions::default(), None, batch)
+                .without_ticket_hashes();
+        for chunk in text.as_bytes().chunks(1 << 12) {
+            counts_only.push(chunk).unwrap();
+        }
+        let counts_only = counts_only.finish().unwrap().partial;
+        assert!(counts_only.ticket_hashes.is_empty() && !partial.ticket_hashes.is_empty());
+        assert_eq!(Partial { ticket_hashes: String::new(), ..partial.clone() }, counts_only, "batch {batch}");
         let partial = Partial::from_json(&partial.to_json()).unwrap();
         for period in [None, Some("2021-04"), Some("2021-03..2021-05")] {
             let options =
