@@ -939,11 +939,7 @@ fn ShortfallPanel(state: State) -> impl IntoView {
     };
     move || {
         let q = state.shortfall_query.get()?;
-        let scope = match q.scope {
-            hotline_engine::shortfall::Scope::All => "全部",
-            hotline_engine::shortfall::Scope::Municipal => "市派",
-            hotline_engine::shortfall::Scope::Province => "省派",
-        };
+        let scope = q.scope.label();
         let body = move || match (state.shortfalls.get(), state.rereading.get()) {
             (None, Some(p)) => view! {
                 <div id="shortfall-progress">

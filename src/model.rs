@@ -50,11 +50,7 @@ impl Scope {
         }
     }
     pub fn label(self) -> &'static str {
-        match self {
-            Scope::All => "全部",
-            Scope::Municipal => "市派",
-            Scope::Province => "省派",
-        }
+        self.engine().label()
     }
     pub fn pick(self, e: &EntityFigures) -> &Figures {
         match self {

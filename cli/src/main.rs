@@ -99,16 +99,7 @@ const BATCH_TICKETS: usize = 1_000_000;
 
 /// Reads a file in 4 MiB chunks into a streamed count.
 fn stream_file(path: &str, mut stream: StreamingPartial) -> Result<Streamed, String> {
-    use std::io::Read;
-    let mut file = std::fs::File::open(path).map_err(|e| format!("无法读取 {path}：{e}"))?;
-    let mut buf = vec![0u8; 4 << 20];
-    loop {
-        let n = file.read(&mut buf).map_err(|e| format!("无法读取 {path}：{e}"))?;
-        if n == 0 {
-            break;
-        }
-        stream.push(&buf[..n]).map_err(|e| format!("{path}：{e}"))?;
-    }
+    stream_into(path, |c| stream.push(c))?;
     stream.finish().map_err(|e| format!("{path}：{e}"))
 }
 

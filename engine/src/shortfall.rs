@@ -178,6 +178,14 @@ pub enum Scope {
 }
 
 impl Scope {
+    pub fn label(self) -> &'static str {
+        match self {
+            Scope::All => "全部",
+            Scope::Municipal => "市派",
+            Scope::Province => "省派",
+        }
+    }
+
     fn admits(self, t: &Ticket) -> bool {
         match self {
             Scope::All => true,
