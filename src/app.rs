@@ -2,7 +2,7 @@
 
 use crate::load::{self, LoadError, Progress};
 use crate::model::{change_text, Level, Scope, Sort, UnitRows, UNIT_COLUMNS};
-use crate::worker::{FromWorker, WorkerClient};
+use crate::worker::{FromWorker, SideFile, SideKind, WorkerClient};
 use hotline_engine::export::csv_tables;
 use hotline_engine::presets::PRESETS;
 use hotline_engine::registry::{Adjustments, Registry};
@@ -11,7 +11,7 @@ use hotline_engine::rules::RuleSet;
 use hotline_engine::schema::{Column, Mapping};
 use hotline_engine::score::{Context, Scores};
 use hotline_engine::shortfall::{ShortfallKind, ShortfallQuery, Shortfalls};
-use hotline_engine::{peek_headers, FileError, IndicatorOptions, IngestOptions, Month, Period, Reject};
+use hotline_engine::{FileError, IndicatorOptions, IngestOptions, Month, Period, Reject};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::rc::Rc;
@@ -64,7 +64,8 @@ struct State {
     load_ms: RwSignal<Option<(f64, load::Readers)>>,
     /// A re-count is under way in the worker (period, options, registry or deadlines changed).
     counting: RwSignal<bool>,
-    pending: StoredValue<Option<Blob>>,
+    /// The file being read and the mapping it was given (`None`: canonical headers).
+    pending: StoredValue<Option<(Blob, Option<Mapping>)>>,
     /// The file being read: (name, note for the summary, start time).
     loading: StoredValue<(String, String, f64)>,
     worker: StoredValue<Option<Rc<WorkerClient>>, LocalStorage>,
@@ -150,6 +151,20 @@ impl State {
             FromWorker::Download(name, text) => {
                 load::download(&name, text.as_bytes(), "text/csv;charset=utf-8");
             }
+            FromWorker::SideFile { name, read } => match read {
+                Ok(SideFile::Registry(r)) => {
+                    self.side_message.set(format!("已载入单位名录 {name}：{} 个单位", r.entries.len()));
+                    self.registry.set(Some(r));
+                    self.rebuild();
+                }
+                Ok(SideFile::Adjustments(a)) => {
+                    self.side_message
+                        .set(format!("已载入加减分文件 {name}：{} 条（在考评得分中使用）", a.entries.len()));
+                    self.adjustments.set(Some(a));
+                    self.rescore();
+                }
+                Err(e) => self.side_message.set(e),
+            },
             FromWorker::Counted(report) => {
                 self.counting.set(false);
                 self.rereading.set(None);
@@ -170,10 +185,7 @@ impl State {
                 }
             }
             FromWorker::Failed(LoadError::File(FileError::Header { headers, .. })) => {
-                let name = self.loading.with_value(|l| l.0.clone());
-                let draft = Mapping::guess(&headers);
-                let note = "所选映射仍缺少必需的列，请补全。".into();
-                self.stage.set(Stage::Mapping { name, headers, draft, note });
+                self.header_refused(headers)
             }
             FromWorker::Failed(LoadError::Cancelled) => {
                 let had = self.report.with_untracked(|r| r.is_some());
@@ -231,62 +243,52 @@ impl State {
         self.worker.with_value(|w| w.as_ref().map(|w| w.cancel()));
     }
 
-    /// Starts reading a file: checks its header first, then hands it to the worker.
-    fn open(self, name: String, blob: Blob, mapping: Option<Mapping>) {
-        self.pending.set_value(Some(blob.clone()));
+    /// Starts reading a file: the worker checks its header first (a file in another layout comes
+    /// back as [`FileError::Header`] for the mapping step) and reads it. `note` is shown beside
+    /// the file's name.
+    fn open(self, name: String, blob: Blob, mapping: Option<Mapping>, note: String) {
+        self.pending.set_value(Some((blob.clone(), mapping.clone())));
         spawn_local(async move {
-            let head = match load::read_range(&blob, 0.0, blob.size().min(64.0 * 1024.0)).await {
+            let head = match load::read_range(&blob, 0.0, blob.size().min(16.0)).await {
                 Ok(h) => h,
                 Err(e) => return self.stage.set(Stage::Failed(e.message())),
             };
             // A partial-aggregates file (a per-unit counts table, docs/partials.md): no header
             // step, the worker reads it whole.
-            if head.iter().find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF))
-                == Some(&b'{')
-            {
-                self.stage.set(Stage::Reading { name: name.clone(), progress: Progress::default() });
-                self.loading.set_value((
-                    name,
-                    "部分汇总文件：按各单位计数评分，不含工单明细".into(),
-                    load::now_ms(),
-                ));
-                self.period.set(None);
-                let report = self.report_options();
-                let ingest = IngestOptions::default();
-                self.worker.with_value(|w| w.as_ref().map(|w| w.load(&blob, ingest, report)));
-                return;
-            }
-            let headers = match peek_headers(&head) {
-                Ok(h) => h,
-                Err(e) => return self.stage.set(Stage::Failed(e.message())),
-            };
-            let mut note = String::new();
-            let mapping = match mapping {
-                Some(m) => Some(m),
-                None if Mapping::resolve_canonical(&headers).is_usable() => None,
-                None => {
-                    let key = Mapping::header_key(&headers);
-                    let saved = load::saved_mapping(&key).and_then(|j| Mapping::from_json(&j).ok());
-                    match saved.filter(|m| m.resolve(&headers).is_usable()) {
-                        Some(m) => {
-                            note = "已自动使用此前为相同表头保存的列映射。".into();
-                            Some(m)
-                        }
-                        None => {
-                            let draft = Mapping::guess(&headers);
-                            let note = "表头与标准格式不同：请确认各列的对应关系。".into();
-                            return self.stage.set(Stage::Mapping { name, headers, draft, note });
-                        }
-                    }
-                }
+            let partial = head.iter().find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF))
+                == Some(&b'{');
+            let (ingest, note) = if partial {
+                (IngestOptions::default(), "部分汇总文件：按各单位计数评分，不含工单明细".to_string())
+            } else {
+                (IngestOptions { mapping, size_hint: Some(blob.size() as u64), ..Default::default() }, note)
             };
             self.stage.set(Stage::Reading { name: name.clone(), progress: Progress::default() });
             self.loading.set_value((name, note, load::now_ms()));
             self.period.set(None);
-            let ingest = IngestOptions { mapping, size_hint: Some(blob.size() as u64), ..Default::default() };
             let report = self.report_options();
             self.worker.with_value(|w| w.as_ref().map(|w| w.load(&blob, ingest, report)));
         });
+    }
+
+    /// The file's header is not usable as it was read: a mapping saved for the same header is
+    /// used at once, else the user confirms one (starting from the one that failed, if any).
+    fn header_refused(&self, headers: Vec<String>) {
+        let name = self.loading.with_value(|l| l.0.clone());
+        let Some((blob, tried)) = self.pending.get_value() else { return };
+        if let Some(tried) = tried {
+            let note = "所选映射仍缺少必需的列，请补全。".into();
+            return self.stage.set(Stage::Mapping { name, headers, draft: tried, note });
+        }
+        let key = Mapping::header_key(&headers);
+        let saved = load::saved_mapping(&key).and_then(|j| Mapping::from_json(&j).ok());
+        match saved.filter(|m| m.resolve(&headers).is_usable()) {
+            Some(m) => self.open(name, blob, Some(m), "已自动使用此前为相同表头保存的列映射。".into()),
+            None => {
+                let draft = Mapping::guess(&headers);
+                let note = "表头与标准格式不同：请确认各列的对应关系。".into();
+                self.stage.set(Stage::Mapping { name, headers, draft, note });
+            }
+        }
     }
 }
 
@@ -296,7 +298,7 @@ pub fn App() -> impl IntoView {
     // The sample month, so a newcomer sees a filled page.
     spawn_local(async move {
         match load::fetch_blob(SAMPLE).await {
-            Ok(blob) => state.open("示例数据 sample.csv".into(), blob, None),
+            Ok(blob) => state.open("示例数据 sample.csv".into(), blob, None, String::new()),
             Err(e) => state.stage.set(Stage::Failed(format!("示例数据未能加载：{}", e.message()))),
         }
     });
@@ -336,46 +338,13 @@ fn Upload(state: State) -> impl IntoView {
     let pick = move |files: Option<web_sys::FileList>| {
         if let Some(file) = files.and_then(|f| f.get(0)) {
             let blob: &Blob = file.as_ref();
-            state.open(file.name(), blob.clone(), None);
+            state.open(file.name(), blob.clone(), None, String::new());
         }
     };
     let dragging = RwSignal::new(false);
-    let side = move |kind: &'static str, files: Option<web_sys::FileList>| {
+    let side = move |kind: SideKind, files: Option<web_sys::FileList>| {
         let Some(file) = files.and_then(|f| f.get(0)) else { return };
-        spawn_local(async move {
-            let blob: &Blob = file.as_ref();
-            let bytes = match load::read_range(blob, 0.0, blob.size()).await {
-                Ok(b) => b,
-                Err(e) => return state.side_message.set(e.message()),
-            };
-            if kind == "units" {
-                match Registry::parse(&bytes) {
-                    Ok(r) => {
-                        state.side_message.set(format!(
-                            "已载入单位名录 {}：{} 个单位",
-                            file.name(),
-                            r.entries.len()
-                        ));
-                        state.registry.set(Some(r));
-                        state.rebuild();
-                    }
-                    Err(e) => state.side_message.set(e),
-                }
-            } else {
-                match Adjustments::parse(&bytes) {
-                    Ok(a) => {
-                        state.side_message.set(format!(
-                            "已载入加减分文件 {}：{} 条（在考评得分中使用）",
-                            file.name(),
-                            a.entries.len()
-                        ));
-                        state.adjustments.set(Some(a));
-                        state.rescore();
-                    }
-                    Err(e) => state.side_message.set(e),
-                }
-            }
-        });
+        state.worker.with_value(|w| w.as_ref().map(|w| w.side_file(file.as_ref(), kind)));
     };
     view! {
         <section
@@ -411,12 +380,12 @@ fn Upload(state: State) -> impl IntoView {
                 <label>
                     "单位名录（单位,分组,满分,上级单位）："
                     <input type="file" id="units-file" accept=".csv"
-                        on:change=move |ev| side("units", event_target::<web_sys::HtmlInputElement>(&ev).files())/>
+                        on:change=move |ev| side(SideKind::Registry, event_target::<web_sys::HtmlInputElement>(&ev).files())/>
                 </label>
                 <label>
                     "加减分（单位,项目,分值,说明）："
                     <input type="file" id="adjustments-file" accept=".csv"
-                        on:change=move |ev| side("adjustments", event_target::<web_sys::HtmlInputElement>(&ev).files())/>
+                        on:change=move |ev| side(SideKind::Adjustments, event_target::<web_sys::HtmlInputElement>(&ev).files())/>
                 </label>
                 <p class="side-message" id="side-message">{move || state.side_message.get()}</p>
             </details>
@@ -488,8 +457,8 @@ fn MappingStep(
     let confirm = move |_| {
         let m = mapping.get_untracked();
         headers.with_value(|h| load::save_mapping(&Mapping::header_key(h), &m.to_json()));
-        if let Some(blob) = state.pending.get_value() {
-            state.open(name.get_value(), blob, Some(m));
+        if let Some((blob, _)) = state.pending.get_value() {
+            state.open(name.get_value(), blob, Some(m), String::new());
         }
     };
     view! {

@@ -39,6 +39,25 @@ pub enum ToWorker {
     /// Every rejected row of the file read last, as CSV (the page holds the first
     /// [`REJECTS_SENT`]).
     RejectCsv,
+    /// Read the posted side file (unit registry or adjustments). Side files come in the ticket
+    /// file's encodings, so they are decoded here: the page carries no GB18030 tables.
+    SideFile(SideKind),
+}
+
+/// Which side file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SideKind {
+    /// 单位名录.
+    Registry,
+    /// 加减分.
+    Adjustments,
+}
+
+/// A side file as read, or why it was refused (the message names the line and column).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SideFile {
+    Registry(hotline_engine::registry::Registry),
+    Adjustments(hotline_engine::registry::Adjustments),
 }
 
 /// Rejected rows sent to the page with a report (it lists 200); the download asks for all.
@@ -85,6 +104,11 @@ pub enum FromWorker {
     Shortfalls(Result<Box<Shortfalls>, String>),
     /// A file to save: (name, text).
     Download(String, String),
+    /// A side file read (its file name), or why it was refused.
+    SideFile {
+        name: String,
+        read: Result<SideFile, String>,
+    },
     Failed(LoadError),
 }
 
@@ -310,6 +334,24 @@ pub fn run_worker() {
                 });
                 post(FromWorker::Download("拒收行.csv".into(), csv.unwrap_or_default()));
             }
+            ToWorker::SideFile(kind) => {
+                let Ok(file) = js_sys::Reflect::get(&data, &"file".into()) else { return };
+                let blob: Blob = file.unchecked_into();
+                let name = blob.dyn_ref::<web_sys::File>().map(|f| f.name()).unwrap_or_default();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let read = match load::read_range(&blob, 0.0, blob.size()).await {
+                        Ok(bytes) => match kind {
+                            SideKind::Registry => {
+                                hotline_engine::registry::Registry::parse(&bytes).map(SideFile::Registry)
+                            }
+                            SideKind::Adjustments => hotline_engine::registry::Adjustments::parse(&bytes)
+                                .map(SideFile::Adjustments),
+                        },
+                        Err(e) => Err(e.message()),
+                    };
+                    post(FromWorker::SideFile { name, read });
+                });
+            }
             ToWorker::Cancel => {
                 CANCEL.with(|c| c.borrow().set(true));
                 SHORTFALL_CANCEL.with(|c| c.borrow().set(true));
@@ -323,11 +365,17 @@ pub fn run_worker() {
                 let cancel = Rc::new(Cell::new(false));
                 CANCEL.with(|c| *c.borrow_mut() = cancel.clone());
                 wasm_bindgen_futures::spawn_local(async move {
-                    let head = load::read_range(&blob, 0.0, blob.size().min(16.0)).await.unwrap_or_default();
+                    const HEAD: f64 = 64.0 * 1024.0;
+                    let head = load::read_range(&blob, 0.0, blob.size().min(HEAD)).await.unwrap_or_default();
                     let first =
                         head.iter().find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF));
                     if first == Some(&b'{') {
                         return post(load_partial(&blob, &report).await);
+                    }
+                    // Another layout is answered at once (the page then offers its mapping step).
+                    let whole = blob.size() <= HEAD;
+                    if let Some(e) = hotline_engine::check_header(&head, ingest.mapping.as_ref(), whole) {
+                        return post(FromWorker::Failed(LoadError::File(e)));
                     }
                     let progress = post.clone();
                     if blob.size() >= STREAM_MIN_BYTES || STREAM_ALL.with(|o| o.get()) {
@@ -455,6 +503,12 @@ impl WorkerClient {
 
     pub fn load(&self, blob: &Blob, ingest: IngestOptions, report: ReportOptions) {
         let msg = encode(&ToWorker::Load { ingest, report });
+        let _ = js_sys::Reflect::set(&msg, &"file".into(), blob);
+        self.post(msg);
+    }
+
+    pub fn side_file(&self, blob: &Blob, kind: SideKind) {
+        let msg = encode(&ToWorker::SideFile(kind));
         let _ = js_sys::Reflect::set(&msg, &"file".into(), blob);
         self.post(msg);
     }

@@ -516,17 +516,7 @@ impl Ingest {
         let headers: Vec<String> = (0..self.fields.len())
             .map(|i| encoding::decode(enc, trim(self.fields.get(rec, i)), &mut lossy).into_owned())
             .collect();
-        let resolved: Resolved = match &self.options.mapping {
-            Some(m) => m.resolve(&headers),
-            None => Mapping::resolve_canonical(&headers),
-        };
-        if !resolved.is_usable() {
-            return Err(FileError::Header {
-                headers,
-                missing: resolved.missing,
-                duplicated: resolved.duplicated,
-            });
-        }
+        let resolved = resolve_header(headers.clone(), self.options.mapping.as_ref())?;
         let mut pos = [None; Column::ALL.len()];
         let (mut datetimes, mut coded, mut required, mut required_transferred) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -1081,7 +1071,22 @@ struct Pending {
     lossy: bool,
 }
 
-/// Reads only the header row of a file's first bytes (for the mapping step).
+/// The header's columns by `mapping` (`None`: canonical headers), or the [`FileError::Header`]
+/// that stops the file, which carries the headers for the mapping step.
+fn resolve_header(headers: Vec<String>, mapping: Option<&Mapping>) -> Result<Resolved, FileError> {
+    let resolved = match mapping {
+        Some(m) => m.resolve(&headers),
+        None => Mapping::resolve_canonical(&headers),
+    };
+    if resolved.is_usable() {
+        Ok(resolved)
+    } else {
+        Err(FileError::Header { headers, missing: resolved.missing, duplicated: resolved.duplicated })
+    }
+}
+
+/// Reads only the header row of a file's first bytes (for the mapping step). `head` must hold
+/// the whole header row, or be the whole file.
 pub fn peek_headers(head: &[u8]) -> Result<Vec<String>, FileError> {
     let (skip, bom) = encoding::strip_bom(head).map_err(|m| FileError::Encoding(m.into()))?;
     let head = &head[skip..];
@@ -1092,6 +1097,26 @@ pub fn peek_headers(head: &[u8]) -> Result<Vec<String>, FileError> {
     f.split(rec, end.quoted);
     let mut lossy = false;
     Ok((0..f.len()).map(|i| encoding::decode(enc, trim(f.get(rec, i)), &mut lossy).into_owned()).collect())
+}
+
+/// The error that stops the file at its header row, checked on its first bytes before reading
+/// the rest: the same [`FileError`] the ingest would give at its first row (a worker answers a
+/// file in another layout at once, before starting a second reader on it). `None` when the
+/// header is usable, or when `head` (not the whole file: `whole == false`) ends inside the
+/// header row, which the ingest then checks itself.
+///
+/// ```
+/// use hotline_engine::{check_header, FileError};
+/// assert_eq!(check_header("工单编号,受理时间\n".as_bytes(), None, false).map(|e| matches!(e, FileError::Header { .. })), Some(true));
+/// ```
+pub fn check_header(head: &[u8], mapping: Option<&Mapping>, whole: bool) -> Option<FileError> {
+    if !whole && find_record_end(head, false).is_none() {
+        return None;
+    }
+    match peek_headers(head) {
+        Ok(headers) => resolve_header(headers, mapping).err(),
+        Err(e) => Some(e),
+    }
 }
 
 /// Reads a whole file held in memory (the CLI and tests; the page streams chunks).

@@ -45,7 +45,9 @@ pub mod time;
 
 pub use encoding::TextEncoding;
 pub use indicators::{IndicatorOptions, Rate, Tally};
-pub use ingest::{ingest_bytes, peek_headers, FileError, Ingest, IngestOptions, IngestSummary, Ingested};
+pub use ingest::{
+    check_header, ingest_bytes, peek_headers, FileError, Ingest, IngestOptions, IngestSummary, Ingested,
+};
 pub use period::Period;
 pub use reject::{Reason, Reject};
 pub use report::{Report, ReportOptions};

@@ -236,3 +236,38 @@ fn rows_read_always_equal_scored_plus_rejected_on_the_sample() {
     assert_eq!(done.summary.rows_read, done.summary.rows_scored + done.summary.rows_rejected);
     assert_eq!(done.summary.rows_rejected, 0, "{:?}", done.rejects.first());
 }
+
+/// `check_header` on a file's first bytes gives the error the whole ingest stops with, and none
+/// where the ingest reads on (the worker answers another layout before reading the file).
+#[test]
+fn the_header_check_on_first_bytes_agrees_with_the_ingest() {
+    let row = "\nA1,2021-02-01 08:00,微信,咨询,直接答复,,,,,\n";
+    let other = "工单号,来电时间,受理渠道,诉求类别,处理方式,责任单位,交办时间,办理期限,办结日期,内容";
+    let headers: Vec<String> = other.split(',').map(String::from).collect();
+    let mapping = Mapping::guess(&headers);
+    assert!(mapping.resolve(&headers).is_usable(), "the mapping makes the other layout readable");
+    let gbk = encode(TextEncoding::Gb18030, &format!("{other}{row}"));
+    let cases: Vec<(Vec<u8>, Option<Mapping>)> = vec![
+        (format!("{H}{row}").into_bytes(), None),
+        (format!("\u{feff}{H}{row}").into_bytes(), None),
+        (format!("{other}{row}").into_bytes(), None),
+        (format!("{other}{row}").into_bytes(), Some(mapping.clone())),
+        (gbk.clone(), None),
+        (gbk, Some(mapping)),
+        ("工单编号,工单编号,受理时间\nA1,A1,2021-02-01\n".as_bytes().to_vec(), None),
+        (Vec::new(), None),
+        (b"\xff\xfe\x00\x00".to_vec(), None),
+    ];
+    for (bytes, mapping) in cases {
+        let options = IngestOptions { mapping: mapping.clone(), ..Default::default() };
+        let whole = ingest_bytes(&bytes, options).err();
+        assert_eq!(hotline_engine::check_header(&bytes, mapping.as_ref(), true), whole, "{bytes:?}");
+        // Only the header row's bytes: the same answer; cut inside it: no answer yet.
+        let header_row = bytes.iter().position(|b| *b == b'\n').map_or(bytes.len(), |i| i + 1);
+        let head = &bytes[..header_row];
+        if header_row < bytes.len() {
+            assert_eq!(hotline_engine::check_header(head, mapping.as_ref(), false), whole);
+            assert_eq!(hotline_engine::check_header(&head[..head.len() - 2], mapping.as_ref(), false), None);
+        }
+    }
+}

@@ -183,6 +183,57 @@ test('a file missing required columns names them all', async () => {
   await page.close();
 });
 
+test('side files in GBK: a unit registry regroups member units and an adjustments file moves scores, like the CLI; a bad registry is named', async () => {
+  const file = tmp('side.csv');
+  generate(file, '--month', '2021-03', '--tickets', '2000', '--seed', '5');
+  // 市自来水公司 rolls up into 市住建局 (its rows leave 上级单位 empty); 市档案馆 has no tickets.
+  const registry = ['单位,分组,满分,上级单位', '海州区,县区组,150,', '连云区,县区组,150,', '东海县,县区组,150,',
+    '市住建局,市直部门组,100,', '市自来水公司,市直部门组,100,市住建局', '市城管局,市直部门组,100,', '市档案馆,市直部门组,100,'];
+  const adjustments = ['单位,项目,分值,说明', '海州区,加分,1.5,典型经验', '市城管局,扣分,-2,省平台督办'];
+  const units = tmp('units.csv');
+  const adj = tmp('adjustments.csv');
+  fs.writeFileSync(units.replace('.csv', '-utf8.csv'), registry.join('\n') + '\n');
+  fs.writeFileSync(adj.replace('.csv', '-utf8.csv'), adjustments.join('\r\n') + '\r\n');
+  toGbk(units.replace('.csv', '-utf8.csv'), units);
+  toGbk(adj.replace('.csv', '-utf8.csv'), adj);
+  const cli = cliReport(file, '--units', units, '--adjustments', adj, '--rules', 'lyg2021');
+  // The side files matter: 市自来水公司 is no member unit of its own, and the points move scores.
+  assert.ok(cliReport(file).members.some((m) => m.name === '市自来水公司'));
+  assert.ok(!cli.members.some((m) => m.name === '市自来水公司'));
+  const plain = cliReport(file, '--units', units, '--rules', 'lyg2021');
+  assert.notDeepEqual(cli.scores, plain.scores, 'the adjustments change a score');
+
+  const { page, errors } = await open(chrome.ctx, server.url);
+  await waitReady(page, cliReport(path.join(root, 'public', 'sample.csv')).source.rows_read);
+  await page.setInputFiles('#ticket-file', file);
+  await waitReady(page, cli.source.rows_read);
+  await page.click('details.side-files summary');
+  await page.setInputFiles('#units-file', units);
+  await page.waitForFunction(() => document.querySelector('#side-message')?.textContent.includes('单位名录'));
+  assert.match(await page.textContent('#side-message'), /已载入单位名录 units\.csv：7 个单位/);
+  await page.setInputFiles('#adjustments-file', adj);
+  await page.waitForFunction(() => document.querySelector('#side-message')?.textContent.includes('加减分'));
+  assert.match(await page.textContent('#side-message'), /2 条/);
+  await page.selectOption('#rules-preset', 'lyg2021');
+  await page.waitForSelector('#scores');
+  // Member units as the registry rolls them up (a re-count in the worker), then the scores.
+  await page.click('button[data-level=成员单位]');
+  await page.waitForFunction((n) => document.querySelectorAll('#unit-table tbody tr').length === n, cli.members.length);
+  assertUnits(await unitTable(page), cli.members, 'all');
+  const shownScores = await page.$$eval('#scores table.score-table tbody tr', (rows) => rows.map((r) => [r.dataset.unit, r.querySelector('[data-key=score]')?.textContent ?? null]));
+  const expected = cli.scores.groups.flatMap((g) => [...g.rows.map((r) => [r.name, r.score]), ...g.unscored.map((u) => [u.name, null])]);
+  assert.deepEqual(shownScores, expected);
+  // A registry naming a unit twice: refused with its line and column, the registry in force stays.
+  const bad = tmp('bad-units.csv');
+  fs.writeFileSync(bad, '单位,分组\n海州区,县区组\n海州区,县区组\n');
+  await page.setInputFiles('#units-file', bad);
+  await page.waitForFunction(() => document.querySelector('#side-message')?.textContent.includes('第 3 行'));
+  assert.match(await page.textContent('#side-message'), /单位名录第 3 行，列“单位”：“海州区”已在第 2 行出现/);
+  assert.deepEqual(await page.$$eval('#scores table.score-table tbody tr', (rows) => rows.map((r) => [r.dataset.unit, r.querySelector('[data-key=score]')?.textContent ?? null])), expected);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('rules: a preset scores like the CLI, a form edit re-scores at once, a bad file is refused', async () => {
   const sample = path.join(root, 'public', 'sample.csv');
   const { page, errors } = await open(chrome.ctx, server.url);
