@@ -1,7 +1,7 @@
 //! The page. Components only call the engine and render its report; they compute nothing.
 
 use crate::load::{self, LoadError, Progress};
-use crate::model::{change_text, Level, Scope, Sort, UnitRows, UNIT_COLUMNS};
+use crate::model::{change_text, CellCounts, Level, PageCounts, Scope, Sort, UnitRows, UNIT_COLUMNS};
 use crate::worker::{FromWorker, SideFile, SideKind, WorkerClient};
 use hotline_engine::export::csv_tables;
 use hotline_engine::presets::PRESETS;
@@ -69,6 +69,8 @@ struct State {
     /// The file being read: (name, note for the summary, start time).
     loading: StoredValue<(String, String, f64)>,
     worker: StoredValue<Option<Rc<WorkerClient>>, LocalStorage>,
+    /// The file's month-keyed cells, when the worker sent them: what a period change counts from.
+    counts: StoredValue<Option<PageCounts>>,
     /// The unit whose shortfall lists are asked for (shown under the unit table).
     shortfall_query: RwSignal<Option<ShortfallQuery>>,
     /// Its lists as the worker sent them (an excerpt), or why there are none.
@@ -96,6 +98,7 @@ impl State {
             pending: StoredValue::new(None),
             loading: StoredValue::new((String::new(), String::new(), 0.0)),
             worker: StoredValue::new_local(None),
+            counts: StoredValue::new(None),
             shortfall_query: RwSignal::new(None),
             shortfalls: RwSignal::new(None),
             rereading: RwSignal::new(None),
@@ -124,11 +127,16 @@ impl State {
                 let name = self.loading.with_value(|l| l.0.clone());
                 self.stage.set(Stage::Reading { name, progress: p });
             }
-            FromWorker::Loaded(report, readers) => {
+            FromWorker::Loaded(counts, readers) => {
                 self.close_shortfalls();
                 let (name, note, started) = self.loading.get_value();
                 self.file_name.set(if note.is_empty() { name } else { format!("{name}（{note}）") });
-                self.report.set(Some(report.into_report()));
+                let Some((report, rejects)) = self.adopt(counts) else {
+                    return self
+                        .stage
+                        .set(Stage::Failed("后台线程送来的计数无法用于当前条件，请重新选择文件".into()));
+                };
+                self.report.set(Some(Report { rejects, ..report }));
                 self.rescore();
                 if let load::Readers::ReadAgain(why) = &readers {
                     web_sys::console::log_1(&format!("第二个线程读取的部分已重新读取：{why}").into());
@@ -165,23 +173,11 @@ impl State {
                 }
                 Err(e) => self.side_message.set(e),
             },
-            FromWorker::Counted(report) => {
+            FromWorker::Counted(counts) => {
                 self.counting.set(false);
                 self.rereading.set(None);
-                let mut report = report.into_report();
-                // Rejects do not change with the period: the worker leaves them out.
-                self.report.update_untracked(|old| {
-                    if let Some(old) = old {
-                        report.rejects = std::mem::take(&mut old.rejects);
-                    }
-                });
-                let period = report.period.as_ref().map(|p| p.period);
-                self.report.set(Some(report));
-                self.rescore();
-                // Open lists follow the new period and options.
-                if let (Some(mut q), Some(period)) = (self.shortfall_query.get_untracked(), period) {
-                    q.period = period;
-                    self.ask_shortfalls(q);
+                if let Some((report, _)) = self.adopt(counts) {
+                    self.show_recount(report);
                 }
             }
             FromWorker::Failed(LoadError::File(FileError::Header { headers, .. })) => {
@@ -203,12 +199,49 @@ impl State {
         }
     }
 
-    /// Re-counts the report from the tickets in the worker (period, registry, options or
-    /// rule-file deadlines changed).
+    /// Takes the file's cells the worker sent: later changes of period, option or registry are
+    /// counted here from them. Returns the report for the options in force and the rejected rows
+    /// that came with the cells.
+    fn adopt(&self, cells: Box<CellCounts>) -> Option<(Report, Vec<hotline_engine::Reject>)> {
+        let (mut local, rejects) = PageCounts::new(*cells);
+        // Counted for the options of the request; newer deadlines are on their way.
+        let options = local.own_options(&self.report_options());
+        let report = local.report(&options);
+        self.counts.set_value(Some(local));
+        Some((report?, rejects))
+    }
+
+    /// A report counted again: the rejected rows stay (they do not change with the period).
+    fn show_recount(&self, mut report: Report) {
+        self.report.update_untracked(|old| {
+            if let Some(old) = old {
+                report.rejects = std::mem::take(&mut old.rejects);
+            }
+        });
+        let period = report.period.as_ref().map(|p| p.period);
+        self.report.set(Some(report));
+        self.rescore();
+        // Open lists follow the new period and options.
+        if let (Some(mut q), Some(period)) = (self.shortfall_query.get_untracked(), period) {
+            q.period = period;
+            self.ask_shortfalls(q);
+        }
+    }
+
+    /// Counts again for the options in force (period, registry, indicator options or rule-file
+    /// deadlines changed): here from the file's cells when they serve, in the same task as the
+    /// change; otherwise the worker counts from its tickets (other deadlines, or dates over more
+    /// months than the month tables serve).
     fn rebuild(&self) {
         let options = self.report_options();
-        self.counting.set(true);
-        self.worker.with_value(|w| w.as_ref().map(|w| w.count(options)));
+        let local = self.counts.try_update_value(|c| c.as_mut().and_then(|c| c.report(&options))).flatten();
+        match local {
+            Some(report) => self.show_recount(report),
+            None => {
+                self.counting.set(true);
+                self.worker.with_value(|w| w.as_ref().map(|w| w.count(options)));
+            }
+        }
     }
 
     /// Re-scores from the per-unit tallies already counted: a rule edit never touches tickets.

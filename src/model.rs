@@ -2,7 +2,129 @@
 //! No web types here, so these are tested natively (`cargo test -p hotline-web --lib`).
 
 use hotline_engine::indicators::Rate;
-use hotline_engine::report::{EntityFigures, Figures};
+use hotline_engine::partial::Partial;
+use hotline_engine::period::{choose_default, month_volumes};
+use hotline_engine::report::{Counted, EntityFigures, Figures, Report, ReportOptions};
+use hotline_engine::{IngestSummary, Ingested, Reject};
+use serde::{Deserialize, Serialize};
+
+/// What the page counts every period from, as the worker sends it: the file's month-keyed cells
+/// (a partial without ticket hashes), its reading summary and first rejected rows. With these a
+/// change of period, indicator option or registry is counted on the page, in the same task as
+/// the click: no trip to the worker.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct CellCounts {
+    pub partial: Partial,
+    pub summary: IngestSummary,
+    /// The first rejected rows (none on a re-count: the page keeps those it has).
+    pub rejects: Vec<Reject>,
+    /// The cells cannot be counted again with other deadlines (a partial-aggregates file: its
+    /// tickets are elsewhere); for a ticket file the worker counts them again from its tickets.
+    pub fixed_deadlines: bool,
+    /// Set when the file's dates span more months than the month tables serve: the cells then
+    /// count only the period asked for (`Partial::period_counts_of`), and these are the file's
+    /// month volumes, which such cells do not give.
+    pub period_only: Option<PeriodOnly>,
+}
+
+impl CellCounts {
+    /// The cells of a file held ticket by ticket, counted with `o`'s deadlines; when its dates
+    /// span more months than the month tables serve, the counts of `o`'s period only.
+    pub fn of_tickets(
+        name: &str,
+        ingested: &Ingested,
+        o: &ReportOptions,
+        rejects: Vec<Reject>,
+    ) -> Result<CellCounts, String> {
+        let deadlines = o.deadlines.clone();
+        let (partial, period_only) = match Partial::counts_of(name, ingested, deadlines.clone()) {
+            Ok(p) => (p, None),
+            Err(_) => {
+                let months = month_volumes(&ingested.store);
+                let period =
+                    o.period.or_else(|| choose_default(&months).map(|(p, _)| p)).ok_or("没有可统计的月份")?;
+                let only = PeriodOnly { asked: o.period, months };
+                (Partial::period_counts_of(name, ingested, deadlines, period), Some(only))
+            }
+        };
+        let summary = ingested.summary.clone();
+        Ok(CellCounts { partial, summary, rejects, fixed_deadlines: false, period_only })
+    }
+
+    /// The cells of a partial: a streamed file's (`fixed_deadlines == false`: the file can be
+    /// read again with other deadlines) or a partial-aggregates file's. Ticket hashes stay behind.
+    pub fn of_partial(
+        p: &Partial,
+        summary: IngestSummary,
+        rejects: Vec<Reject>,
+        fixed_deadlines: bool,
+    ) -> CellCounts {
+        let partial = Partial { ticket_hashes: String::new(), ..p.clone() };
+        CellCounts { partial, summary, rejects, fixed_deadlines, period_only: None }
+    }
+}
+
+/// See [`CellCounts::period_only`].
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PeriodOnly {
+    /// The period as asked (`None`: the default period).
+    pub asked: Option<hotline_engine::Period>,
+    pub months: Vec<hotline_engine::period::MonthVolume>,
+}
+
+/// The page's counts: the cells, and the registry-summed aggregates last counted from them.
+pub struct PageCounts {
+    cells: CellCounts,
+    counted: Option<(Ingested, Counted)>,
+}
+
+impl PageCounts {
+    /// The counts, and the rejected rows that came with them.
+    pub fn new(mut cells: CellCounts) -> (PageCounts, Vec<Reject>) {
+        let rejects = std::mem::take(&mut cells.rejects);
+        (PageCounts { cells, counted: None }, rejects)
+    }
+
+    /// Whether the cells serve `o`: counted with its deadlines (a partial-aggregates file also
+    /// serves rules without deadlines of their own: its counts are what it says), and for its
+    /// period when they count one period only.
+    pub fn serves(&self, o: &ReportOptions) -> bool {
+        let counted_with = &self.cells.partial.deadlines;
+        let deadlines = o.deadlines == *counted_with || (self.cells.fixed_deadlines && o.deadlines.is_none());
+        deadlines && self.cells.period_only.as_ref().is_none_or(|only| only.asked == o.period)
+    }
+
+    /// `o` with the deadlines (and, for cells of one period, the period) the cells were counted
+    /// for: the page shows these counts while a newer request is on its way to the worker.
+    pub fn own_options(&self, o: &ReportOptions) -> ReportOptions {
+        let mut own = o.clone();
+        if !self.serves(o) {
+            own.deadlines = self.cells.partial.deadlines.clone();
+            if let Some(only) = &self.cells.period_only {
+                own.period = only.asked;
+            }
+        }
+        own
+    }
+
+    /// The report for `o`, without rejected rows; `None` when the cells do not serve `o` (other
+    /// deadlines: the worker counts its tickets again). A registry change re-sums the cells.
+    pub fn report(&mut self, o: &ReportOptions) -> Option<Report> {
+        if !self.serves(o) {
+            return None;
+        }
+        if !self.counted.as_ref().is_some_and(|(_, c)| c.fits(o)) {
+            let (mut ingested, mut counted) = self.cells.partial.counted(o).ok()?;
+            ingested.summary = self.cells.summary.clone();
+            if let Some(only) = &self.cells.period_only {
+                counted.months = only.months.clone();
+            }
+            self.counted = Some((ingested, counted));
+        }
+        let (ingested, counted) = self.counted.as_ref()?;
+        Some(Report::from_counted(ingested, counted, o))
+    }
+}
 
 /// Which entities the unit table lists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -221,6 +343,90 @@ mod tests {
         assert_eq!(table.cell("乙", 0), "5");
         assert_eq!(table.cell("乙", 5), "100.00%");
         assert_eq!(table.cell("丙", 0), "");
+    }
+
+    use hotline_engine::generate::{generate_string, GenConfig};
+    use hotline_engine::registry::Registry;
+    use hotline_engine::{ingest_bytes, IngestOptions, Month, Period};
+
+    fn read(text: &str) -> Ingested {
+        ingest_bytes(text.as_bytes(), IngestOptions::default()).unwrap()
+    }
+
+    fn options(period: Option<&str>, registry: Option<&Registry>, basic: bool) -> ReportOptions {
+        let mut o = ReportOptions {
+            period: period.map(|p| Period::parse(p).unwrap()),
+            registry: registry.cloned(),
+            ..Default::default()
+        };
+        o.indicators.basic_counts_as_satisfied = basic;
+        o
+    }
+
+    /// The page's counts from the cells equal the report from the tickets, for every period,
+    /// registry and indicator option (a month switch on the page needs no trip to the worker).
+    #[test]
+    fn the_page_counts_every_period_option_and_registry_as_the_tickets_do() {
+        let mut text = generate_string(&GenConfig::new(Month::new(2021, 5), 1500, 9));
+        text.push_str("BAD,2021-05-02,微信\n");
+        let done = read(&text);
+        let registry =
+            Registry::parse("单位,分组,上级单位\n市自来水公司,部门,市住建局\n海州区,县区,\n".as_bytes())
+                .unwrap();
+        let cells = CellCounts::of_tickets("may.csv", &done, &ReportOptions::default(), done.rejects.clone())
+            .unwrap();
+        assert!(cells.period_only.is_none());
+        let (mut page, rejects) = PageCounts::new(cells);
+        assert_eq!(rejects, done.rejects);
+        assert_eq!(rejects.len(), 1);
+        for period in [None, Some("2021-04"), Some("2021-04..2021-05")] {
+            for registry in [None, Some(&registry)] {
+                for basic in [false, true] {
+                    let o = options(period, registry, basic);
+                    let mut report = page.report(&o).expect("the cells serve every period");
+                    report.rejects = done.rejects.clone();
+                    assert_eq!(report, Report::build(&done, &o), "{period:?} {basic}");
+                }
+            }
+        }
+        // Rule-file deadlines the cells were not counted with: the worker counts again.
+        let deadlines = hotline_engine::rules::Deadlines {
+            sign_within_hours: None,
+            close_within_working_days: Some(5),
+            urgent_close_within_working_days: None,
+            day_count: Default::default(),
+            override_export: true,
+        };
+        let o = ReportOptions { deadlines: Some(deadlines), ..Default::default() };
+        assert!(!page.serves(&o));
+        assert!(page.report(&o).is_none());
+        assert_eq!(page.own_options(&o).deadlines, None);
+    }
+
+    /// Dates over more months than the month tables serve: cells of the asked period only,
+    /// exact for it; another period goes to the worker.
+    #[test]
+    fn cells_of_one_period_serve_that_period_only() {
+        let mut text = generate_string(&GenConfig::new(Month::new(2021, 5), 300, 3));
+        for i in 0..150 {
+            text.push_str(&format!(
+                "W{i},{}-{:02}-15 10:00,微信,咨询,,直接答复,,,,,,,,,,,,,,,,,\n",
+                2005 + i / 12,
+                i % 12 + 1
+            ));
+        }
+        let done = read(&text);
+        assert_eq!(done.rejects.len(), 0, "{:?}", done.rejects.first());
+        for asked in [None, Some("2010-03"), Some("2021-04..2021-05")] {
+            let o = options(asked, None, false);
+            let cells = CellCounts::of_tickets("wide.csv", &done, &o, Vec::new()).unwrap();
+            assert!(cells.period_only.is_some());
+            let (mut page, _) = PageCounts::new(cells);
+            assert_eq!(page.report(&o).expect("its own period"), Report::build(&done, &o), "{asked:?}");
+            let other = options(Some("2008-01"), None, false);
+            assert!(page.report(&other).is_none(), "another period is counted by the worker");
+            assert_eq!(page.own_options(&other).period, o.period);
+        }
     }
 
     #[test]

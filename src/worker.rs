@@ -1,16 +1,16 @@
 //! The Web Worker that reads files and counts: parsing and re-counting never block the page.
 //!
-//! The ticket store lives in the worker; the page holds the report (tallies included, so rules
-//! re-score on the page without asking the worker). Messages are JSON strings in a JS object
+//! The ticket store lives in the worker; the page holds the file's month-keyed cells
+//! ([`CellCounts`]), so a change of period, indicator option or registry is counted on the page,
+//! and rules re-score there, without asking the worker. Messages are JSON strings in a JS object
 //! `{msg, file?}`; the `File` is posted as it is (structured clone: no copy of its bytes).
 
 use crate::helper::{self, Helper};
 use crate::load::{self, LoadError, Progress, Readers};
-use hotline_engine::compact::CompactReport;
+use crate::model::CellCounts;
 use hotline_engine::partial::{Partial, StreamError, StreamingPartial};
-use hotline_engine::report::Counted;
 use hotline_engine::shortfall::{ShortfallQuery, ShortfallScan, Shortfalls};
-use hotline_engine::{IngestOptions, Ingested, Report, ReportOptions};
+use hotline_engine::{IngestOptions, Ingested, ReportOptions};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -64,17 +64,27 @@ pub enum SideFile {
 /// A messy year can have a million: they stay in the worker.
 pub const REJECTS_SENT: usize = 1000;
 
-/// The report of what is held, as the page gets it: tallies only, and the first
-/// [`REJECTS_SENT`] rejects (or none). The rejects are set aside while the report is made, which
-/// would otherwise copy them all (300 ms a re-count for a year with a million).
-fn compact(held: &mut Held, o: &ReportOptions, keep_rejects: bool) -> Box<CompactReport> {
-    let rejects = std::mem::take(&mut held.ingested.rejects);
-    let mut r = Report::from_counted(&held.ingested, &held.counted, o);
-    held.ingested.rejects = rejects;
-    if keep_rejects {
-        r.rejects = held.ingested.rejects.iter().take(REJECTS_SENT).cloned().collect();
-    }
-    Box::new(CompactReport::new(r, keep_rejects))
+/// What the page counts from, for `o`: the held file's cells, with the first [`REJECTS_SENT`]
+/// rejected rows when `keep_rejects` (a re-count leaves them out: the page keeps those it has).
+fn counts(held: &Held, o: &ReportOptions, keep_rejects: bool) -> Result<Box<CellCounts>, LoadError> {
+    let rejects = if keep_rejects {
+        held.ingested.rejects.iter().take(REJECTS_SENT).cloned().collect()
+    } else {
+        Vec::new()
+    };
+    let summary = held.ingested.summary.clone();
+    let cells = match &held.partial {
+        // A partial-aggregates file counts only with its own deadlines (or none asked).
+        Some(p) if held.file.is_none() && o.deadlines.is_some() && o.deadlines != p.deadlines => {
+            return Err(p.counted(o).err().map_or(LoadError::Browser("期限规则不符".into()), |e| {
+                LoadError::Partial(e.to_string())
+            }));
+        }
+        // A streamed file (its deadlines were checked by the caller) or a partial-aggregates file.
+        Some(p) => CellCounts::of_partial(p, summary, rejects, held.file.is_none()),
+        None => CellCounts::of_tickets(&held.name, &held.ingested, o, rejects).map_err(LoadError::Browser)?,
+    };
+    Ok(Box::new(cells))
 }
 
 /// Rows of each shortfall list sent to the page; the CSV has them all.
@@ -94,10 +104,11 @@ pub enum FromWorker {
     /// The worker's wasm has started and listens: messages posted before this would be lost.
     Ready,
     Progress(Progress),
-    /// The report of a newly read file, and how many workers read it.
-    Loaded(Box<CompactReport>, Readers),
-    /// The report counted again.
-    Counted(Box<CompactReport>),
+    /// What to count a newly read file from, and how many workers read it.
+    Loaded(Box<CellCounts>, Readers),
+    /// Counted again: other deadlines (from the tickets, or a streamed file read again), or
+    /// another period of a file whose cells count one period only.
+    Counted(Box<CellCounts>),
     /// The file is being read again (shortfall lists or new deadlines of a streamed file).
     Rereading(Progress),
     /// Shortfall lists, or why there are none.
@@ -141,9 +152,10 @@ thread_local! {
 
 /// What the worker holds of the file read last.
 struct Held {
+    /// The file's name (a partial of its tickets is named after it).
+    name: String,
     /// The tickets (or, for a partial, only the names).
     ingested: Ingested,
-    counted: Counted,
     /// Set when the file was a partial-aggregates file or was streamed: re-counts start from it.
     partial: Option<Partial>,
     /// A streamed file, to read again, and how it was read.
@@ -188,12 +200,13 @@ async fn load_streamed(
     )
     .await?;
     let done = s.finish().map_err(stream_error)?;
-    let (mut ingested, counted) =
-        done.partial.counted(report).map_err(|e| LoadError::Partial(e.to_string()))?;
     // The rejects and reading summary of the whole file (the partial's store holds names only).
-    ingested.rejects = done.ingested.rejects;
-    ingested.summary = done.ingested.summary;
-    Ok(Held { ingested, counted, partial: Some(done.partial), file: Some((blob.clone(), ingest)) })
+    let ingested = Ingested {
+        store: Default::default(),
+        rejects: done.ingested.rejects,
+        summary: done.ingested.summary,
+    };
+    Ok(Held { name, ingested, partial: Some(done.partial), file: Some((blob.clone(), ingest)) })
 }
 
 /// The shortfall lists of `query`: from the tickets in memory, or by reading a streamed file
@@ -264,10 +277,10 @@ async fn restream(report: ReportOptions, post: Rc<dyn Fn(FromWorker)>) {
     CANCEL.with(|c| *c.borrow_mut() = cancel.clone());
     let progress = post.clone();
     match load_streamed(&blob, ingest, &report, &cancel, move |p| progress(FromWorker::Rereading(p))).await {
-        Ok(mut held) => {
-            let r = compact(&mut held, &report, false);
+        Ok(held) => {
+            let counted = counts(&held, &report, false);
             TICKETS.with(|t| *t.borrow_mut() = Some(held));
-            post(FromWorker::Counted(r));
+            post(counted.map_or_else(FromWorker::Failed, FromWorker::Counted));
         }
         Err(e) => post(FromWorker::Failed(e)),
     }
@@ -286,11 +299,12 @@ async fn load_partial(blob: &Blob, report: &ReportOptions) -> FromWorker {
         Err(e) => return FromWorker::Failed(LoadError::Partial(e.to_string())),
     };
     match partial.counted(report) {
-        Ok((ingested, counted)) => {
-            let mut held = Held { ingested, counted, partial: Some(partial), file: None };
-            let r = compact(&mut held, report, true);
+        Ok((ingested, _)) => {
+            let name = blob.dyn_ref::<web_sys::File>().map(|f| f.name()).unwrap_or_default();
+            let held = Held { name, ingested, partial: Some(partial), file: None };
+            let counted = counts(&held, report, true);
             TICKETS.with(|t| *t.borrow_mut() = Some(held));
-            FromWorker::Loaded(r, Readers::One)
+            counted.map_or_else(FromWorker::Failed, |c| FromWorker::Loaded(c, Readers::One))
         }
         Err(e) => FromWorker::Failed(LoadError::Partial(e.to_string())),
     }
@@ -381,10 +395,12 @@ pub fn run_worker() {
                     if blob.size() >= STREAM_MIN_BYTES || STREAM_ALL.with(|o| o.get()) {
                         let on_progress = move |p| progress(FromWorker::Progress(p));
                         match load_streamed(&blob, ingest, &report, &cancel, on_progress).await {
-                            Ok(mut held) => {
-                                let r = compact(&mut held, &report, true);
+                            Ok(held) => {
+                                let counted = counts(&held, &report, true);
                                 TICKETS.with(|t| *t.borrow_mut() = Some(held));
-                                post(FromWorker::Loaded(r, Readers::Streamed));
+                                post(counted.map_or_else(FromWorker::Failed, |c| {
+                                    FromWorker::Loaded(c, Readers::Streamed)
+                                }));
                             }
                             Err(e) => post(FromWorker::Failed(e)),
                         }
@@ -402,11 +418,11 @@ pub fn run_worker() {
                     }
                     match result {
                         Ok((ingested, readers)) => {
-                            let counted = Counted::new(&ingested, &report);
-                            let mut held = Held { ingested, counted, partial: None, file: None };
-                            let r = compact(&mut held, &report, true);
+                            let name = blob.dyn_ref::<web_sys::File>().map(|f| f.name()).unwrap_or_default();
+                            let held = Held { name, ingested, partial: None, file: None };
+                            let counted = counts(&held, &report, true);
                             TICKETS.with(|t| *t.borrow_mut() = Some(held));
-                            post(FromWorker::Loaded(r, readers));
+                            post(counted.map_or_else(FromWorker::Failed, |c| FromWorker::Loaded(c, readers)));
                         }
                         Err(e) => post(FromWorker::Failed(e)),
                     }
@@ -416,30 +432,15 @@ pub fn run_worker() {
                 let r = TICKETS.with(|t| {
                     let mut t = t.borrow_mut();
                     let held = t.as_mut()?;
-                    if !held.counted.fits(&report) {
-                        match &held.partial {
-                            None => held.counted = Counted::new(&held.ingested, &report),
-                            Some(p) if held.file.is_some() && p.deadlines != report.deadlines => {
-                                return Some(Err(None));
-                            }
-                            Some(p) => match p.counted(&report) {
-                                Ok((mut ingested, counted)) => {
-                                    // A streamed file's rejects and summary stay.
-                                    ingested.rejects = std::mem::take(&mut held.ingested.rejects);
-                                    ingested.summary = std::mem::take(&mut held.ingested.summary);
-                                    (held.ingested, held.counted) = (ingested, counted)
-                                }
-                                Err(e) => return Some(Err(Some(e.to_string()))),
-                            },
-                        }
-                    }
-                    Some(Ok(compact(held, &report, false)))
+                    // A streamed file keeps no tickets: other deadlines read it again.
+                    let restream = held.file.is_some()
+                        && held.partial.as_ref().is_some_and(|p| p.deadlines != report.deadlines);
+                    Some(if restream { None } else { Some(counts(held, &report, false)) })
                 });
                 match r {
-                    // A re-count leaves out the rejects: the page keeps those it has.
-                    Some(Ok(r)) => post(FromWorker::Counted(r)),
-                    Some(Err(Some(e))) => post(FromWorker::Failed(LoadError::Partial(e))),
-                    Some(Err(None)) => wasm_bindgen_futures::spawn_local(restream(report, post)),
+                    Some(Some(Ok(c))) => post(FromWorker::Counted(c)),
+                    Some(Some(Err(e))) => post(FromWorker::Failed(e)),
+                    Some(None) => wasm_bindgen_futures::spawn_local(restream(report, post)),
                     None => post(FromWorker::Failed(LoadError::Browser("没有已读取的工单".into()))),
                 }
             }

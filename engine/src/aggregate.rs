@@ -74,7 +74,9 @@ impl MonthIndex {
         if s.is_none() {
             return self.months.len();
         }
-        // Every stamp's month is in the index, so the last month starting at or before it is its own.
+        // The last month starting at or before the stamp: its own month when the index has every
+        // month of the file; in a period's index ([`Cells::for_period`]) the bucket it falls in
+        // (a stamp before the first month counts in the first).
         self.starts.partition_point(|st| *st <= s).saturating_sub(1)
     }
     /// Positions of whole months `[m1, m2]`: `lo..hi` (empty stamps are never inside).
@@ -296,6 +298,24 @@ impl Cells {
     /// One pass over the store (deadlines applied as when counting directly).
     pub fn build(store: &TicketStore, plan: &DeadlinePlan) -> Cells {
         Self::build_with(store, plan, MonthIndex::new(store, plan))
+    }
+
+    /// The cells of one period's counts only, and of the period before it (for month-over-month
+    /// changes), whatever the months the tickets span: four buckets keyed by representative
+    /// months, everything before the previous period in the month before it, the previous
+    /// period in its first month, the period in its first month, everything after in the month
+    /// after it. Exact for those two periods, since a count only asks whether a stamp falls
+    /// before, in or after the period (`engine/tests/partial.rs`); for files whose dates span
+    /// more months than the month tables serve ([`MAX_DENSE_MONTHS`]).
+    pub fn for_period(store: &TicketStore, plan: &DeadlinePlan, period: Period) -> Cells {
+        let previous = period.previous();
+        let buckets = vec![
+            previous.first.index() - 1,
+            previous.first.index(),
+            period.first.index(),
+            period.last.index() + 1,
+        ];
+        Self::build_with(store, plan, MonthIndex::from_months(buckets))
     }
 
     fn build_with(store: &TicketStore, plan: &DeadlinePlan, index: MonthIndex) -> Cells {

@@ -19,7 +19,6 @@
 
 pub mod aggregate;
 pub mod calendar;
-pub mod compact;
 pub mod datetime;
 pub mod encoding;
 pub mod export;

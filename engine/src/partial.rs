@@ -219,20 +219,38 @@ impl Partial {
         Ok(partial)
     }
 
-    /// [`Partial::from_ingested`] without the ticket hashes: counts only.
-    fn counts_of(
+    /// [`Partial::from_ingested`] without the ticket hashes: counts only (what the page counts
+    /// every period from).
+    pub fn counts_of(
         name: &str,
         ingested: &Ingested,
         deadlines: Option<Deadlines>,
     ) -> Result<Partial, PartialError> {
-        let store = &ingested.store;
         let plan = DeadlinePlan { rules: deadlines.clone() };
-        let cells = Cells::try_build(store, &plan).ok_or_else(|| {
+        let cells = Cells::try_build(&ingested.store, &plan).ok_or_else(|| {
             PartialError::Format(format!(
                 "“{name}”的工单时间分布在超过 {MAX_MONTHS} 个不同的月份：请检查日期列，部分汇总不能生成"
             ))
         })?;
-        let mut partial = cells.to_partial(store);
+        Ok(Partial::of_cells(name, ingested, deadlines, &cells))
+    }
+
+    /// The counts of one period and the period before it only ([`Cells::for_period`]), for a
+    /// file whose dates span more months than [`Partial::counts_of`] serves. Not a partial file
+    /// to save or merge: its month keys are buckets, exact for those two periods alone, and its
+    /// month volumes are not the file's ([`crate::period::month_volumes`] gives those).
+    pub fn period_counts_of(
+        name: &str,
+        ingested: &Ingested,
+        deadlines: Option<Deadlines>,
+        period: crate::period::Period,
+    ) -> Partial {
+        let plan = DeadlinePlan { rules: deadlines.clone() };
+        Partial::of_cells(name, ingested, deadlines, &Cells::for_period(&ingested.store, &plan, period))
+    }
+
+    fn of_cells(name: &str, ingested: &Ingested, deadlines: Option<Deadlines>, cells: &Cells) -> Partial {
+        let mut partial = cells.to_partial(&ingested.store);
         let s = &ingested.summary;
         partial.sources = vec![Source {
             name: name.to_string(),
@@ -243,7 +261,7 @@ impl Partial {
         }];
         partial.deadlines = deadlines;
         partial.deadline_errors = cells.deadline_errors.clone();
-        Ok(partial)
+        partial
     }
 
     /// Reads a partial file, checking its format and version.

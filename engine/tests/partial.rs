@@ -216,6 +216,54 @@ fn tickets_scattered_over_centuries_of_months_are_counted_directly() {
     assert!(e.contains("120"), "{e}");
 }
 
+/// A file whose dates span more months than the month tables serve: the counts of one period
+/// (`Partial::period_counts_of`, what the page is sent for such a file) give that period's report
+/// exactly, month-over-month changes included, for any period, registry and option.
+#[test]
+fn the_counts_of_one_period_are_exact_however_many_months_the_dates_span() {
+    let (header, mut rows) = three_months();
+    // 转办 tickets over 200 months: received, dispatched, due and closed years apart, so the
+    // carry-over and closed-by-the-end pairs cross every bucket.
+    for i in 0..200 {
+        let (y, m) = (2002 + i / 12, i % 12 + 1);
+        let (cy, cm) = (2002 + (i * 7) % 240 / 12, (i * 7) % 12 + 1);
+        rows.push(format!(
+            "W{i},{y}-{m:02}-03 09:00:00,微信,投诉,道路破损,转办,海州区,,{},否,{y}-{m:02}-03 10:00:00,,,,,{y}-{m:02}-20 10:00:00,{cy}-{cm:02}-10 10:00:00,{},{},,,,",
+            if i % 3 == 0 { "是" } else { "否" },
+            i % 2,
+            if i % 4 == 0 { "基本满意" } else { "满意" },
+        ));
+    }
+    let text = csv(&header, &rows);
+    let done = ingest_bytes(text.as_bytes(), IngestOptions::default()).unwrap();
+    assert_eq!(done.rejects.len(), 0, "every row reads: {:?}", done.rejects.first());
+    assert!(Partial::counts_of("wide.csv", &done, None).is_err(), "too many months for the tables");
+    let registry =
+        Registry::parse("单位,分组,上级单位\n路南街道办,街道,市住建局\n海州区,县区,\n".as_bytes()).unwrap();
+    let months = hotline_engine::period::month_volumes(&done.store);
+    for period in [None, Some("2021-04"), Some("2021-03..2021-05"), Some("2002-01"), Some("2006-06..2012-02")]
+    {
+        for with_registry in [None, Some(&registry)] {
+            for basic in [false, true] {
+                let mut options = ReportOptions {
+                    period: period.map(|p| Period::parse(p).unwrap()),
+                    registry: with_registry.cloned(),
+                    ..Default::default()
+                };
+                options.indicators.basic_counts_as_satisfied = basic;
+                let whole = Report::build(&done, &options);
+                let chosen = whole.period.as_ref().unwrap().period;
+                let partial = Partial::period_counts_of("wide.csv", &done, None, chosen);
+                let (mut ingested, mut counted) = partial.counted(&options).unwrap();
+                ingested.summary = done.summary.clone();
+                counted.months = months.clone();
+                let r = Report::from_counted(&ingested, &counted, &options);
+                assert_eq!(figures(&r), figures(&whole), "{period:?} basic {basic}");
+            }
+        }
+    }
+}
+
 #[test]
 fn a_file_streamed_in_small_batches_equals_the_whole_file() {
     let (header, mut rows) = three_months();

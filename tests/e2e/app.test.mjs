@@ -137,6 +137,29 @@ test('choosing another period re-counts from memory and matches the CLI', async 
   await page.close();
 });
 
+test('dates over more months than the month tables serve: each period is counted by the worker, like the CLI', async () => {
+  const file = tmp('wide.csv');
+  generate(file, '--month', '2021-05', '--tickets', '800', '--seed', '4');
+  // 150 直接答复 tickets, one a month from 2005: the file spans over 120 distinct months.
+  const extra = Array.from({ length: 150 }, (_, i) => `W${i},${2005 + Math.floor(i / 12)}-${String(i % 12 + 1).padStart(2, '0')}-15 10:00,微信,咨询,,直接答复,,,,,,,,,,,,,,,,,`);
+  fs.appendFileSync(file, extra.join('\n') + '\n');
+  const { page, errors } = await open(chrome.ctx, server.url);
+  await waitReady(page, cliReport(path.join(root, 'public', 'sample.csv')).source.rows_read);
+  await page.setInputFiles('#ticket-file', file);
+  const full = cliReport(file);
+  assert.ok(full.months.length > 120);
+  await waitReady(page, full.source.rows_read);
+  assertOverview(await overview(page), full);
+  await page.selectOption('#period-first', '2010-03');
+  await page.selectOption('#period-last', '2010-03');
+  const march = cliReport(file, '--period', '2010-03');
+  await page.waitForFunction((t) => document.querySelector('#period-why')?.textContent === t, march.period.why);
+  assertOverview(await overview(page), march);
+  assertUnits(await unitTable(page), march.units, 'all');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('another layout goes through the mapping step, which is remembered', async () => {
   const file = tmp('other-layout.csv');
   const rows = [
