@@ -203,7 +203,9 @@ impl State {
     /// counted here from them. Returns the report for the options in force and the rejected rows
     /// that came with the cells.
     fn adopt(&self, cells: Box<CellCounts>) -> Option<(Report, Vec<hotline_engine::Reject>)> {
-        let (mut local, rejects) = PageCounts::new(*cells);
+        let (mut local, rejects) = PageCounts::new(*cells)
+            .map_err(|e| web_sys::console::error_1(&format!("后台线程送来的计数无法读取：{e}").into()))
+            .ok()?;
         // Counted for the options of the request; newer deadlines are on their way.
         let options = local.own_options(&self.report_options());
         let report = local.report(&options);

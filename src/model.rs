@@ -1,20 +1,27 @@
 //! Plain view-model types with pure methods: what the tables show and how they sort.
 //! No web types here, so these are tested natively (`cargo test -p hotline-web --lib`).
 
+use hotline_engine::aggregate::Cells;
+use hotline_engine::indicators::DeadlinePlan;
 use hotline_engine::indicators::Rate;
 use hotline_engine::partial::Partial;
-use hotline_engine::period::{choose_default, month_volumes};
+use hotline_engine::period::{choose_default, month_volumes, MonthVolume};
 use hotline_engine::report::{Counted, EntityFigures, Figures, Report, ReportOptions};
-use hotline_engine::{IngestSummary, Ingested, Reject};
+use hotline_engine::rules::Deadlines;
+use hotline_engine::{IngestSummary, Ingested, Period, Reject};
 use serde::{Deserialize, Serialize};
 
 /// What the page counts every period from, as the worker sends it: the file's month-keyed cells
-/// (a partial without ticket hashes), its reading summary and first rejected rows. With these a
-/// change of period, indicator option or registry is counted on the page, in the same task as
-/// the click: no trip to the worker.
+/// and their names (as bytes: [`Cells::to_bytes`]), its reading summary and first rejected rows.
+/// With these a change of period, indicator option or registry is counted on the page, in the
+/// same task as the click: no trip to the worker.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct CellCounts {
-    pub partial: Partial,
+    /// The cells, sent beside the message's JSON ([`crate::worker`] moves them).
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+    /// The rule-file deadlines the cells were counted with.
+    pub deadlines: Option<Deadlines>,
     pub summary: IngestSummary,
     /// The first rejected rows (none on a re-count: the page keeps those it has).
     pub rejects: Vec<Reject>,
@@ -22,8 +29,8 @@ pub struct CellCounts {
     /// tickets are elsewhere); for a ticket file the worker counts them again from its tickets.
     pub fixed_deadlines: bool,
     /// Set when the file's dates span more months than the month tables serve: the cells then
-    /// count only the period asked for (`Partial::period_counts_of`), and these are the file's
-    /// month volumes, which such cells do not give.
+    /// count only the period asked for ([`Cells::for_period`]), and these are the file's month
+    /// volumes, which such cells do not give.
     pub period_only: Option<PeriodOnly>,
 }
 
@@ -31,36 +38,48 @@ impl CellCounts {
     /// The cells of a file held ticket by ticket, counted with `o`'s deadlines; when its dates
     /// span more months than the month tables serve, the counts of `o`'s period only.
     pub fn of_tickets(
-        name: &str,
         ingested: &Ingested,
         o: &ReportOptions,
         rejects: Vec<Reject>,
     ) -> Result<CellCounts, String> {
-        let deadlines = o.deadlines.clone();
-        let (partial, period_only) = match Partial::counts_of(name, ingested, deadlines.clone()) {
-            Ok(p) => (p, None),
-            Err(_) => {
-                let months = month_volumes(&ingested.store);
+        let store = &ingested.store;
+        let plan = DeadlinePlan { rules: o.deadlines.clone() };
+        let (cells, period_only) = match Cells::try_build(store, &plan) {
+            Some(cells) => (cells, None),
+            None => {
+                let months = month_volumes(store);
                 let period =
                     o.period.or_else(|| choose_default(&months).map(|(p, _)| p)).ok_or("没有可统计的月份")?;
-                let only = PeriodOnly { asked: o.period, months };
-                (Partial::period_counts_of(name, ingested, deadlines, period), Some(only))
+                (Cells::for_period(store, &plan, period), Some(PeriodOnly { asked: o.period, months }))
             }
         };
-        let summary = ingested.summary.clone();
-        Ok(CellCounts { partial, summary, rejects, fixed_deadlines: false, period_only })
+        Ok(CellCounts {
+            bytes: cells.to_bytes(store),
+            deadlines: o.deadlines.clone(),
+            summary: ingested.summary.clone(),
+            rejects,
+            fixed_deadlines: false,
+            period_only,
+        })
     }
 
     /// The cells of a partial: a streamed file's (`fixed_deadlines == false`: the file can be
-    /// read again with other deadlines) or a partial-aggregates file's. Ticket hashes stay behind.
+    /// read again with other deadlines) or a partial-aggregates file's.
     pub fn of_partial(
         p: &Partial,
         summary: IngestSummary,
         rejects: Vec<Reject>,
         fixed_deadlines: bool,
     ) -> CellCounts {
-        let partial = Partial { ticket_hashes: String::new(), ..p.clone() };
-        CellCounts { partial, summary, rejects, fixed_deadlines, period_only: None }
+        let (names, cells) = Cells::from_partial(p);
+        CellCounts {
+            bytes: cells.to_bytes(&names),
+            deadlines: p.deadlines.clone(),
+            summary,
+            rejects,
+            fixed_deadlines,
+            period_only: None,
+        }
     }
 }
 
@@ -68,30 +87,37 @@ impl CellCounts {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PeriodOnly {
     /// The period as asked (`None`: the default period).
-    pub asked: Option<hotline_engine::Period>,
-    pub months: Vec<hotline_engine::period::MonthVolume>,
+    pub asked: Option<Period>,
+    pub months: Vec<MonthVolume>,
 }
 
 /// The page's counts: the cells, and the registry-summed aggregates last counted from them.
 pub struct PageCounts {
-    cells: CellCounts,
-    counted: Option<(Ingested, Counted)>,
+    /// Everything but the cells and the rejects.
+    meta: CellCounts,
+    /// The names the cells use, and the file's reading summary.
+    names: Ingested,
+    cells: Cells,
+    counted: Option<Counted>,
 }
 
 impl PageCounts {
-    /// The counts, and the rejected rows that came with them.
-    pub fn new(mut cells: CellCounts) -> (PageCounts, Vec<Reject>) {
-        let rejects = std::mem::take(&mut cells.rejects);
-        (PageCounts { cells, counted: None }, rejects)
+    /// The counts, and the rejected rows that came with them; an error when the bytes do not
+    /// read (a bug: both ends are one build).
+    pub fn new(mut meta: CellCounts) -> Result<(PageCounts, Vec<Reject>), String> {
+        let (store, cells) = Cells::from_bytes(&std::mem::take(&mut meta.bytes))?;
+        let rejects = std::mem::take(&mut meta.rejects);
+        let names = Ingested { store, rejects: Vec::new(), summary: meta.summary.clone() };
+        Ok((PageCounts { meta, names, cells, counted: None }, rejects))
     }
 
     /// Whether the cells serve `o`: counted with its deadlines (a partial-aggregates file also
     /// serves rules without deadlines of their own: its counts are what it says), and for its
     /// period when they count one period only.
     pub fn serves(&self, o: &ReportOptions) -> bool {
-        let counted_with = &self.cells.partial.deadlines;
-        let deadlines = o.deadlines == *counted_with || (self.cells.fixed_deadlines && o.deadlines.is_none());
-        deadlines && self.cells.period_only.as_ref().is_none_or(|only| only.asked == o.period)
+        let deadlines =
+            o.deadlines == self.meta.deadlines || (self.meta.fixed_deadlines && o.deadlines.is_none());
+        deadlines && self.meta.period_only.as_ref().is_none_or(|only| only.asked == o.period)
     }
 
     /// `o` with the deadlines (and, for cells of one period, the period) the cells were counted
@@ -99,8 +125,8 @@ impl PageCounts {
     pub fn own_options(&self, o: &ReportOptions) -> ReportOptions {
         let mut own = o.clone();
         if !self.serves(o) {
-            own.deadlines = self.cells.partial.deadlines.clone();
-            if let Some(only) = &self.cells.period_only {
+            own.deadlines = self.meta.deadlines.clone();
+            if let Some(only) = &self.meta.period_only {
                 own.period = only.asked;
             }
         }
@@ -113,20 +139,17 @@ impl PageCounts {
         if !self.serves(o) {
             return None;
         }
-        if !self.counted.as_ref().is_some_and(|(_, c)| c.fits(o)) {
-            let (mut ingested, mut counted) = self.cells.partial.counted(o).ok()?;
-            ingested.summary = self.cells.summary.clone();
-            if let Some(only) = &self.cells.period_only {
+        if !self.counted.as_ref().is_some_and(|c| c.fits(o)) {
+            let mut counted = Counted::from_cells(&self.names, &self.cells, o);
+            if let Some(only) = &self.meta.period_only {
                 counted.months = only.months.clone();
             }
-            self.counted = Some((ingested, counted));
+            self.counted = Some(counted);
         }
-        let (ingested, counted) = self.counted.as_ref()?;
-        Some(Report::from_counted(ingested, counted, o))
+        Some(Report::from_counted(&self.names, self.counted.as_ref()?, o))
     }
 }
 
-/// Which entities the unit table lists.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Level {
     /// 承办单位
@@ -347,7 +370,7 @@ mod tests {
 
     use hotline_engine::generate::{generate_string, GenConfig};
     use hotline_engine::registry::Registry;
-    use hotline_engine::{ingest_bytes, IngestOptions, Month, Period};
+    use hotline_engine::{ingest_bytes, IngestOptions, Month};
 
     fn read(text: &str) -> Ingested {
         ingest_bytes(text.as_bytes(), IngestOptions::default()).unwrap()
@@ -373,10 +396,9 @@ mod tests {
         let registry =
             Registry::parse("单位,分组,上级单位\n市自来水公司,部门,市住建局\n海州区,县区,\n".as_bytes())
                 .unwrap();
-        let cells = CellCounts::of_tickets("may.csv", &done, &ReportOptions::default(), done.rejects.clone())
-            .unwrap();
+        let cells = CellCounts::of_tickets(&done, &ReportOptions::default(), done.rejects.clone()).unwrap();
         assert!(cells.period_only.is_none());
-        let (mut page, rejects) = PageCounts::new(cells);
+        let (mut page, rejects) = PageCounts::new(cells).unwrap();
         assert_eq!(rejects, done.rejects);
         assert_eq!(rejects.len(), 1);
         for period in [None, Some("2021-04"), Some("2021-04..2021-05")] {
@@ -419,9 +441,9 @@ mod tests {
         assert_eq!(done.rejects.len(), 0, "{:?}", done.rejects.first());
         for asked in [None, Some("2010-03"), Some("2021-04..2021-05")] {
             let o = options(asked, None, false);
-            let cells = CellCounts::of_tickets("wide.csv", &done, &o, Vec::new()).unwrap();
+            let cells = CellCounts::of_tickets(&done, &o, Vec::new()).unwrap();
             assert!(cells.period_only.is_some());
-            let (mut page, _) = PageCounts::new(cells);
+            let (mut page, _) = PageCounts::new(cells).unwrap();
             assert_eq!(page.report(&o).expect("its own period"), Report::build(&done, &o), "{asked:?}");
             let other = options(Some("2008-01"), None, false);
             assert!(page.report(&other).is_none(), "another period is counted by the worker");

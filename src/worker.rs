@@ -82,7 +82,7 @@ fn counts(held: &Held, o: &ReportOptions, keep_rejects: bool) -> Result<Box<Cell
         }
         // A streamed file (its deadlines were checked by the caller) or a partial-aggregates file.
         Some(p) => CellCounts::of_partial(p, summary, rejects, held.file.is_none()),
-        None => CellCounts::of_tickets(&held.name, &held.ingested, o, rejects).map_err(LoadError::Browser)?,
+        None => CellCounts::of_tickets(&held.ingested, o, rejects).map_err(LoadError::Browser)?,
     };
     Ok(Box::new(cells))
 }
@@ -152,8 +152,6 @@ thread_local! {
 
 /// What the worker holds of the file read last.
 struct Held {
-    /// The file's name (a partial of its tickets is named after it).
-    name: String,
     /// The tickets (or, for a partial, only the names).
     ingested: Ingested,
     /// Set when the file was a partial-aggregates file or was streamed: re-counts start from it.
@@ -206,7 +204,7 @@ async fn load_streamed(
         rejects: done.ingested.rejects,
         summary: done.ingested.summary,
     };
-    Ok(Held { name, ingested, partial: Some(done.partial), file: Some((blob.clone(), ingest)) })
+    Ok(Held { ingested, partial: Some(done.partial), file: Some((blob.clone(), ingest)) })
 }
 
 /// The shortfall lists of `query`: from the tickets in memory, or by reading a streamed file
@@ -301,7 +299,7 @@ async fn load_partial(blob: &Blob, report: &ReportOptions) -> FromWorker {
     match partial.counted(report) {
         Ok((ingested, _)) => {
             let name = blob.dyn_ref::<web_sys::File>().map(|f| f.name()).unwrap_or_default();
-            let held = Held { name, ingested, partial: Some(partial), file: None };
+            let held = Held { ingested, partial: Some(partial), file: None };
             let counted = counts(&held, report, true);
             TICKETS.with(|t| *t.borrow_mut() = Some(held));
             counted.map_or_else(FromWorker::Failed, |c| FromWorker::Loaded(c, Readers::One))
@@ -321,7 +319,15 @@ pub fn run_worker() {
     let post: Rc<dyn Fn(FromWorker)> = {
         let scope = scope.clone();
         Rc::new(move |m: FromWorker| {
-            let _ = scope.post_message(&encode(&m));
+            let msg = encode(&m);
+            // The cells travel beside the JSON as bytes, their buffer moved, not copied.
+            if let FromWorker::Loaded(c, _) | FromWorker::Counted(c) = &m {
+                let bytes = js_sys::Uint8Array::from(c.bytes.as_slice());
+                let _ = js_sys::Reflect::set(&msg, &"cells".into(), &bytes);
+                let _ = scope.post_message_with_transfer(&msg, &js_sys::Array::of1(&bytes.buffer()));
+            } else {
+                let _ = scope.post_message(&msg);
+            }
         })
     };
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
@@ -419,7 +425,7 @@ pub fn run_worker() {
                     match result {
                         Ok((ingested, readers)) => {
                             let name = blob.dyn_ref::<web_sys::File>().map(|f| f.name()).unwrap_or_default();
-                            let held = Held { name, ingested, partial: None, file: None };
+                            let held = Held { ingested, partial: None, file: None };
                             let counted = counts(&held, &report, true);
                             TICKETS.with(|t| *t.borrow_mut() = Some(held));
                             post(counted.map_or_else(FromWorker::Failed, |c| FromWorker::Loaded(c, readers)));
@@ -471,7 +477,14 @@ impl WorkerClient {
         let queue: Rc<RefCell<Option<Vec<JsValue>>>> = Rc::new(RefCell::new(Some(Vec::new())));
         let (q, w) = (queue.clone(), worker.clone());
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-            match decode::<FromWorker>(&ev.data()) {
+            let data = ev.data();
+            let mut msg = decode::<FromWorker>(&data);
+            if let Some(FromWorker::Loaded(c, _) | FromWorker::Counted(c)) = &mut msg {
+                if let Ok(bytes) = js_sys::Reflect::get(&data, &"cells".into()) {
+                    c.bytes = js_sys::Uint8Array::new(&bytes).to_vec();
+                }
+            }
+            match msg {
                 Some(FromWorker::Ready) => {
                     for m in q.borrow_mut().take().unwrap_or_default() {
                         let _ = w.post_message(&m);

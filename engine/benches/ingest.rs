@@ -63,8 +63,12 @@ fn main() {
             assert_eq!(again, report);
             // A month switch on the page: the report of another period from the file's cells,
             // which the page holds (summed by the registry once, when they arrive).
-            let cells = hotline_engine::partial::Partial::counts_of("bench", &done, None).expect("cells");
-            let (names, counted) = cells.counted(&ReportOptions::default()).expect("counted");
+            let plan = hotline_engine::indicators::DeadlinePlan::default();
+            let bytes = hotline_engine::aggregate::Cells::build(&done.store, &plan).to_bytes(&done.store);
+            let (store, cells) = hotline_engine::aggregate::Cells::from_bytes(&bytes).expect("cells read");
+            let names = hotline_engine::Ingested { store, ..Default::default() };
+            let counted =
+                hotline_engine::report::Counted::from_cells(&names, &cells, &ReportOptions::default());
             let january = ReportOptions {
                 period: Some(hotline_engine::Period::parse("2021-01").expect("period")),
                 ..Default::default()

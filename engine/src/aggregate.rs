@@ -17,9 +17,11 @@ use crate::store::{Audit, Callback, NameId, Ticket, TicketStore, NO_NAME};
 use crate::time::Stamp;
 use rustc_hash::FxHashMap;
 
+mod wire;
+
 /// The months a file's stamps fall in, compressed to dense positions `0..len`; an empty stamp
 /// takes position `len` (after every month, as `Stamp::NONE` sorts after every time).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 struct MonthIndex {
     months: Vec<i32>,
     /// First second of each month in `months`: a stamp's position is a binary search over
@@ -97,7 +99,7 @@ enum By {
 }
 
 /// One entity's tables, for one side (市派 or 省派), over the file's months (dense positions).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 struct Fragments {
     /// Six one-month tables, `By` × month position.
     one: Vec<Tally>,
@@ -229,7 +231,7 @@ fn callback_time(t: &Ticket) -> Option<Stamp> {
 
 /// Accepted-ticket counts (受理量) by received position × closed position, a 直接答复 ticket being
 /// closed in the month it was received.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 struct Accepted(Vec<u64>);
 
 impl Accepted {
@@ -271,7 +273,7 @@ pub struct MonthAggregates {
 /// no unit). The city is the sum of all cells, a unit the sum of its cells, a member unit the sum
 /// of the cells that roll into it, which only the registry decides: so a registry change re-sums
 /// cells, and cells are what a partial-aggregates file holds ([`crate::partial`]).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Cells {
     index: MonthIndex,
     /// (unit, parent as filled) and its tables per side, in first-seen order.

@@ -59,7 +59,42 @@ pub struct Tally {
     pub feedback_on_time: u64,
 }
 
+/// Calls `$m!` with every counter of [`Tally`] in declaration order: one list for the operations
+/// that go over all of them.
+macro_rules! tally_fields {
+    ($m:ident) => {
+        $m!(
+            received,
+            carried_over,
+            direct,
+            transferred,
+            dispatched,
+            sign_due_known,
+            signed_on_time,
+            contact_due_known,
+            contacted_on_time,
+            due,
+            closed,
+            on_time,
+            reworked,
+            urgent_due,
+            urgent_on_time,
+            satisfied,
+            basically_satisfied,
+            unsatisfied,
+            not_reached,
+            audit_compliant,
+            audit_non_compliant,
+            feedback_due,
+            feedback_on_time
+        )
+    };
+}
+
 impl Tally {
+    /// How many counters a tally has.
+    pub const FIELDS: usize = 23;
+
     /// 受理量 = 当月受理 + 上月结转.
     pub fn accepted(&self) -> u64 {
         self.received + self.carried_over
@@ -89,31 +124,26 @@ impl Tally {
         macro_rules! add {
             ($($f:ident),*) => { $( self.$f += o.$f; )* };
         }
-        add!(
-            received,
-            carried_over,
-            direct,
-            transferred,
-            dispatched,
-            sign_due_known,
-            signed_on_time,
-            contact_due_known,
-            contacted_on_time,
-            due,
-            closed,
-            on_time,
-            reworked,
-            urgent_due,
-            urgent_on_time,
-            satisfied,
-            basically_satisfied,
-            unsatisfied,
-            not_reached,
-            audit_compliant,
-            audit_non_compliant,
-            feedback_due,
-            feedback_on_time
-        );
+        tally_fields!(add);
+    }
+
+    /// Every counter, in declaration order (the page's binary form of the cells).
+    pub fn to_array(&self) -> [u64; Tally::FIELDS] {
+        macro_rules! array {
+            ($($f:ident),*) => { [$( self.$f ),*] };
+        }
+        tally_fields!(array)
+    }
+
+    /// The tally of [`Tally::to_array`]'s counters.
+    pub fn from_array(a: [u64; Tally::FIELDS]) -> Tally {
+        macro_rules! tally {
+            ($($f:ident),*) => {{
+                let [$($f),*] = a;
+                Tally { $($f),* }
+            }};
+        }
+        tally_fields!(tally)
     }
 
     /// Adds one ticket's contribution for the period `[start, end)`.

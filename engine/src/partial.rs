@@ -219,9 +219,8 @@ impl Partial {
         Ok(partial)
     }
 
-    /// [`Partial::from_ingested`] without the ticket hashes: counts only (what the page counts
-    /// every period from).
-    pub fn counts_of(
+    /// [`Partial::from_ingested`] without the ticket hashes: counts only.
+    fn counts_of(
         name: &str,
         ingested: &Ingested,
         deadlines: Option<Deadlines>,
@@ -233,20 +232,6 @@ impl Partial {
             ))
         })?;
         Ok(Partial::of_cells(name, ingested, deadlines, &cells))
-    }
-
-    /// The counts of one period and the period before it only ([`Cells::for_period`]), for a
-    /// file whose dates span more months than [`Partial::counts_of`] serves. Not a partial file
-    /// to save or merge: its month keys are buckets, exact for those two periods alone, and its
-    /// month volumes are not the file's ([`crate::period::month_volumes`] gives those).
-    pub fn period_counts_of(
-        name: &str,
-        ingested: &Ingested,
-        deadlines: Option<Deadlines>,
-        period: crate::period::Period,
-    ) -> Partial {
-        let plan = DeadlinePlan { rules: deadlines.clone() };
-        Partial::of_cells(name, ingested, deadlines, &Cells::for_period(&ingested.store, &plan, period))
     }
 
     fn of_cells(name: &str, ingested: &Ingested, deadlines: Option<Deadlines>, cells: &Cells) -> Partial {
@@ -439,7 +424,7 @@ impl Partial {
             summary.rows_rejected += s.rows_rejected;
         }
         let ingested = Ingested { store, rejects: Vec::new(), summary };
-        let counted = Counted::from_cells(&ingested, cells, o);
+        let counted = Counted::from_cells(&ingested, &cells, o);
         Ok((ingested, counted))
     }
 

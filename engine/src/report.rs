@@ -265,12 +265,12 @@ impl Counted {
         }
     }
     /// Counts from cells already summed (a partial-aggregates file): `ingested` holds the names.
-    pub fn from_cells(ingested: &Ingested, cells: crate::aggregate::Cells, o: &ReportOptions) -> Counted {
+    pub fn from_cells(ingested: &Ingested, cells: &crate::aggregate::Cells, o: &ReportOptions) -> Counted {
         let store = &ingested.store;
         let (parents, extra_members) = registry_parents(store, o.registry.as_ref());
         Counted {
             aggregates: Some(crate::aggregate::MonthAggregates::from_cells(
-                &cells,
+                cells,
                 store.units.len(),
                 &parents,
                 extra_members.len(),

@@ -1,9 +1,12 @@
 //! Partial aggregates: a partial (through its JSON) gives the report the tickets give; merging
 //! partials of disjoint parts gives the whole, in any grouping; shared tickets are reported.
 
+use hotline_engine::aggregate::Cells;
 use hotline_engine::generate::{generate, GenConfig};
+use hotline_engine::indicators::DeadlinePlan;
 use hotline_engine::partial::{Partial, PartialError};
 use hotline_engine::registry::Registry;
+use hotline_engine::report::Counted;
 use hotline_engine::{ingest_bytes, IngestOptions, Month, Period, Report, ReportOptions};
 
 /// Three consecutive generated months in one file, ticket numbers distinct per month.
@@ -216,8 +219,8 @@ fn tickets_scattered_over_centuries_of_months_are_counted_directly() {
     assert!(e.contains("120"), "{e}");
 }
 
-/// A file whose dates span more months than the month tables serve: the counts of one period
-/// (`Partial::period_counts_of`, what the page is sent for such a file) give that period's report
+/// A file whose dates span more months than the month tables serve: the cells of one period
+/// (`Cells::for_period`, what the page is sent for such a file) give that period's report
 /// exactly, month-over-month changes included, for any period, registry and option.
 #[test]
 fn the_counts_of_one_period_are_exact_however_many_months_the_dates_span() {
@@ -237,7 +240,7 @@ fn the_counts_of_one_period_are_exact_however_many_months_the_dates_span() {
     let text = csv(&header, &rows);
     let done = ingest_bytes(text.as_bytes(), IngestOptions::default()).unwrap();
     assert_eq!(done.rejects.len(), 0, "every row reads: {:?}", done.rejects.first());
-    assert!(Partial::counts_of("wide.csv", &done, None).is_err(), "too many months for the tables");
+    assert!(Cells::try_build(&done.store, &DeadlinePlan::default()).is_none(), "too many months for the tables");
     let registry =
         Registry::parse("单位,分组,上级单位\n路南街道办,街道,市住建局\n海州区,县区,\n".as_bytes()).unwrap();
     let months = hotline_engine::period::month_volumes(&done.store);
@@ -253,11 +256,10 @@ fn the_counts_of_one_period_are_exact_however_many_months_the_dates_span() {
                 options.indicators.basic_counts_as_satisfied = basic;
                 let whole = Report::build(&done, &options);
                 let chosen = whole.period.as_ref().unwrap().period;
-                let partial = Partial::period_counts_of("wide.csv", &done, None, chosen);
-                let (mut ingested, mut counted) = partial.counted(&options).unwrap();
-                ingested.summary = done.summary.clone();
+                let cells = Cells::for_period(&done.store, &DeadlinePlan::default(), chosen);
+                let mut counted = Counted::from_cells(&done, &cells, &options);
                 counted.months = months.clone();
-                let r = Report::from_counted(&ingested, &counted, &options);
+                let r = Report::from_counted(&done, &counted, &options);
                 assert_eq!(figures(&r), figures(&whole), "{period:?} basic {basic}");
             }
         }
