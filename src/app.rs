@@ -131,7 +131,7 @@ impl State {
                 self.close_shortfalls();
                 let (name, note, started) = self.loading.get_value();
                 self.file_name.set(if note.is_empty() { name } else { format!("{name}（{note}）") });
-                let Some((report, rejects)) = self.adopt(counts) else {
+                let Some((report, rejects)) = self.adopt(*counts) else {
                     return self
                         .stage
                         .set(Stage::Failed("后台线程送来的计数无法用于当前条件，请重新选择文件".into()));
@@ -176,7 +176,7 @@ impl State {
             FromWorker::Counted(counts) => {
                 self.counting.set(false);
                 self.rereading.set(None);
-                if let Some((report, _)) = self.adopt(counts) {
+                if let Some((report, _)) = self.adopt(*counts) {
                     self.show_recount(report);
                 }
             }
@@ -202,8 +202,8 @@ impl State {
     /// Takes the file's cells the worker sent: later changes of period, option or registry are
     /// counted here from them. Returns the report for the options in force and the rejected rows
     /// that came with the cells.
-    fn adopt(&self, cells: Box<CellCounts>) -> Option<(Report, Vec<hotline_engine::Reject>)> {
-        let (mut local, rejects) = PageCounts::new(*cells)
+    fn adopt(&self, cells: CellCounts) -> Option<(Report, Vec<hotline_engine::Reject>)> {
+        let (mut local, rejects) = PageCounts::new(cells)
             .map_err(|e| web_sys::console::error_1(&format!("后台线程送来的计数无法读取：{e}").into()))
             .ok()?;
         // Counted for the options of the request; newer deadlines are on their way.

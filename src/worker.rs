@@ -298,7 +298,6 @@ async fn load_partial(blob: &Blob, report: &ReportOptions) -> FromWorker {
     };
     match partial.counted(report) {
         Ok((ingested, _)) => {
-            let name = blob.dyn_ref::<web_sys::File>().map(|f| f.name()).unwrap_or_default();
             let held = Held { ingested, partial: Some(partial), file: None };
             let counted = counts(&held, report, true);
             TICKETS.with(|t| *t.borrow_mut() = Some(held));
@@ -424,7 +423,6 @@ pub fn run_worker() {
                     }
                     match result {
                         Ok((ingested, readers)) => {
-                            let name = blob.dyn_ref::<web_sys::File>().map(|f| f.name()).unwrap_or_default();
                             let held = Held { ingested, partial: None, file: None };
                             let counted = counts(&held, &report, true);
                             TICKETS.with(|t| *t.borrow_mut() = Some(held));
