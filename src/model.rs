@@ -307,9 +307,9 @@ impl UnitRows {
         UnitRows { order, cells }
     }
 
-    /// The text of column `column` in the row named `name` ("" once the row is gone).
-    pub fn cell(&self, name: &str, column: usize) -> String {
-        self.cells.get(name).and_then(|c| c.get(column)).cloned().unwrap_or_default()
+    /// The cell texts of the row named `name` (none once the row is gone).
+    pub fn row(&self, name: &str) -> Vec<String> {
+        self.cells.get(name).cloned().unwrap_or_default()
     }
 }
 
@@ -363,9 +363,9 @@ mod tests {
         let rows = vec![entity("乙", 5, 4, 4), entity("甲", 9, 0, 0)];
         let table = UnitRows::new(&rows, Scope::All, Sort::default());
         assert_eq!(table.order, vec!["甲", "乙"]);
-        assert_eq!(table.cell("乙", 0), "5");
-        assert_eq!(table.cell("乙", 5), "100.00%");
-        assert_eq!(table.cell("丙", 0), "");
+        assert_eq!(table.row("乙")[0], "5");
+        assert_eq!(table.row("乙")[5], "100.00%");
+        assert!(table.row("丙").is_empty());
     }
 
     use hotline_engine::generate::{generate_string, GenConfig};
