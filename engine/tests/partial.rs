@@ -240,7 +240,10 @@ fn the_counts_of_one_period_are_exact_however_many_months_the_dates_span() {
     let text = csv(&header, &rows);
     let done = ingest_bytes(text.as_bytes(), IngestOptions::default()).unwrap();
     assert_eq!(done.rejects.len(), 0, "every row reads: {:?}", done.rejects.first());
-    assert!(Cells::try_build(&done.store, &DeadlinePlan::default()).is_none(), "too many months for the tables");
+    assert!(
+        Cells::try_build(&done.store, &DeadlinePlan::default()).is_none(),
+        "too many months for the tables"
+    );
     let registry =
         Registry::parse("单位,分组,上级单位\n路南街道办,街道,市住建局\n海州区,县区,\n".as_bytes()).unwrap();
     let months = hotline_engine::period::month_volumes(&done.store);
