@@ -995,48 +995,75 @@ impl Ingest {
 
 /// Raw name bytes → (name id, had undecodable bytes), for one name table: a repeated name is
 /// neither decoded nor hashed in full again. A file has tens to a few thousand distinct names,
-/// so the table stays in cache; the slot comes from the name's length and its first and last
-/// eight bytes (names of one column differ there), and a hit costs one comparison of the bytes.
+/// so the table stays in cache. A name is known by its length and two words (its first and last
+/// eight bytes, or for a shorter name its bytes themselves), which give the slot and, for names
+/// of up to 16 bytes (most names: a Chinese character is 3 bytes in UTF-8, 2 in GBK), decide
+/// equality without touching the name's bytes; a longer name compares its middle bytes too.
 #[derive(Default)]
 struct RawNames {
     /// Index into `entries`, or `u32::MAX` for an empty slot; a power of two long.
     slots: Vec<u32>,
-    /// (start in `bytes`, length, name id, undecodable)
-    entries: Vec<(u32, u32, NameId, bool)>,
+    entries: Vec<RawName>,
     bytes: Vec<u8>,
 }
 
+struct RawName {
+    words: (u64, u64),
+    len: u32,
+    /// Where the name's bytes start in `bytes`.
+    start: u32,
+    id: NameId,
+    undecodable: bool,
+}
+
 impl RawNames {
-    fn key(raw: &[u8]) -> u64 {
-        let word = |b: &[u8]| {
-            let mut w = [0u8; 8];
-            w[..b.len()].copy_from_slice(b);
-            u64::from_le_bytes(w)
-        };
+    /// The two words that, with the length, stand for `raw`: they hold every byte of a name of
+    /// up to 16 bytes.
+    #[inline]
+    fn words(raw: &[u8]) -> (u64, u64) {
         let n = raw.len();
-        let first = word(&raw[..n.min(8)]);
-        let last = word(&raw[n.saturating_sub(8)..]);
-        const K: u64 = 0x9E37_79B9_7F4A_7C15;
-        ((n as u64 ^ first).wrapping_mul(K).rotate_left(29) ^ last).wrapping_mul(K)
+        let word = |b: &[u8]| u64::from_le_bytes(b.try_into().expect("eight bytes"));
+        let half = |b: &[u8]| u64::from(u32::from_le_bytes(b.try_into().expect("four bytes")));
+        if n >= 8 {
+            (word(&raw[..8]), word(&raw[n - 8..]))
+        } else if n >= 4 {
+            (half(&raw[..4]) | half(&raw[n - 4..]) << 32, 0)
+        } else {
+            (raw.iter().enumerate().fold(0, |w, (i, b)| w | u64::from(*b) << (8 * i)), 0)
+        }
     }
 
+    #[inline]
+    fn slot(words: (u64, u64), len: usize, mask: usize) -> usize {
+        const K: u64 = 0x9E37_79B9_7F4A_7C15;
+        let h = ((len as u64 ^ words.0).wrapping_mul(K).rotate_left(29) ^ words.1).wrapping_mul(K);
+        (h >> 32) as usize & mask
+    }
+
+    #[inline]
     fn get(&self, raw: &[u8]) -> Option<(NameId, bool)> {
         if self.slots.is_empty() {
             return None;
         }
+        let (words, n) = (Self::words(raw), raw.len());
         let mask = self.slots.len() - 1;
-        let mut slot = (Self::key(raw) >> 32) as usize & mask;
+        let mut slot = Self::slot(words, n, mask);
         loop {
-            let &(start, len, id, bad) = self.entries.get(*self.slots.get(slot)? as usize)?;
-            if self.bytes.get(start as usize..(start + len) as usize) == Some(raw) {
-                return Some((id, bad));
+            let e = self.entries.get(*self.slots.get(slot)? as usize)?;
+            if e.words == words && e.len as usize == n {
+                let start = e.start as usize;
+                if n <= 16 || self.bytes.get(start + 8..start + n - 8) == Some(&raw[8..n - 8]) {
+                    return Some((e.id, e.undecodable));
+                }
             }
             slot = (slot + 1) & mask;
         }
     }
 
-    fn insert(&mut self, raw: &[u8], id: NameId, bad: bool) {
-        self.entries.push((self.bytes.len() as u32, raw.len() as u32, id, bad));
+    fn insert(&mut self, raw: &[u8], id: NameId, undecodable: bool) {
+        let words = Self::words(raw);
+        let (start, len) = (self.bytes.len() as u32, raw.len() as u32);
+        self.entries.push(RawName { words, len, start, id, undecodable });
         self.bytes.extend_from_slice(raw);
         if self.entries.len() * 2 > self.slots.len() {
             self.slots = vec![u32::MAX; (self.slots.len() * 2).max(64)];
@@ -1049,10 +1076,9 @@ impl RawNames {
     }
 
     fn place(&mut self, e: usize) {
-        let (start, len, ..) = self.entries[e];
         let mask = self.slots.len() - 1;
-        let key = Self::key(&self.bytes[start as usize..(start + len) as usize]);
-        let mut slot = (key >> 32) as usize & mask;
+        let entry = &self.entries[e];
+        let mut slot = Self::slot(entry.words, entry.len as usize, mask);
         while self.slots[slot] != u32::MAX {
             slot = (slot + 1) & mask;
         }
@@ -1128,4 +1154,34 @@ pub fn ingest_bytes(bytes: &[u8], mut options: IngestOptions) -> Result<Ingested
         ingest.push(chunk)?;
     }
     ingest.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RawNames;
+
+    #[test]
+    fn raw_names_tell_apart_names_equal_at_both_ends() {
+        let mut names = RawNames::default();
+        // Same length and first and last eight bytes, different middles; every length 0–40;
+        // 4–7 byte names whose halves overlap differently.
+        let mut all: Vec<Vec<u8>> = vec![b"AAAAAAAA1BBBBBBBB".to_vec(), b"AAAAAAAA2BBBBBBBB".to_vec()];
+        all.extend((0..=40).map(|n| (0..n).map(|i| b'a' + (i % 26) as u8).collect()));
+        all.extend([
+            b"abcd".to_vec(),
+            b"abcde".to_vec(),
+            b"abcdd".to_vec(),
+            b"abdcd".to_vec(),
+            "市住建局".into(),
+        ]);
+        all.sort();
+        all.dedup();
+        for (i, raw) in all.iter().enumerate() {
+            assert_eq!(names.get(raw), None, "{raw:?} before it is added");
+            names.insert(raw, i as u32, i % 3 == 0);
+        }
+        for (i, raw) in all.iter().enumerate() {
+            assert_eq!(names.get(raw), Some((i as u32, i % 3 == 0)), "{raw:?}");
+        }
+    }
 }
