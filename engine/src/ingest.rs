@@ -179,8 +179,10 @@ struct Layout {
     required: Vec<(usize, Column)>,
     /// Required-if-转办 columns, in file order.
     required_transferred: Vec<(usize, Column)>,
-    /// What the fast row reader does with each field, by position.
-    plan: Vec<(Column, Required)>,
+    /// How many fields a row has.
+    width: usize,
+    /// What the fast row reader does with each field it reads, in file order.
+    fast_fields: Vec<FastField>,
     /// Whether rows may take the fast path at all (standard datetime forms only).
     fast: bool,
 }
@@ -546,15 +548,25 @@ impl Ingest {
         self.out.store.has_callback_time = pos[Column::CallbackAt as usize].is_some();
         self.out.summary.extra_columns = resolved.extra;
         self.out.summary.headers = headers.clone();
-        let plan = resolved
+        let width = resolved.positions.len();
+        let fast_fields = resolved
             .positions
             .iter()
-            .map(|c| c.map_or((Column::Id, Required::No), |c| (c, c.required())))
+            .enumerate()
+            .filter_map(|(i, c)| c.map(|c| FastField { field: i, op: FastOp::of(c), required: c.required() }))
             .collect();
-        // Ignored columns are marked by `pos` not pointing back at them.
         let fast = self.date_format == DateFormat::Standard && !self.options.general_reader_only;
-        self.layout =
-            Some(Layout { headers, pos, datetimes, coded, required, required_transferred, plan, fast });
+        self.layout = Some(Layout {
+            headers,
+            pos,
+            datetimes,
+            coded,
+            required,
+            required_transferred,
+            width,
+            fast_fields,
+            fast,
+        });
         Ok(())
     }
 
@@ -605,23 +617,13 @@ impl Ingest {
             if trim(content).is_empty() {
                 continue;
             }
-            self.fields.set_plain(&commas, content.len());
-            match self.fast_row(content, line) {
-                Some((t, hash)) => {
+            match self.fast_row(content, &commas, line) {
+                Some((t, hash, raw)) => {
                     self.out.summary.rows_read += 1;
-                    let enc = self.enc();
-                    // A plain record's fields are ranges of the record itself.
-                    let raw = match self.layout.as_ref().and_then(|l| l.pos[Column::Id as usize]) {
-                        Some(i) => {
-                            let (s, e) = self.fields.range(i);
-                            trim(&content[s..e])
-                        }
-                        None => b"",
-                    };
                     let mut lossy = false;
-                    let id = encoding::decode(enc, raw, &mut lossy);
+                    let id = encoding::decode(self.enc(), raw.id, &mut lossy);
                     let index = self.out.store.len() as u32;
-                    let lossy = self.accept(content, t, &id, lossy);
+                    let lossy = self.accept(t, &id, raw.names, lossy);
                     pending.push(Pending { hash, index, start, len: content.len() as u32, line, lossy });
                 }
                 None => {
@@ -691,54 +693,61 @@ impl Ingest {
 
     /// Every check of [`Ingest::check_row`] on a plain row, without wording any reason: `None`
     /// as soon as anything is off (the general path then finds and words the first problem).
-    fn fast_row(&self, rec: &[u8], line: u32) -> Option<(Ticket, u64)> {
+    /// `commas` are the record's comma offsets ([`scan_plain`]); the row's number and names come
+    /// back as slices of the record, for [`Ingest::accept`].
+    fn fast_row<'r>(&self, rec: &'r [u8], commas: &[u32], line: u32) -> Option<(Ticket, u64, RawRow<'r>)> {
         let layout = self.layout.as_ref()?;
-        let fields = &self.fields;
-        if fields.len() != layout.plan.len() {
+        if commas.len() + 1 != layout.width {
             return None;
         }
+        let field = |i: usize| {
+            let start = if i == 0 { 0 } else { commas[i - 1] as usize + 1 };
+            let end = commas.get(i).map_or(rec.len(), |c| *c as usize);
+            trim(&rec[start..end])
+        };
         let codes = &self.codes;
-        let handling = trim(fields.get(rec, layout.pos[Column::Handling as usize]?));
+        let handling = field(layout.pos[Column::Handling as usize]?);
         let transferred = handling == codes.transferred.as_slice();
         if !transferred && handling != codes.direct.as_slice() {
             return None;
         }
         let mut t = Ticket::new(line, transferred);
         let mut h = 0;
+        let mut raw = RawRow { id: b"", names: [b""; 5] };
         let is = |v: &[u8], code: &Vec<u8>| v == code.as_slice();
-        for (i, &(c, required)) in layout.plan.iter().enumerate() {
-            if layout.pos[c as usize] != Some(i) {
-                continue; // a column the engine does not read
-            }
-            let v = trim(fields.get(rec, i));
+        for f in &layout.fast_fields {
+            let v = field(f.field);
             if v.is_empty() {
-                match required {
+                match f.required {
                     Required::Always => return None,
                     Required::IfTransferred if transferred => return None,
                     _ => continue,
                 }
             }
-            match c {
-                Column::Id => {
+            match f.op {
+                FastOp::Id => {
                     h = if v.is_ascii() {
                         id_hash(v)
                     } else {
                         let mut lossy = false;
                         id_hash(encoding::decode(self.enc(), v, &mut lossy).as_bytes())
                     };
+                    raw.id = v;
                 }
-                Column::FromProvince | Column::Urgent => {
+                FastOp::Name(slot) => raw.names[slot] = v,
+                FastOp::Handling => {}
+                FastOp::Flag(province) => {
                     let yes = codes.yes.iter().any(|y| is(v, y));
                     if !yes && !codes.no.iter().any(|n| is(v, n)) {
                         return None;
                     }
-                    if c == Column::FromProvince {
+                    if province {
                         t.from_province = yes;
                     } else {
                         t.urgent = yes;
                     }
                 }
-                Column::Callback => {
+                FastOp::Callback => {
                     t.callback = match v {
                         _ if is(v, &codes.satisfied) => Callback::Satisfied,
                         _ if is(v, &codes.basically) => Callback::BasicallySatisfied,
@@ -747,30 +756,29 @@ impl Ingest {
                         _ => return None,
                     }
                 }
-                Column::Audit => {
+                FastOp::Audit => {
                     t.audit = match v {
                         _ if is(v, &codes.compliant) => Audit::Compliant,
                         _ if is(v, &codes.non_compliant) => Audit::NonCompliant,
                         _ => return None,
                     }
                 }
-                Column::Returned => {
+                FastOp::Returned => {
                     if v.len() > 4 || !v.iter().all(u8::is_ascii_digit) {
                         return None;
                     }
                     t.returned = v.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
                 }
-                Column::DueAt if v.len() <= 3 && v.iter().all(u8::is_ascii_digit) => {
+                FastOp::Time(Column::DueAt) if v.len() <= 3 && v.iter().all(u8::is_ascii_digit) => {
                     t.due_days = v.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
                     if t.due_days == 0 {
                         return None;
                     }
                 }
-                c if c.is_datetime() => *t.time_mut(c) = crate::datetime::parse_standard(v)?,
-                _ => {}
+                FastOp::Time(c) => *t.time_mut(c) = crate::datetime::parse_standard(v)?,
             }
         }
-        Some((t, h))
+        Some((t, h, raw))
     }
 
     /// Stores a row that passed every check, unless its 工单编号 is already taken.
@@ -789,7 +797,13 @@ impl Ingest {
         let claimed = self.claim_id(&id, h);
         match claimed {
             None => {
-                self.accept(rec, t, &id, lossy);
+                // The names may point into the fields' scratch buffer: out of `self` meanwhile.
+                let fields = std::mem::take(&mut self.fields);
+                let pos = self.layout.as_ref().expect("header read").pos;
+                let names =
+                    NAME_COLUMNS.map(|c| pos[c as usize].map_or(&b""[..], |i| trim(fields.get(rec, i))));
+                self.accept(t, &id, names, lossy);
+                self.fields = fields;
             }
             Some(first) => self.reject_duplicate(rec, line, first, &id),
         }
@@ -948,18 +962,11 @@ impl Ingest {
         )
     }
 
-    /// Stores an accepted row: records its 工单编号 and interns its names.
-    /// Returns whether the row had undecodable bytes.
-    fn accept(&mut self, rec: &[u8], mut t: Ticket, id: &str, mut lossy: bool) -> bool {
+    /// Stores an accepted row: records its 工单编号 and interns its names (`names`: the raw,
+    /// trimmed fields of [`NAME_COLUMNS`]). Returns whether the row had undecodable bytes.
+    fn accept(&mut self, mut t: Ticket, id: &str, names: [&[u8]; 5], mut lossy: bool) -> bool {
         let enc = self.enc();
-        let Ingest { layout, fields, raw_units, raw_channels, raw_kinds, raw_categories, out, .. } = self;
-        let layout = layout.as_ref().expect("header read");
-        let field = |c: Column| -> &[u8] {
-            match layout.pos[c as usize] {
-                Some(i) => trim(fields.get(rec, i)),
-                None => b"",
-            }
-        };
+        let Ingest { raw_units, raw_channels, raw_kinds, raw_categories, out, .. } = self;
         let store = &mut out.store;
         let mut intern = |raw: &[u8], map: &mut RawNames, names: &mut crate::store::Names| {
             if raw.is_empty() {
@@ -974,16 +981,17 @@ impl Ingest {
             lossy |= bad;
             id
         };
+        let [unit, parent, channel, kind, category] = names;
         if t.is_transferred() {
-            t.unit = intern(field(Column::Unit), raw_units, &mut store.units);
-            t.parent = intern(field(Column::ParentUnit), raw_units, &mut store.units);
+            t.unit = intern(unit, raw_units, &mut store.units);
+            t.parent = intern(parent, raw_units, &mut store.units);
             if t.parent == t.unit {
                 t.parent = NO_NAME;
             }
         }
-        t.channel = intern(field(Column::Channel), raw_channels, &mut store.channels);
-        t.kind = intern(field(Column::Kind), raw_kinds, &mut store.kinds);
-        t.category = intern(field(Column::Category), raw_categories, &mut store.categories);
+        t.channel = intern(channel, raw_channels, &mut store.channels);
+        t.kind = intern(kind, raw_kinds, &mut store.kinds);
+        t.category = intern(category, raw_categories, &mut store.categories);
         store.push(id, t);
         out.summary.rows_scored += 1;
         if lossy {
@@ -991,6 +999,59 @@ impl Ingest {
         }
         lossy
     }
+}
+
+/// The name columns [`Ingest::accept`] interns, in the order of its `names`.
+const NAME_COLUMNS: [Column; 5] =
+    [Column::Unit, Column::ParentUnit, Column::Channel, Column::Kind, Column::Category];
+
+/// What the fast row reader does with one field.
+#[derive(Clone, Copy)]
+enum FastOp {
+    Id,
+    /// Checked before the other fields (what is required depends on it).
+    Handling,
+    /// 省派 (`true`) or 急件.
+    Flag(bool),
+    Callback,
+    Audit,
+    Returned,
+    /// A datetime column (办理时限 may also be a number of working days).
+    Time(Column),
+    /// A name column: its position in [`NAME_COLUMNS`].
+    Name(usize),
+}
+
+impl FastOp {
+    fn of(c: Column) -> FastOp {
+        match c {
+            Column::Id => FastOp::Id,
+            Column::Handling => FastOp::Handling,
+            Column::FromProvince => FastOp::Flag(true),
+            Column::Urgent => FastOp::Flag(false),
+            Column::Callback => FastOp::Callback,
+            Column::Audit => FastOp::Audit,
+            Column::Returned => FastOp::Returned,
+            c if c.is_datetime() => FastOp::Time(c),
+            c => {
+                FastOp::Name(NAME_COLUMNS.iter().position(|n| *n == c).expect("every other column is a name"))
+            }
+        }
+    }
+}
+
+/// A field the fast row reader reads: its position in the row, what it does with it, and
+/// whether it may be empty.
+struct FastField {
+    field: usize,
+    op: FastOp,
+    required: Required,
+}
+
+/// The raw, trimmed 工单编号 and names of a row the fast path accepted (slices of the record).
+struct RawRow<'r> {
+    id: &'r [u8],
+    names: [&'r [u8]; 5],
 }
 
 /// Raw name bytes → (name id, had undecodable bytes), for one name table: a repeated name is

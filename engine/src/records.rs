@@ -229,30 +229,11 @@ impl Fields {
         }
     }
 
-    /// Sets the fields of an unquoted record of `len` bytes from its comma offsets (found by
-    /// the caller's own scan); the same result as [`Fields::split`] on that record.
-    pub fn set_plain(&mut self, commas: &[u32], len: usize) {
-        self.ranges.clear();
-        self.unescaped = false;
-        let mut start = 0;
-        for &c in commas {
-            self.ranges.push((start, c));
-            start = c + 1;
-        }
-        self.ranges.push((start, len as u32));
-    }
-
     pub fn len(&self) -> usize {
         self.ranges.len()
     }
     pub fn is_empty(&self) -> bool {
         self.ranges.is_empty()
-    }
-
-    /// Where field `i` lies, in the record (plain records) or the scratch buffer.
-    pub fn range(&self, i: usize) -> (usize, usize) {
-        let (s, e) = self.ranges[i];
-        (s as usize, e as usize)
     }
 
     /// Field `i`, untrimmed.
