@@ -70,43 +70,41 @@ pub enum Scan {
     Other,
 }
 
-/// Bit `k` set when byte `k` of the block is `,`, LF or `"`: sixteen bytes in a few vector
-/// instructions (SSE2 is in every x86-64; wasm's SIMD is in every browser since 2021 and the page
-/// is built with it, see `.cargo/config.toml`).
+/// Two masks of a sixteen-byte block: bit `k` of the first set when byte `k` is `,`, of the
+/// second when it is LF or `"` (where the plain record ends, or turns out not to be plain). A
+/// few vector instructions: SSE2 is in every x86-64; wasm's SIMD is in every browser since 2021
+/// and the page is built with it, see `.cargo/config.toml`.
 #[cfg(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")))]
 #[inline(always)]
-fn specials16(block: &[u8; 16]) -> u32 {
+fn specials16(block: &[u8; 16]) -> (u32, u32) {
     #[cfg(target_arch = "x86_64")]
     #[allow(unused_unsafe)]
     // SAFETY: SSE2 is part of the x86-64 baseline; the load reads exactly the 16 bytes of `block`.
     unsafe {
         use std::arch::x86_64::*;
         let v = _mm_loadu_si128(block.as_ptr().cast());
-        let m = _mm_or_si128(
-            _mm_or_si128(
-                _mm_cmpeq_epi8(v, _mm_set1_epi8(b',' as i8)),
-                _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)),
-            ),
+        let commas = _mm_cmpeq_epi8(v, _mm_set1_epi8(b',' as i8));
+        let stops = _mm_or_si128(
+            _mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8)),
             _mm_cmpeq_epi8(v, _mm_set1_epi8(b'"' as i8)),
         );
-        _mm_movemask_epi8(m) as u32
+        (_mm_movemask_epi8(commas) as u32, _mm_movemask_epi8(stops) as u32)
     }
     #[cfg(target_arch = "wasm32")]
     {
         use std::arch::wasm32::*;
         // SAFETY: the load reads exactly the 16 bytes of `block` (unaligned loads are allowed).
         let v = unsafe { v128_load(block.as_ptr().cast()) };
-        let m = v128_or(
-            v128_or(i8x16_eq(v, i8x16_splat(b',' as i8)), i8x16_eq(v, i8x16_splat(b'\n' as i8))),
-            i8x16_eq(v, i8x16_splat(b'"' as i8)),
-        );
-        u32::from(i8x16_bitmask(m))
+        let commas = i8x16_eq(v, i8x16_splat(b',' as i8));
+        let stops = v128_or(i8x16_eq(v, i8x16_splat(b'\n' as i8)), i8x16_eq(v, i8x16_splat(b'"' as i8)));
+        (u32::from(i8x16_bitmask(commas)), u32::from(i8x16_bitmask(stops)))
     }
 }
 
 /// Finds the end of the record at the start of `buf` and its comma offsets, in one pass, if it
 /// has no quote: sixteen bytes at a time with SIMD where the target has it, else eight bytes at
-/// a time in a 64-bit word.
+/// a time in a 64-bit word. The commas of a block are taken from its mask, bit by bit, without
+/// looking at the bytes again.
 pub fn scan_plain(buf: &[u8], commas: &mut Vec<u32>) -> Scan {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
@@ -116,52 +114,49 @@ pub fn scan_plain(buf: &[u8], commas: &mut Vec<u32>) -> Scan {
         !(((x & LOW7) + LOW7) | x | LOW7)
     };
     commas.clear();
-    let mut i = 0;
-    let classify = |j: usize, commas: &mut Vec<u32>| match buf[j] {
-        b',' => {
-            commas.push(j as u32);
-            None
+    // The commas of a block at `at` before its first stop (if any), then what the stop is.
+    // `bits` holds one bit per byte; `shift` turns a bit's position into a byte offset.
+    let block = |at: usize, mut comma_bits: u64, stop_bits: u64, shift: u32, commas: &mut Vec<u32>| {
+        if stop_bits != 0 {
+            comma_bits &= (1u64 << stop_bits.trailing_zeros()) - 1;
         }
-        b'\n' => Some(Scan::Record(j)),
-        _ => Some(Scan::Other),
+        while comma_bits != 0 {
+            commas.push((at + (comma_bits.trailing_zeros() >> shift) as usize) as u32);
+            comma_bits &= comma_bits - 1;
+        }
+        (stop_bits != 0).then(|| {
+            let j = at + (stop_bits.trailing_zeros() >> shift) as usize;
+            if buf[j] == b'\n' {
+                Scan::Record(j)
+            } else {
+                Scan::Other
+            }
+        })
     };
+    let mut i = 0;
     #[cfg(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")))]
     while i + 16 <= buf.len() {
-        let block: &[u8; 16] = buf[i..i + 16].try_into().expect("sixteen bytes");
-        let mut hits = specials16(block);
-        while hits != 0 {
-            if let Some(found) = classify(i + hits.trailing_zeros() as usize, commas) {
-                return found;
-            }
-            hits &= hits - 1;
+        let (c, s) = specials16(buf[i..i + 16].try_into().expect("sixteen bytes"));
+        if let Some(found) = block(i, u64::from(c), u64::from(s), 0, commas) {
+            return found;
         }
         i += 16;
     }
     while i + 8 <= buf.len() {
-        let w = u64::from_le_bytes([
-            buf[i],
-            buf[i + 1],
-            buf[i + 2],
-            buf[i + 3],
-            buf[i + 4],
-            buf[i + 5],
-            buf[i + 6],
-            buf[i + 7],
-        ]);
-        let mut hits = eq(w, b',') | eq(w, b'\n') | eq(w, b'"');
-        while hits != 0 {
-            if let Some(found) = classify(i + (hits.trailing_zeros() / 8) as usize, commas) {
-                return found;
-            }
-            hits &= hits - 1;
+        let w = u64::from_le_bytes(buf[i..i + 8].try_into().expect("eight bytes"));
+        // One bit per byte: its top bit, at position 8k + 7.
+        let (c, s) = (eq(w, b','), eq(w, b'\n') | eq(w, b'"'));
+        if let Some(found) = block(i, c, s, 3, commas) {
+            return found;
         }
         i += 8;
     }
     for (j, b) in buf.iter().enumerate().skip(i) {
-        if matches!(b, b',' | b'\n' | b'"') {
-            if let Some(found) = classify(j, commas) {
-                return found;
-            }
+        match b {
+            b',' => commas.push(j as u32),
+            b'\n' => return Scan::Record(j),
+            b'"' => return Scan::Other,
+            _ => {}
         }
     }
     Scan::Other
