@@ -1,6 +1,7 @@
 // Times the engine's ingest (and optionally the report, or only the record scan) compiled to bare wasm, in Node's V8:
 // the browser's engine without the page. Each sample is a fresh instance (first run, as a user
-// sees it). Usage: node scripts/wasm_bench.mjs [--samples N] [--no-report | --scan-only] FILE...
+// sees it). Usage: node scripts/wasm_bench.mjs [--samples N] [--no-report | --cells | --scan-only] FILE...
+// (--cells: the ingest, then the cells the page's worker sends the page, instead of the report)
 // Build first: cargo build --release -p hotline-engine --example wasm_ingest --target wasm32-unknown-unknown
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -11,6 +12,7 @@ const files = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--samples') samples = Number(args[++i]);
   else if (args[i] === '--no-report') report = 0;
+  else if (args[i] === '--cells') report = 2;
   else if (args[i] === '--scan-only') scanOnly = true;
   else files.push(args[i]);
 }

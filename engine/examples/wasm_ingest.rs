@@ -15,7 +15,8 @@ pub extern "C" fn input(len: usize) -> *mut u8 {
     v.as_mut_ptr()
 }
 
-/// Ingests the input in 4 MiB chunks and builds the default report; returns rows scored.
+/// Ingests the input in 4 MiB chunks, then (`report` 1) builds the default report or (2) the
+/// cells the page's worker sends the page, as bytes; returns rows scored.
 #[no_mangle]
 pub extern "C" fn run(report: u32) -> f64 {
     let v = INPUT.lock().unwrap();
@@ -29,6 +30,13 @@ pub extern "C" fn run(report: u32) -> f64 {
         }
     }
     let Ok(done) = ingest.finish() else { return -1.0 };
+    if report == 2 {
+        let plan = hotline_engine::indicators::DeadlinePlan::default();
+        let Some(cells) = hotline_engine::aggregate::Cells::try_build(&done.store, &plan) else {
+            return -1.0;
+        };
+        return if cells.to_bytes(&done.store).is_empty() { -1.0 } else { done.summary.rows_scored as f64 };
+    }
     if report != 0 {
         let r = hotline_engine::Report::build(&done, &hotline_engine::ReportOptions::default());
         return r.source.rows_scored as f64;

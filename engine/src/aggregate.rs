@@ -24,9 +24,12 @@ mod wire;
 #[derive(Clone, Debug, Default, PartialEq)]
 struct MonthIndex {
     months: Vec<i32>,
-    /// First second of each month in `months`: a stamp's position is a binary search over
-    /// these, with no calendar arithmetic per stamp.
+    /// First second of each month in `months`.
     starts: Vec<Stamp>,
+    /// The position of each day from the first month's start to the last month's: a stamp's
+    /// position is a division and a lookup (a pass over a million tickets looks up twelve).
+    first_day: u32,
+    by_day: Vec<u16>,
 }
 
 impl MonthIndex {
@@ -50,13 +53,16 @@ impl MonthIndex {
         }
         seen.sort_unstable();
         seen.dedup();
-        let starts = seen.iter().map(|m| crate::time::Month::from_index(*m).start()).collect();
-        MonthIndex { months: seen, starts }
+        MonthIndex::from_months(seen)
     }
     /// The index of the given months (month indices, ascending, distinct).
     fn from_months(months: Vec<i32>) -> MonthIndex {
-        let starts = months.iter().map(|m| crate::time::Month::from_index(*m).start()).collect();
-        MonthIndex { months, starts }
+        let starts: Vec<Stamp> = months.iter().map(|m| crate::time::Month::from_index(*m).start()).collect();
+        let (first_day, last_day) =
+            (starts.first().map_or(0, |s| s.day()), starts.last().map_or(0, |s| s.day()));
+        let by_day =
+            (first_day..last_day).map(|d| (starts.partition_point(|st| st.day() <= d) - 1) as u16).collect();
+        MonthIndex { months, starts, first_day, by_day }
     }
     fn len(&self) -> usize {
         self.months.len() + 1
@@ -72,14 +78,20 @@ impl MonthIndex {
             Some(m) => self.months.partition_point(|x| *x < m.index()),
         }
     }
+    /// The position of the last month starting at or before the stamp: its own month when the
+    /// index has every month of the file; in a period's index ([`Cells::for_period`]) the bucket
+    /// it falls in (a stamp before the first month counts in the first).
+    #[inline]
     fn pos(&self, s: Stamp) -> usize {
         if s.is_none() {
             return self.months.len();
         }
-        // The last month starting at or before the stamp: its own month when the index has every
-        // month of the file; in a period's index ([`Cells::for_period`]) the bucket it falls in
-        // (a stamp before the first month counts in the first).
-        self.starts.partition_point(|st| *st <= s).saturating_sub(1)
+        match s.day().checked_sub(self.first_day) {
+            None => 0,
+            Some(d) => {
+                self.by_day.get(d as usize).map_or(self.months.len().saturating_sub(1), |p| usize::from(*p))
+            }
+        }
     }
     /// Positions of whole months `[m1, m2]`: `lo..hi` (empty stamps are never inside).
     fn range(&self, m1: i32, m2: i32) -> (usize, usize) {
@@ -114,11 +126,11 @@ impl Fragments {
         Fragments { one: vec![Tally::default(); 6 * n], carry: vec![0; n * n], due_closed: vec![0; n * n] }
     }
 
-    fn add(&mut self, t: &Ticket, ix: &MonthIndex) {
+    /// Adds a ticket; `recv` and `closed` are the positions of its 受理时间 and 办结时间.
+    fn add(&mut self, t: &Ticket, ix: &MonthIndex, recv: usize, closed: usize) {
         let n = ix.len();
         let one = &mut self.one;
         let at = |by: By, pos: usize| by as usize * n + pos;
-        let recv = ix.pos(t.received);
         let x = &mut one[at(By::Received, recv)];
         x.received += 1;
         if t.is_transferred() {
@@ -139,7 +151,6 @@ impl Fragments {
         if !t.is_transferred() {
             return;
         }
-        let closed = ix.pos(t.closed);
         self.carry[recv * n + closed] += 1;
         let x = &mut one[at(By::Dispatched, ix.pos(t.dispatched))];
         x.dispatched += 1;
@@ -235,13 +246,11 @@ fn callback_time(t: &Ticket) -> Option<Stamp> {
 struct Accepted(Vec<u64>);
 
 impl Accepted {
-    fn add(&mut self, t: &Ticket, ix: &MonthIndex) {
-        let n = ix.len();
+    /// Adds a ticket received at position `recv` and closed at `closed` (a 直接答复 ticket: `recv`).
+    fn add(&mut self, recv: usize, closed: usize, n: usize) {
         if self.0.is_empty() {
             self.0 = vec![0; n * n];
         }
-        let recv = ix.pos(t.received);
-        let closed = if t.is_transferred() { ix.pos(t.closed) } else { recv };
         self.0[recv * n + closed] += 1;
     }
     fn count(&self, lo: usize, hi: usize, n: usize) -> u64 {
@@ -328,35 +337,62 @@ impl Cells {
             index,
             ..Default::default()
         };
-        let mut at: FxHashMap<(NameId, NameId), usize> = FxHashMap::default();
+        // Cells by 承办单位 (the last slot for none), each with its few 上级单位 as filled.
+        let mut by_unit: Vec<Vec<(NameId, usize)>> = vec![Vec::new(); store.units.len() + 1];
+        // (channel, category) tables by position while counting, when that table is small.
+        let topic_slots = store.channels.len() * (store.categories.len() + 1);
+        let mut topics: Vec<Accepted> =
+            if topic_slots <= 1 << 16 { vec![Accepted::default(); topic_slots] } else { Vec::new() };
         let with_plan = plan.needed(store);
-        let mut last: ((NameId, NameId), usize) = ((NO_NAME, NO_NAME), usize::MAX);
         for raw in &store.tickets {
             let t = if with_plan { c.deadline_errors.apply(plan, raw) } else { *raw };
             let side = usize::from(t.from_province);
             let ix = &c.index;
+            let recv = ix.pos(t.received);
+            let closed = ix.pos(t.closed);
+            let accepted_closed = if t.is_transferred() { closed } else { recv };
             if t.channel != NO_NAME {
-                c.channels[t.channel as usize].add(&t, ix);
-                c.channel_categories.entry((t.channel, t.category)).or_default().add(&t, ix);
+                c.channels[t.channel as usize].add(recv, accepted_closed, width);
+                if topics.is_empty() {
+                    c.channel_categories.entry((t.channel, t.category)).or_default().add(
+                        recv,
+                        accepted_closed,
+                        width,
+                    );
+                } else {
+                    let category =
+                        if t.category == NO_NAME { store.categories.len() } else { t.category as usize };
+                    topics[t.channel as usize * (store.categories.len() + 1) + category].add(
+                        recv,
+                        accepted_closed,
+                        width,
+                    );
+                }
             }
             if t.kind != NO_NAME {
-                c.kinds[t.kind as usize].add(&t, ix);
+                c.kinds[t.kind as usize].add(recv, accepted_closed, width);
             }
-            let key = (t.unit, t.parent);
-            // Consecutive tickets often share a cell: skip the lookup then.
-            if last.0 != key || last.1 == usize::MAX {
-                let i = *at.entry(key).or_insert_with(|| {
-                    c.cells.push((key, [Fragments::default(), Fragments::default()]));
+            let unit = if t.unit == NO_NAME { store.units.len() } else { t.unit as usize };
+            let i = match by_unit[unit].iter().find(|(p, _)| *p == t.parent) {
+                Some(&(_, i)) => i,
+                None => {
+                    c.cells.push(((t.unit, t.parent), [Fragments::default(), Fragments::default()]));
+                    by_unit[unit].push((t.parent, c.cells.len() - 1));
                     c.cells.len() - 1
-                });
-                last = (key, i);
-            }
+                }
+            };
             // A side's tables are made on its first ticket: most cells see one side only.
-            let f = &mut c.cells[last.1].1[side];
+            let f = &mut c.cells[i].1[side];
             if f.one.is_empty() {
                 *f = Fragments::new(width);
             }
-            f.add(&t, ix);
+            f.add(&t, ix, recv, closed);
+        }
+        let per_channel = store.categories.len() + 1;
+        for (slot, table) in topics.into_iter().enumerate().filter(|(_, t)| !t.0.is_empty()) {
+            let category = slot % per_channel;
+            let category = if category == store.categories.len() { NO_NAME } else { category as NameId };
+            c.channel_categories.insert(((slot / per_channel) as NameId, category), table);
         }
         c
     }
