@@ -74,11 +74,10 @@ fn counts(held: &Held, o: &ReportOptions, keep_rejects: bool) -> Result<Box<Cell
     };
     let summary = held.ingested.summary.clone();
     let cells = match &held.partial {
-        // A partial-aggregates file counts only with its own deadlines (or none asked).
+        // A partial-aggregates file counts only with its own deadlines (or none asked): its
+        // refusal says so in its own words.
         Some(p) if held.file.is_none() && o.deadlines.is_some() && o.deadlines != p.deadlines => {
-            return Err(p.counted(o).err().map_or(LoadError::Browser("期限规则不符".into()), |e| {
-                LoadError::Partial(e.to_string())
-            }));
+            return Err(LoadError::Partial(p.counted(o).err().map(|e| e.to_string()).unwrap_or_default()));
         }
         // A streamed file (its deadlines were checked by the caller) or a partial-aggregates file.
         Some(p) => CellCounts::of_partial(p, summary, rejects, held.file.is_none()),
