@@ -176,12 +176,13 @@ async fn load_streamed(
     progress: impl Fn(Progress),
 ) -> Result<Held, LoadError> {
     let name = blob.dyn_ref::<web_sys::File>().map(|f| f.name()).unwrap_or_default();
-    // No reservation by file size: only a batch is ever held.
-    let ingest = IngestOptions { size_hint: None, ..ingest };
-    // The ticket hashes serve merges of partial files, which the page does not make: 11 bytes a
+    // Only a batch of tickets is ever held; the file's size sizes the duplicate check. The
+    // ticket hashes serve merges of partial files, which the page does not make: 11 bytes a
     // ticket (267 MB for a 24M-row year) not kept, and no hashes to compare at the end.
-    let mut s = StreamingPartial::new(&name, ingest.clone(), report.deadlines.clone(), STREAM_BATCH)
-        .without_ticket_hashes();
+    let ingest = IngestOptions { size_hint: None, ..ingest };
+    let sized = IngestOptions { size_hint: Some(blob.size() as u64), ..ingest.clone() };
+    let mut s =
+        StreamingPartial::new(&name, sized, report.deadlines.clone(), STREAM_BATCH).without_ticket_hashes();
     let (total, started) = (blob.size() as u64, load::now_ms());
     let tick = |at: f64, rows| {
         progress(Progress { bytes: at as u64, total, rows, elapsed_ms: load::now_ms() - started })
@@ -228,7 +229,8 @@ async fn shortfalls(query: ShortfallQuery, report: ReportOptions, post: Rc<dyn F
         Source::File(blob, ingest) => {
             let cancel = Rc::new(Cell::new(false));
             SHORTFALL_CANCEL.with(|c| c.replace(cancel.clone()).set(true));
-            let mut scan = ShortfallScan::new(ingest, report, &query, STREAM_BATCH);
+            let sized = IngestOptions { size_hint: Some(blob.size() as u64), ..ingest };
+            let mut scan = ShortfallScan::new(sized, report, &query, STREAM_BATCH);
             let (total, started) = (blob.size() as u64, load::now_ms());
             let progress = post.clone();
             let tick = |at: f64, rows| {

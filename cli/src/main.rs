@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! hotline TICKETS.csv [--period 2021-02 | 2021-01..2021-04] [--units F] [--adjustments F]
-//!                     [--mapping F] [--format json|csv] [--out DIR] [--stream 1]
+//!                     [--mapping F] [--format json|csv] [--out DIR] [--stream 0]
 //! hotline INPUT.csv|PARTIAL.json ... [--partial MERGED.json] [same options]
 //! hotline shortfalls TICKETS.csv (--unit NAME | --member NAME) [--scope all|municipal|province]
 //!                     [--period P] [--units F] [--rules R] [--mapping F] [--format json|csv]
@@ -11,7 +11,7 @@
 
 use hotline_engine::export::csv_tables;
 use hotline_engine::generate::{generate, GenConfig};
-use hotline_engine::partial::{Partial, Streamed, StreamingPartial};
+use hotline_engine::partial::{Partial, PartialError, StreamError, Streamed, StreamingPartial, MAX_MONTHS};
 use hotline_engine::registry::{Adjustments, Registry};
 use hotline_engine::{ingest_bytes, IngestOptions, Mapping, Month, Period, Report, ReportOptions};
 use std::path::PathBuf;
@@ -21,10 +21,10 @@ const USAGE: &str = "\
 用法 / usage:
   hotline TICKETS.csv [--period 2021-02 | 2021-01..2021-04] [--month …] [--units FILE]
                       [--adjustments FILE] [--mapping FILE] [--rules PRESET|FILE]
-                      [--format json|csv] [--out DIR] [--stream 1]
-                                   (a file of 1 GiB or more, or any with --stream 1, is read a
-                                    batch of tickets at a time, in bounded memory; smaller ones
-                                    are held whole and read on two threads: the same figures)
+                      [--format json|csv] [--out DIR] [--stream 0]
+                                   (the file is read a batch of tickets at a time, in bounded
+                                    memory; --stream 0 holds it whole and reads it on two
+                                    threads instead: the same output, for comparison)
   hotline INPUT... [--partial MERGED.json] [same options]
                                    (ticket files, oldest export first, and/or partial-aggregates
                                     files *.json: each reduced to its partial and merged exactly;
@@ -100,9 +100,55 @@ impl Args {
 /// Accepted tickets held at a time when a file is streamed into its partial (about 80 MB).
 const BATCH_TICKETS: usize = 1_000_000;
 
-/// A single ticket file of this size or more is streamed (as the page streams it): held whole,
-/// a big city's year would take twice its size in memory.
-const STREAM_MIN_BYTES: u64 = 1 << 30;
+/// The report of one ticket file read a batch of tickets at a time; `None` when its dates span
+/// more months than a partial holds (the file is then held whole, which counts each period from
+/// the tickets).
+fn streamed_report(
+    file: &str,
+    mapping: Option<Mapping>,
+    o: &ReportOptions,
+) -> Result<Option<Report>, String> {
+    let options = IngestOptions { mapping, size_hint: file_size(file), ..Default::default() };
+    let mut stream =
+        StreamingPartial::new(file, options, o.deadlines.clone(), BATCH_TICKETS).without_ticket_hashes();
+    let too_wide = |e: &StreamError| matches!(e, StreamError::Partial(PartialError::TooManyMonths(_)));
+    let mut wide = false;
+    let read = stream_into(file, |c| stream.push(c).inspect_err(|e| wide = too_wide(e)));
+    let done = match read.map(|()| stream.finish()) {
+        Ok(Ok(done)) => done,
+        Ok(Err(e)) if too_wide(&e) => return Ok(wide_file(file)),
+        Ok(Err(e)) => return Err(format!("{file}：{e}")),
+        Err(_) if wide => return Ok(wide_file(file)),
+        Err(e) => return Err(e),
+    };
+    let mut report = done.partial.report(o).map_err(|e| e.to_string())?;
+    // The reading's own summary and every rejected row (a partial keeps neither).
+    report.source = done.ingested.summary;
+    report.rejects = done.ingested.rejects;
+    Ok(Some(report))
+}
+
+/// Says why a file is held whole after all (see [`streamed_report`]).
+fn wide_file(file: &str) -> Option<Report> {
+    eprintln!("{file}：工单时间分布在超过 {MAX_MONTHS} 个不同的月份，改为整份读入内存统计");
+    None
+}
+
+/// The report of one ticket file held whole (`--stream 0`, or dates over too many months), read
+/// by two readers on two cores when it is big enough to gain (split.rs): the figures are those
+/// of one reader, by construction and by test.
+fn held_report(file: &str, mapping: Option<Mapping>, o: &ReportOptions) -> Result<Report, String> {
+    let bytes = read(file)?;
+    let options = IngestOptions { mapping, ..Default::default() };
+    let two = bytes.len() >= 8 << 20 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let ingested = if two {
+        hotline_engine::split::ingest_in_two(&bytes, options, bytes.len() / 2).map(|(d, _)| d)
+    } else {
+        ingest_bytes(&bytes, options)
+    }
+    .map_err(|e| e.message())?;
+    Ok(Report::build(&ingested, o))
+}
 
 /// Reads a file in 4 MiB chunks into a streamed count.
 fn stream_file(path: &str, mut stream: StreamingPartial) -> Result<Streamed, String> {
@@ -113,6 +159,11 @@ fn stream_file(path: &str, mut stream: StreamingPartial) -> Result<Streamed, Str
 /// A partial-aggregates file (by its name; its content is checked when read).
 fn is_partial(path: &str) -> bool {
     path.ends_with(".json")
+}
+
+/// The file's size, when it can be read (it sizes the duplicate check of a streamed read).
+fn file_size(path: &str) -> Option<u64> {
+    std::fs::metadata(path).ok().map(|m| m.len())
 }
 
 fn read(path: &str) -> Result<Vec<u8>, String> {
@@ -196,50 +247,30 @@ fn run_report(args: &Args) -> Result<(), Fail> {
     };
     let period = args.get(&["period", "month"]).map(Period::parse).transpose().map_err(Fail::Usage)?;
     let stream = match args.get(&["stream"]) {
-        None | Some("0") => false,
-        Some("1") => true,
+        None | Some("1") => true,
+        Some("0") => false,
         Some(v) => return Err(Fail::Usage(format!("--stream 应为 1 或 0，而不是“{v}”"))),
     };
+    let deadlines = rules.as_ref().and_then(|r| r.deadlines.clone());
+    let report_options =
+        ReportOptions { period, registry: registry.clone(), deadlines, ..Default::default() };
     let mut report = match file {
-        // Big files (or any, with --stream 1) a batch of tickets at a time, in bounded memory:
-        // the same figures, rows and rejects as holding the file whole.
-        Some(file) if stream || std::fs::metadata(file).is_ok_and(|m| m.len() >= STREAM_MIN_BYTES) => {
-            let options = IngestOptions { mapping, ..Default::default() };
-            let deadlines = rules.as_ref().and_then(|r| r.deadlines.clone());
-            let stream = StreamingPartial::new(file, options, deadlines.clone(), BATCH_TICKETS)
-                .without_ticket_hashes();
-            let done = stream_file(file, stream)?;
-            let options =
-                ReportOptions { period, registry: registry.clone(), deadlines, ..Default::default() };
-            let mut report = done.partial.report(&options).map_err(|e| e.to_string())?;
-            // The reading's own summary and every rejected row (a partial keeps neither).
-            report.source = done.ingested.summary;
-            report.rejects = done.ingested.rejects;
-            report
-        }
+        // A batch of tickets at a time, in bounded memory: the same figures, rows and rejects as
+        // holding the file whole, as fast (one thread streaming against two holding: 0.70 s
+        // against 0.68 s for 1M tickets, 143 MB against 437 MB; docs/partials.md).
         Some(file) => {
-            let bytes = read(file)?;
-            let options = IngestOptions { mapping, ..Default::default() };
-            // Two readers on two cores when the file is big enough to gain (split.rs): the
-            // figures are those of one reader, by construction and by test.
-            let two =
-                bytes.len() >= 8 << 20 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-            let ingested = if two {
-                hotline_engine::split::ingest_in_two(&bytes, options, bytes.len() / 2).map(|(d, _)| d)
-            } else {
-                ingest_bytes(&bytes, options)
+            let streamed =
+                if stream { streamed_report(file, mapping.clone(), &report_options)? } else { None };
+            match streamed {
+                Some(report) => report,
+                None => held_report(file, mapping, &report_options)?,
             }
-            .map_err(|e| e.message())?;
-            let deadlines = rules.as_ref().and_then(|r| r.deadlines.clone());
-            let options =
-                ReportOptions { period, registry: registry.clone(), deadlines, ..Default::default() };
-            Report::build(&ingested, &options)
         }
         // Several inputs (or a partial): each ticket file is read and reduced to its partial
         // aggregates before the next is read, so memory is bounded by the largest input; the
         // partials merge exactly, and tickets present in two inputs stop the run.
         None if saved.is_none() => {
-            let deadlines = rules.as_ref().and_then(|r| r.deadlines.clone());
+            let deadlines = report_options.deadlines.clone();
             // Consecutive exports repeat the tickets still open: ticket files are combined at
             // ticket level, a later file's row replacing an earlier one's. Read newest first and
             // drop from each older file the tickets a newer one has (8 bytes a ticket kept).
@@ -251,7 +282,8 @@ fn run_report(args: &Args) -> Result<(), Fail> {
                         .map_err(|e| format!("{input}：{e}"))?
                 } else {
                     // Streamed: the file is never held whole, its tickets a batch at a time.
-                    let options = IngestOptions { mapping: mapping.clone(), ..Default::default() };
+                    let size_hint = file_size(input);
+                    let options = IngestOptions { mapping: mapping.clone(), size_hint, ..Default::default() };
                     let stream = StreamingPartial::new(input, options, deadlines.clone(), BATCH_TICKETS)
                         .replaced_by(&newer);
                     let done = stream_file(input, stream)?;
@@ -274,9 +306,7 @@ fn run_report(args: &Args) -> Result<(), Fail> {
                 std::fs::write(out, merged.to_json()).map_err(|e| format!("无法写入 {out}：{e}"))?;
                 eprintln!("已写入部分汇总 {out}（{} 个来源）", merged.sources.len());
             }
-            let options =
-                ReportOptions { period, registry: registry.clone(), deadlines, ..Default::default() };
-            merged.report(&options).map_err(|e| e.to_string())?
+            merged.report(&report_options).map_err(|e| e.to_string())?
         }
         // A saved report carries each unit's tallies: rules score them without the tickets.
         None => {
@@ -375,7 +405,8 @@ fn run_shortfalls(args: &Args) -> Result<(), Fail> {
     let rules = rules_of(args)?;
     let (mapping, registry) = (mapping_of(args)?, registry_of(args)?);
     let deadlines = rules.and_then(|r| r.deadlines);
-    let ingest = IngestOptions { mapping, ..Default::default() };
+    // Both passes stream the file: its size sizes their duplicate checks.
+    let ingest = IngestOptions { mapping, size_hint: file_size(file), ..Default::default() };
     let options = ReportOptions { registry, deadlines: deadlines.clone(), ..Default::default() };
     let period = match args.get(&["period", "month"]) {
         Some(p) => Period::parse(p).map_err(Fail::Usage)?,

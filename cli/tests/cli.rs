@@ -133,8 +133,8 @@ fn shortfalls_add_up_to_the_unit_figures_of_the_report() {
     assert_eq!(hotline(&["shortfalls", &sample()]).0, 2, "a unit is required");
 }
 
-/// A file read a batch of tickets at a time (`--stream 1`, as files of 1 GiB or more always
-/// are) gives the report of the file held whole, to the byte: figures, rows read, every reject.
+/// A file read a batch of tickets at a time (the default) gives the report of the file held
+/// whole (`--stream 0`), to the byte: figures, rows read, every reject.
 #[test]
 fn a_streamed_file_reports_as_the_file_held_whole() {
     let dir = std::env::temp_dir().join(format!("hotline-stream-{}", std::process::id()));
@@ -164,14 +164,29 @@ fn a_streamed_file_reports_as_the_file_held_whole() {
     std::fs::write(&file, text).unwrap();
     let file = file.to_str().unwrap();
     for extra in [&[][..], &["--rules", "lyg2021"], &["--period", "2021-03..2021-05"]] {
-        let (code, whole) = hotline(&[&[file], extra].concat());
+        let (code, whole) = hotline(&[&[file, "--stream", "0"], extra].concat());
         assert_eq!(code, 0);
-        let (code, streamed) = hotline(&[&[file, "--stream", "1"], extra].concat());
+        let (code, streamed) = hotline(&[&[file], extra].concat());
         assert_eq!(code, 0);
         assert_eq!(streamed, whole, "{extra:?}");
         let v: serde_json::Value = serde_json::from_str(&whole).unwrap();
         assert!(v["rejects"].as_array().is_some_and(|r| r.len() > 100), "duplicates and bad rows rejected");
     }
     assert_eq!(hotline(&[file, "--stream", "yes"]).0, 2, "--stream takes 1 or 0");
+    // Dates over more months than a partial holds: read whole after all, the same report.
+    let wide = dir.join("wide.csv");
+    let mut text = std::fs::read_to_string(dir.join("2021-05.csv")).unwrap();
+    for i in 0..150 {
+        text.push_str(&format!(
+            "W{i},{}-{:02}-15 10:00,微信,咨询,,直接答复,,,,,,,,,,,,,,,,,\n",
+            2005 + i / 12,
+            i % 12 + 1
+        ));
+    }
+    std::fs::write(&wide, text).unwrap();
+    let wide = wide.to_str().unwrap();
+    let (code, streamed) = hotline(&[wide]);
+    assert_eq!(code, 0);
+    assert_eq!(streamed, hotline(&[wide, "--stream", "0"]).1);
     std::fs::remove_dir_all(dir).ok();
 }

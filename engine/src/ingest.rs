@@ -226,6 +226,9 @@ pub struct Ingest {
     raw_categories: RawNames,
     /// A tail was taken in ([`Ingest::absorb`]): the input is complete.
     sealed: bool,
+    /// For an ingest read a batch at a time ([`Ingest::batched`]): the file's size and the
+    /// batch, until the room they call for is made (once the rows' length is known).
+    room: Option<(u64, usize)>,
     out: Ingested,
 }
 
@@ -266,8 +269,46 @@ impl Ingest {
             raw_kinds: RawNames::default(),
             raw_categories: RawNames::default(),
             sealed: false,
+            room: None,
             out,
         }
+    }
+
+    /// An ingest whose tickets are handed over a batch of `batch` at a time
+    /// ([`Ingest::take_tickets`], then [`Ingest::reuse`]): the store makes room for a batch, the
+    /// duplicate check for the whole file (`options.size_hint`), once the first thousand rows
+    /// tell how long a row is, so neither grows by doubling while the file is read.
+    pub fn batched(mut options: IngestOptions, batch: usize) -> Ingest {
+        let file = options.size_hint.take();
+        let mut ingest = Ingest::new(options);
+        ingest.room = file.map(|bytes| (bytes, batch.max(1)));
+        ingest
+    }
+
+    /// Gives back a batch's store once it is counted, so the next batch fills the same memory
+    /// instead of growing a new store (in wasm, memory freed is kept, not returned).
+    pub fn reuse(&mut self, mut spent: TicketStore) {
+        let store = &mut self.out.store;
+        if store.is_empty() && spent.tickets.capacity() > store.tickets.capacity() {
+            spent.tickets.clear();
+            spent.id_bytes.clear();
+            spent.id_ends.clear();
+            store.tickets = spent.tickets;
+            store.id_bytes = spent.id_bytes;
+            store.id_ends = spent.id_ends;
+        }
+    }
+
+    /// Makes the room [`Ingest::batched`] calls for, once a thousand rows are read.
+    fn make_room(&mut self) {
+        let rows = self.out.summary.rows_read;
+        let Some((file, batch)) = self.room.filter(|_| rows >= 1000) else { return };
+        self.room = None;
+        // The file's rows at the length of those read so far, and a tenth more.
+        let estimate = (file as f64 / self.out.summary.bytes.max(1) as f64 * rows as f64 * 1.1) as usize;
+        self.ids.reserve(estimate);
+        let held = self.out.store.len();
+        self.out.store.reserve(estimate.min(batch).saturating_sub(held));
     }
 
     /// Rows read so far (for progress).
@@ -342,6 +383,9 @@ impl Ingest {
         }
         let used = self.drain_slice(rest, false)?;
         self.buf.extend_from_slice(&rest[used..]);
+        if self.room.is_some() {
+            self.make_room();
+        }
         Ok(())
     }
 

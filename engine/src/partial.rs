@@ -168,6 +168,10 @@ pub enum PartialError {
     Deadlines { first: String, other: String },
     /// Tickets present in two inputs: merging would count them twice.
     Overlap(Vec<Overlap>),
+    /// Tickets (of the named input) whose times span more than [`MAX_MONTHS`] distinct months:
+    /// too many for month tables, so no partial can hold their counts (a report counts each
+    /// period from the tickets instead).
+    TooManyMonths(String),
 }
 
 /// Tickets (by 工单编号) found in two inputs.
@@ -182,6 +186,10 @@ impl std::fmt::Display for PartialError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             PartialError::Format(m) => f.write_str(m),
+            PartialError::TooManyMonths(name) => write!(
+                f,
+                "“{name}”的工单时间分布在超过 {MAX_MONTHS} 个不同的月份：请检查日期列，部分汇总不能生成"
+            ),
             PartialError::Deadlines { first, other } => write!(
                 f,
                 "“{first}”与“{other}”按不同的办理时限规则统计，不能合并：请用同一规则重新生成部分汇总"
@@ -226,11 +234,8 @@ impl Partial {
         deadlines: Option<Deadlines>,
     ) -> Result<Partial, PartialError> {
         let plan = DeadlinePlan { rules: deadlines.clone() };
-        let cells = Cells::try_build(&ingested.store, &plan).ok_or_else(|| {
-            PartialError::Format(format!(
-                "“{name}”的工单时间分布在超过 {MAX_MONTHS} 个不同的月份：请检查日期列，部分汇总不能生成"
-            ))
-        })?;
+        let cells = Cells::try_build(&ingested.store, &plan)
+            .ok_or_else(|| PartialError::TooManyMonths(name.to_string()))?;
         Ok(Partial::of_cells(name, ingested, deadlines, &cells))
     }
 
@@ -536,7 +541,10 @@ pub struct Streamed {
 }
 
 impl<'a> StreamingPartial<'a> {
-    /// `batch`: accepted tickets held before they are reduced (at least 1).
+    /// `batch`: accepted tickets held before they are reduced (at least 1). `options.size_hint`,
+    /// the file's size, sizes the duplicate check for the whole file ([`Ingest::batched`]).
+    ///
+    /// [`Ingest::batched`]: crate::ingest::Ingest::batched
     pub fn new(
         name: &str,
         options: crate::ingest::IngestOptions,
@@ -544,7 +552,7 @@ impl<'a> StreamingPartial<'a> {
         batch: usize,
     ) -> StreamingPartial<'a> {
         StreamingPartial {
-            ingest: crate::ingest::Ingest::new(options),
+            ingest: crate::ingest::Ingest::batched(options, batch),
             name: name.to_string(),
             deadlines,
             batch: batch.max(1),
@@ -575,7 +583,8 @@ impl<'a> StreamingPartial<'a> {
         self.ingest.push(chunk).map_err(StreamError::File)?;
         if self.ingest.tickets_held() >= self.batch {
             let store = self.ingest.take_tickets();
-            self.reduce(store)?;
+            let spent = self.reduce(store)?;
+            self.ingest.reuse(spent);
         }
         Ok(())
     }
@@ -585,7 +594,11 @@ impl<'a> StreamingPartial<'a> {
         self.ingest.rows_read()
     }
 
-    fn reduce(&mut self, mut store: crate::store::TicketStore) -> Result<(), StreamError> {
+    /// Counts a batch into its partial; gives back its store.
+    fn reduce(
+        &mut self,
+        mut store: crate::store::TicketStore,
+    ) -> Result<crate::store::TicketStore, StreamError> {
         if let Some(newer) = self.newer {
             let gone: Vec<u32> = (0..store.len())
                 .filter(|i| newer.contains(&id_hash(store.id(*i).as_bytes())))
@@ -604,7 +617,7 @@ impl<'a> StreamingPartial<'a> {
         }
         .map_err(StreamError::Partial)?;
         self.parts.push(part);
-        Ok(())
+        Ok(batch.store)
     }
 
     /// The file's partial, and its ingest result (rejects and summary; the store holds only the

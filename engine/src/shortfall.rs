@@ -433,7 +433,7 @@ impl ShortfallScan {
         batch: usize,
     ) -> ShortfallScan {
         ShortfallScan {
-            ingest: Ingest::new(ingest),
+            ingest: Ingest::batched(ingest, batch),
             options: report,
             found: Shortfalls::new(q.clone()),
             batch: batch.max(1),
@@ -445,6 +445,7 @@ impl ShortfallScan {
         if self.ingest.tickets_held() >= self.batch {
             let store = self.ingest.take_tickets();
             self.found.add(&store, &self.options);
+            self.ingest.reuse(store);
         }
         Ok(())
     }
