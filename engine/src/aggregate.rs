@@ -41,7 +41,11 @@ impl MonthIndex {
             if s.is_some() && !(s >= lo && s < hi) {
                 let m = s.month();
                 (lo, hi) = (m.start(), m.next().start());
-                seen.push(m.index());
+                // Distinct months only: stamps of a ticket alternate between a few months, and
+                // a list of every change would grow with the tickets.
+                if !seen.contains(&m.index()) {
+                    seen.push(m.index());
+                }
             }
         };
         let with_plan = plan.needed(store);

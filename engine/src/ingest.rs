@@ -226,9 +226,6 @@ pub struct Ingest {
     raw_categories: RawNames,
     /// A tail was taken in ([`Ingest::absorb`]): the input is complete.
     sealed: bool,
-    /// For an ingest read a batch at a time ([`Ingest::batched`]): the file's size and the
-    /// batch, until the room they call for is made (once the rows' length is known).
-    room: Option<(u64, usize)>,
     out: Ingested,
 }
 
@@ -241,8 +238,7 @@ impl Ingest {
         let mut out = Ingested::default();
         let mut ids = IdSet::default();
         if let Some(bytes) = options.size_hint {
-            // Canonical rows run 150–200 bytes; a little over-reserve is cheaper than a regrowth.
-            let rows = (bytes / 150) as usize;
+            let rows = Ingest::rows_in(bytes);
             out.store.reserve(rows);
             ids = IdSet::with_capacity(rows);
         }
@@ -269,20 +265,32 @@ impl Ingest {
             raw_kinds: RawNames::default(),
             raw_categories: RawNames::default(),
             sealed: false,
-            room: None,
             out,
         }
     }
 
     /// An ingest whose tickets are handed over a batch of `batch` at a time
     /// ([`Ingest::take_tickets`], then [`Ingest::reuse`]): the store makes room for a batch, the
-    /// duplicate check for the whole file (`options.size_hint`), once the first thousand rows
-    /// tell how long a row is, so neither grows by doubling while the file is read.
+    /// duplicate check for the whole file (`options.size_hint`), so neither grows by doubling
+    /// while the file is read. (The first rows are no guide to the file's rows: an export's
+    /// carried-over tickets come first, with every field filled.)
     pub fn batched(mut options: IngestOptions, batch: usize) -> Ingest {
         let file = options.size_hint.take();
         let mut ingest = Ingest::new(options);
-        ingest.room = file.map(|bytes| (bytes, batch.max(1)));
+        if let Some(bytes) = file {
+            let rows = Ingest::rows_in(bytes);
+            ingest.ids = IdSet::with_capacity(rows);
+            // A batch is handed over after the chunk that fills it: room for that chunk's rows
+            // too (a 4 MiB chunk holds about 25 000), or the store would double to hold them.
+            ingest.out.store.reserve(rows.min(batch + batch / 16 + 32_768));
+        }
         ingest
+    }
+
+    /// About how many rows a file of `bytes` holds: canonical rows run 150–200 bytes, and a
+    /// little over-reserve is cheaper than a regrowth.
+    fn rows_in(bytes: u64) -> usize {
+        (bytes / 150) as usize
     }
 
     /// Gives back a batch's store once it is counted, so the next batch fills the same memory
@@ -297,18 +305,6 @@ impl Ingest {
             store.id_bytes = spent.id_bytes;
             store.id_ends = spent.id_ends;
         }
-    }
-
-    /// Makes the room [`Ingest::batched`] calls for, once a thousand rows are read.
-    fn make_room(&mut self) {
-        let rows = self.out.summary.rows_read;
-        let Some((file, batch)) = self.room.filter(|_| rows >= 1000) else { return };
-        self.room = None;
-        // The file's rows at the length of those read so far, and a tenth more.
-        let estimate = (file as f64 / self.out.summary.bytes.max(1) as f64 * rows as f64 * 1.1) as usize;
-        self.ids.reserve(estimate);
-        let held = self.out.store.len();
-        self.out.store.reserve(estimate.min(batch).saturating_sub(held));
     }
 
     /// Rows read so far (for progress).
@@ -383,9 +379,6 @@ impl Ingest {
         }
         let used = self.drain_slice(rest, false)?;
         self.buf.extend_from_slice(&rest[used..]);
-        if self.room.is_some() {
-            self.make_room();
-        }
         Ok(())
     }
 
