@@ -102,21 +102,16 @@ pub async fn stream(
     mut tick: impl FnMut(f64, u64),
 ) -> Result<(), LoadError> {
     let total = blob.size();
-    let reader: web_sys::ReadableStreamDefaultReader = blob.stream().get_reader().unchecked_into();
+    let mut reader = Reader::new(&blob.stream());
     let mut bytes = Vec::new();
     let (mut at, mut reported) = (0.0, 0.0);
     loop {
-        let result = JsFuture::from(reader.read()).await.map_err(js_err)?;
+        let chunk = reader.next().await?;
         if cancel.get() {
-            let _ = reader.cancel();
+            reader.cancel();
             return Err(LoadError::Cancelled);
         }
-        let done = js_sys::Reflect::get(&result, &"done".into()).map_err(js_err)?.as_bool().unwrap_or(true);
-        if done {
-            return Ok(());
-        }
-        let chunk: js_sys::Uint8Array =
-            js_sys::Reflect::get(&result, &"value".into()).map_err(js_err)?.unchecked_into();
+        let Some(chunk) = chunk else { return Ok(()) };
         at += f64::from(chunk.length());
         bytes.resize(chunk.length() as usize, 0);
         chunk.copy_to(&mut bytes);
@@ -125,6 +120,67 @@ pub async fn stream(
             reported = at;
             tick(at, rows);
         }
+    }
+}
+
+/// Bytes the page reads a file into at a time.
+const READ_BUFFER: u32 = 1 << 20;
+
+/// A file's byte stream, read into one buffer again and again ("bring your own buffer"): a
+/// reader that hands out a new buffer for every chunk left the tab holding 140–180 MB of spent
+/// chunks while a 574 MB file was read, and read it slower (docs/performance.md). Where the
+/// browser's stream takes no buffer of ours, its default reader.
+enum Reader {
+    Own(web_sys::ReadableStreamByobReader, Option<js_sys::ArrayBuffer>),
+    Default(web_sys::ReadableStreamDefaultReader),
+}
+
+impl Reader {
+    fn new(stream: &web_sys::ReadableStream) -> Reader {
+        // `getReader({mode: "byob"})` throws where the stream is not a byte stream: called
+        // through `Function::call1`, which catches it.
+        let own = js_sys::Reflect::get(stream, &"getReader".into())
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .and_then(|get| {
+                let options = js_sys::Object::new();
+                js_sys::Reflect::set(&options, &"mode".into(), &"byob".into()).ok()?;
+                get.call1(stream, &options).ok()
+            });
+        match own {
+            Some(reader) => Reader::Own(reader.unchecked_into(), Some(js_sys::ArrayBuffer::new(READ_BUFFER))),
+            None => Reader::Default(stream.get_reader().unchecked_into()),
+        }
+    }
+
+    /// The next chunk, `None` at the end.
+    async fn next(&mut self) -> Result<Option<js_sys::Uint8Array>, LoadError> {
+        let result = match self {
+            Reader::Own(reader, buffer) => {
+                let buffer = buffer.take().unwrap_or_else(|| js_sys::ArrayBuffer::new(READ_BUFFER));
+                JsFuture::from(reader.read_with_array_buffer_view(&js_sys::Uint8Array::new(&buffer))).await
+            }
+            Reader::Default(reader) => JsFuture::from(reader.read()).await,
+        }
+        .map_err(js_err)?;
+        let done = js_sys::Reflect::get(&result, &"done".into()).map_err(js_err)?.as_bool().unwrap_or(true);
+        if done {
+            return Ok(None);
+        }
+        let chunk: js_sys::Uint8Array =
+            js_sys::Reflect::get(&result, &"value".into()).map_err(js_err)?.unchecked_into();
+        // The buffer given was moved into the chunk: it comes back with it, for the next read.
+        if let Reader::Own(_, buffer) = self {
+            *buffer = Some(chunk.buffer());
+        }
+        Ok(Some(chunk))
+    }
+
+    fn cancel(&self) {
+        let _ = match self {
+            Reader::Own(reader, _) => reader.cancel(),
+            Reader::Default(reader) => reader.cancel(),
+        };
     }
 }
 
