@@ -40,6 +40,12 @@ pub struct IngestOptions {
     /// agree with (for tests and speed comparisons; the output is the same either way).
     #[serde(default)]
     pub general_reader_only: bool,
+    /// Keeps only the first this many rejected rows (by line) whole; the rest are counted in the
+    /// summary, by reason, as every reject is. `None` (the default) keeps them all. A streamed
+    /// messy year has a million rejects, half a gigabyte with their row text; the page lists the
+    /// first and reads the file again for a download of all.
+    #[serde(default)]
+    pub rejects_kept: Option<usize>,
 }
 
 /// A problem with the file as a whole: nothing can be read until it is fixed.
@@ -226,6 +232,8 @@ pub struct Ingest {
     raw_categories: RawNames,
     /// A tail was taken in ([`Ingest::absorb`]): the input is complete.
     sealed: bool,
+    /// Rejected rows by reason (every one, kept or not: see `IngestOptions::rejects_kept`).
+    rejected_by_reason: [u64; Reason::ALL.len()],
     out: Ingested,
 }
 
@@ -265,6 +273,7 @@ impl Ingest {
             raw_kinds: RawNames::default(),
             raw_categories: RawNames::default(),
             sealed: false,
+            rejected_by_reason: [0; Reason::ALL.len()],
             out,
         }
     }
@@ -415,13 +424,16 @@ impl Ingest {
         }
         // Duplicates found by `settle` were rejected after the rows around them.
         self.out.rejects.sort_by_key(|r| r.line);
+        if let Some(kept) = self.options.rejects_kept {
+            self.out.rejects.truncate(kept);
+        }
         let s = &mut self.out.summary;
         s.encoding = self.encoding;
-        let mut by: Vec<(Reason, u64)> = Reason::ALL.iter().map(|r| (*r, 0)).collect();
-        for r in &self.out.rejects {
-            by[r.reason as usize].1 += 1;
-        }
-        s.rejected_by_reason = by.into_iter().filter(|(_, n)| *n > 0).collect();
+        s.rejected_by_reason = Reason::ALL
+            .iter()
+            .map(|r| (*r, self.rejected_by_reason[*r as usize]))
+            .filter(|(_, n)| *n > 0)
+            .collect();
         debug_assert_eq!(s.rows_read, s.rows_scored + s.rows_rejected);
         self.out.store.shrink_to_fit();
         Ok((self.out, self.line))
@@ -494,6 +506,9 @@ impl Ingest {
         }
         store.id_ends.extend(ends.iter().map(|e| e + arena_before as u32));
         self.sealed = true;
+        for r in &head.rejects {
+            self.rejected_by_reason[r.reason as usize] += 1;
+        }
         self.out.rejects.extend(head.rejects.into_iter().map(|mut r| {
             r.renumber(r.line + offset);
             r
@@ -624,7 +639,24 @@ impl Ingest {
             _ => format!("第 {line} 行，列“{column_name}”：{detail}"),
         };
         self.out.summary.rows_rejected += 1;
+        self.rejected_by_reason[reason as usize] += 1;
         self.out.rejects.push(Reject { line, column: column_name, reason, message, value, record });
+        // Kept to the first `kept` by line: trimmed whenever twice as many have gathered (rows
+        // are rejected nearly in line order; duplicates a little after the rows around them).
+        if let Some(kept) = self.options.rejects_kept {
+            if self.out.rejects.len() >= kept.max(1) * 2 {
+                self.out.rejects.sort_by_key(|r| r.line);
+                self.out.rejects.truncate(kept);
+            }
+        }
+    }
+
+    /// Takes the rejected rows gathered so far, each whole (a second read that writes every
+    /// reject as it goes, never holding them all). Those of one chunk come out of line order
+    /// (duplicates are found after the rows around them); those of earlier chunks all come
+    /// before them.
+    pub fn take_rejects(&mut self) -> Vec<Reject> {
+        std::mem::take(&mut self.out.rejects)
     }
 
     fn read_row(&mut self, rec: &[u8], quoted: bool, line: u32) {

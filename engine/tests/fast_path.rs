@@ -41,3 +41,38 @@ fn fast_path_equals_the_general_reader_on_messy_files() {
     // The damage really exercises the reasons (a test of the test).
     assert!(rejected > 2000, "{rejected}");
 }
+
+/// Rejects kept to the first few (`rejects_kept`, as the page streams a file) are the first of
+/// all of them by line, with the same summary; taken as they come (`take_rejects` after each
+/// chunk, sorted within it, as a second read writes them out) they are all of them, in order.
+#[test]
+fn kept_and_taken_rejects_are_those_of_the_whole_reading() {
+    for seed in [3, 11, 29] {
+        let text = messy_file(seed);
+        let all = ingest_chunked(text.as_bytes(), false, seed);
+        assert!(all.rejects.len() > 50, "seed {seed}: {}", all.rejects.len());
+        for kept in [0, 1, 7, 40] {
+            let options = IngestOptions { rejects_kept: Some(kept), ..Default::default() };
+            let few = ingest_bytes(text.as_bytes(), options).unwrap();
+            assert_eq!(few.rejects, all.rejects[..kept.min(all.rejects.len())], "seed {seed} kept {kept}");
+            assert_eq!(few.summary, all.summary, "seed {seed} kept {kept}");
+            assert_eq!(few.store.len(), all.store.len());
+        }
+        let mut rng = Rng(seed);
+        let mut ingest = Ingest::new(IngestOptions::default());
+        let mut taken = Vec::new();
+        let mut at = 0;
+        while at < text.len() {
+            let n = (1 + rng.below(3000)).min(text.len() - at);
+            ingest.push(&text.as_bytes()[at..at + n]).unwrap();
+            let mut chunk = ingest.take_rejects();
+            chunk.sort_by_key(|r| r.line);
+            taken.extend(chunk);
+            at += n;
+        }
+        let done = ingest.finish().unwrap();
+        taken.extend(done.rejects);
+        assert_eq!(taken, all.rejects, "seed {seed}");
+        assert_eq!(done.summary, all.summary);
+    }
+}
