@@ -75,8 +75,10 @@ struct State {
     shortfall_query: RwSignal<Option<ShortfallQuery>>,
     /// Its lists as the worker sent them (an excerpt), or why there are none.
     shortfalls: RwSignal<Option<Result<Shortfalls, String>>>,
-    /// A streamed file being read again (shortfall lists or new deadlines).
+    /// A streamed file being read again (shortfall lists, new deadlines, or all its rejects).
     rereading: RwSignal<Option<Progress>>,
+    /// All the rejects of a streamed file are being read again, for their download.
+    exporting: RwSignal<bool>,
 }
 
 impl State {
@@ -102,6 +104,7 @@ impl State {
             shortfall_query: RwSignal::new(None),
             shortfalls: RwSignal::new(None),
             rereading: RwSignal::new(None),
+            exporting: RwSignal::new(false),
         };
         match WorkerClient::spawn(move |m| state.on_worker(m)) {
             Ok(w) => state.worker.set_value(Some(Rc::new(w))),
@@ -156,8 +159,10 @@ impl State {
                     self.shortfalls.set(Some(found.map(|b| *b)));
                 }
             }
-            FromWorker::Download(name, text) => {
-                load::download(&name, text.as_bytes(), "text/csv;charset=utf-8");
+            FromWorker::Download { name, bytes } => {
+                self.rereading.set(None);
+                self.exporting.set(false);
+                load::download(&name, &bytes, "text/csv;charset=utf-8");
             }
             FromWorker::SideFile { name, read } => match read {
                 Ok(SideFile::Registry(r)) => {
@@ -194,6 +199,7 @@ impl State {
             FromWorker::Failed(e) => {
                 self.counting.set(false);
                 self.rereading.set(None);
+                self.exporting.set(false);
                 self.stage.set(Stage::Failed(e.message()));
             }
         }
@@ -554,8 +560,18 @@ fn RejectList(state: State) -> impl IntoView {
         });
         match local {
             Some(csv) => load::download("拒收行.csv", csv.as_bytes(), "text/csv;charset=utf-8"),
-            None => state.worker.with_value(|w| w.as_ref().map(|w| w.reject_csv())).unwrap_or(()),
+            None => {
+                state.exporting.set(true);
+                state.worker.with_value(|w| w.as_ref().map(|w| w.reject_csv())).unwrap_or(())
+            }
         }
+    };
+    // A streamed file keeps its first rejects only: the download reads it again.
+    let exporting = move || {
+        state.exporting.get().then(|| {
+            let progress = state.rereading.get().map(|p| p.describe()).unwrap_or_default();
+            view! { <p class="muted no-print" id="rejects-exporting">"文件未保留在内存中，正在重新读取以导出全部拒收行：" {progress}</p> }
+        })
     };
     let listed = Memo::new(move |_| {
         state.report.with(|r| {
@@ -578,6 +594,7 @@ fn RejectList(state: State) -> impl IntoView {
                         <section class="rejects" id="rejects"><details open=true>
                             <summary>"拒收的行（" {total} "）：" {reasons}</summary>
                             <button class="no-print" id="download-rejects" on:click=download_rejects>"下载拒收行 (CSV)"</button>
+                            {exporting}
                             <table id="reject-table">
                                 <thead><tr><th>"行号"</th><th>"列"</th><th>"原因"</th><th>"说明"</th></tr></thead>
                                 <tbody>

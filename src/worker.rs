@@ -113,14 +113,36 @@ pub enum FromWorker {
     Rereading(Progress),
     /// Shortfall lists, or why there are none.
     Shortfalls(Result<Box<Shortfalls>, String>),
-    /// A file to save: (name, text).
-    Download(String, String),
+    /// A file to save: its name, and its bytes (sent beside the JSON, their buffer moved).
+    Download {
+        name: String,
+        #[serde(skip)]
+        bytes: Vec<u8>,
+    },
     /// A side file read (its file name), or why it was refused.
     SideFile {
         name: String,
         read: Result<SideFile, String>,
     },
     Failed(LoadError),
+}
+
+impl FromWorker {
+    /// The bytes a message carries beside its JSON: the cells, or a file to save.
+    fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            FromWorker::Loaded(c, _) | FromWorker::Counted(c) => Some(&c.bytes),
+            FromWorker::Download { bytes, .. } => Some(bytes),
+            _ => None,
+        }
+    }
+    fn bytes_mut(&mut self) -> Option<&mut Vec<u8>> {
+        match self {
+            FromWorker::Loaded(c, _) | FromWorker::Counted(c) => Some(&mut c.bytes),
+            FromWorker::Download { bytes, .. } => Some(bytes),
+            _ => None,
+        }
+    }
 }
 
 /// The message envelope both workers use: `{msg: JSON}`, other fields beside it.
@@ -181,7 +203,12 @@ async fn load_streamed(
     // ticket hashes serve merges of partial files, which the page does not make: 11 bytes a
     // ticket (267 MB for a 24M-row year) not kept, and no hashes to compare at the end.
     let ingest = IngestOptions { size_hint: None, ..ingest };
-    let sized = IngestOptions { size_hint: Some(blob.size() as u64), ..ingest.clone() };
+    // The page lists the first rejects; a download of all reads the file again (`all_rejects`).
+    let sized = IngestOptions {
+        size_hint: Some(blob.size() as u64),
+        rejects_kept: Some(REJECTS_SENT),
+        ..ingest.clone()
+    };
     let mut s =
         StreamingPartial::new(&name, sized, report.deadlines.clone(), STREAM_BATCH).without_ticket_hashes();
     let (total, started) = (blob.size() as u64, load::now_ms());
@@ -267,6 +294,52 @@ async fn shortfalls(query: ShortfallQuery, report: ReportOptions, post: Rc<dyn F
     post(FromWorker::Shortfalls(shown));
 }
 
+/// Every rejected row of a streamed file, as CSV, by reading it again: written as the rows are
+/// read, so the rejects are never all held at once (a messy year has a million).
+async fn all_rejects(
+    blob: &Blob,
+    ingest: IngestOptions,
+    post: Rc<dyn Fn(FromWorker)>,
+) -> Result<String, LoadError> {
+    // Read to the end: nothing else stops this read.
+    let cancel = Cell::new(false);
+    let sized = IngestOptions { size_hint: Some(blob.size() as u64), rejects_kept: None, ..ingest };
+    let mut reader = hotline_engine::Ingest::batched(sized, STREAM_BATCH);
+    let mut csv = hotline_engine::Reject::CSV_HEADER.to_string();
+    let (total, started) = (blob.size() as u64, load::now_ms());
+    let tick = |at: f64, rows| {
+        post(FromWorker::Rereading(Progress {
+            bytes: at as u64,
+            total,
+            rows,
+            elapsed_ms: load::now_ms() - started,
+        }))
+    };
+    let write = |mut rejects: Vec<hotline_engine::Reject>, csv: &mut String| {
+        // Those of one chunk come a little out of line order; of earlier chunks, before them.
+        rejects.sort_by_key(|r| r.line);
+        rejects.iter().for_each(|r| r.write_csv_row(csv));
+    };
+    load::stream(
+        blob,
+        &cancel,
+        |chunk| {
+            reader.push(chunk).map_err(LoadError::File)?;
+            if reader.tickets_held() >= STREAM_BATCH {
+                let spent = reader.take_tickets();
+                reader.reuse(spent);
+            }
+            write(reader.take_rejects(), &mut csv);
+            Ok(reader.rows_read())
+        },
+        tick,
+    )
+    .await?;
+    let done = reader.finish().map_err(LoadError::File)?;
+    write(done.rejects, &mut csv);
+    Ok(csv)
+}
+
 /// A streamed file counted again with other deadlines: the partial fixes the deadlines it was
 /// counted with, so the file is read again.
 async fn restream(report: ReportOptions, post: Rc<dyn Fn(FromWorker)>) {
@@ -321,13 +394,16 @@ pub fn run_worker() {
         let scope = scope.clone();
         Rc::new(move |m: FromWorker| {
             let msg = encode(&m);
-            // The cells travel beside the JSON as bytes, their buffer moved, not copied.
-            if let FromWorker::Loaded(c, _) | FromWorker::Counted(c) = &m {
-                let bytes = js_sys::Uint8Array::from(c.bytes.as_slice());
-                let _ = js_sys::Reflect::set(&msg, &"cells".into(), &bytes);
-                let _ = scope.post_message_with_transfer(&msg, &js_sys::Array::of1(&bytes.buffer()));
-            } else {
-                let _ = scope.post_message(&msg);
+            // Cells and files travel beside the JSON as bytes, their buffer moved, not copied.
+            match m.bytes() {
+                Some(bytes) => {
+                    let bytes = js_sys::Uint8Array::from(bytes);
+                    let _ = js_sys::Reflect::set(&msg, &"bytes".into(), &bytes);
+                    let _ = scope.post_message_with_transfer(&msg, &js_sys::Array::of1(&bytes.buffer()));
+                }
+                None => {
+                    let _ = scope.post_message(&msg);
+                }
             }
         })
     };
@@ -347,13 +423,27 @@ pub fn run_worker() {
                         (format!("扣分工单-{}-{}.csv", s.query.name, s.query.period.label()), s.to_csv())
                     })
                 });
-                post(FromWorker::Download(name, csv));
+                post(FromWorker::Download { name, bytes: csv.into_bytes() });
             }
             ToWorker::RejectCsv => {
-                let csv = TICKETS.with(|t| {
-                    t.borrow().as_ref().map(|h| hotline_engine::Reject::to_csv(&h.ingested.rejects))
+                // A streamed file keeps its first rejects only: all of them need a second read.
+                let held = TICKETS.with(|t| {
+                    t.borrow().as_ref().map(|h| {
+                        let all = h.ingested.rejects.len() as u64 >= h.ingested.summary.rows_rejected;
+                        (all.then(|| hotline_engine::Reject::to_csv(&h.ingested.rejects)), h.file.clone())
+                    })
                 });
-                post(FromWorker::Download("拒收行.csv".into(), csv.unwrap_or_default()));
+                let name = "拒收行.csv".to_string();
+                match held {
+                    Some((Some(csv), _)) => post(FromWorker::Download { name, bytes: csv.into_bytes() }),
+                    Some((None, Some((blob, ingest)))) => wasm_bindgen_futures::spawn_local(async move {
+                        match all_rejects(&blob, ingest, post.clone()).await {
+                            Ok(csv) => post(FromWorker::Download { name, bytes: csv.into_bytes() }),
+                            Err(e) => post(FromWorker::Failed(e)),
+                        }
+                    }),
+                    _ => post(FromWorker::Download { name, bytes: Vec::new() }),
+                }
             }
             ToWorker::SideFile(kind) => {
                 let Ok(file) = js_sys::Reflect::get(&data, &"file".into()) else { return };
@@ -479,9 +569,9 @@ impl WorkerClient {
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
             let data = ev.data();
             let mut msg = decode::<FromWorker>(&data);
-            if let Some(FromWorker::Loaded(c, _) | FromWorker::Counted(c)) = &mut msg {
-                if let Ok(bytes) = js_sys::Reflect::get(&data, &"cells".into()) {
-                    c.bytes = js_sys::Uint8Array::new(&bytes).to_vec();
+            if let Some(slot) = msg.as_mut().and_then(FromWorker::bytes_mut) {
+                if let Ok(bytes) = js_sys::Reflect::get(&data, &"bytes".into()) {
+                    *slot = js_sys::Uint8Array::new(&bytes).to_vec();
                 }
             }
             match msg {

@@ -85,15 +85,23 @@ impl Reject {
     /// Writes rejects as a CSV (UTF-8 with BOM, so Excel opens it): line, column, reason,
     /// message, then the original row's text.
     pub fn to_csv(rejects: &[Reject]) -> String {
-        let mut out = String::from("\u{feff}行号,列,原因,说明,原始行\r\n");
+        let mut out = Reject::CSV_HEADER.to_string();
         for r in rejects {
-            out.push_str(&r.line.to_string());
-            for f in [&r.column, r.reason.label(), &r.message, &r.record] {
-                out.push(',');
-                out.push_str(&crate::csv_field(f));
-            }
-            out.push_str("\r\n");
+            r.write_csv_row(&mut out);
         }
         out
+    }
+
+    /// The first line of [`Reject::to_csv`].
+    pub const CSV_HEADER: &'static str = "\u{feff}行号,列,原因,说明,原始行\r\n";
+
+    /// This reject's row of [`Reject::to_csv`] (a reject file written as a file is read again).
+    pub fn write_csv_row(&self, out: &mut String) {
+        out.push_str(&self.line.to_string());
+        for f in [&self.column, self.reason.label(), &self.message, &self.record] {
+            out.push(',');
+            out.push_str(&crate::csv_field(f));
+        }
+        out.push_str("\r\n");
     }
 }

@@ -476,7 +476,7 @@ test("a unit's shortfall lists equal its figures and the CLI's tickets; a stream
   await streamed.page.close();
 });
 
-test('thousands of rejected rows: the page lists the first 200, the download (from the worker) has every one', async () => {
+test('thousands of rejected rows: the page lists the first 200, the download (from the worker; of a streamed file, by a second read) has every one', async () => {
   const sample = path.join(root, 'public', 'sample.csv');
   const lines = fs.readFileSync(sample, 'utf8').trimEnd().split('\n');
   // The sample's rows twice: every repeated ticket number is rejected.
@@ -484,18 +484,21 @@ test('thousands of rejected rows: the page lists the first 200, the download (fr
   fs.writeFileSync(file, [...lines, ...lines.slice(1)].join('\n') + '\n');
   const report = cliReport(file);
   assert.ok(report.source.rows_rejected > 1000, 'more rejects than the page is sent');
-  const { page, errors } = await open(chrome.ctx, server.url);
-  await waitReady(page, cliReport(sample).source.rows_read);
-  await page.setInputFiles('#ticket-file', file);
-  await waitReady(page, report.source.rows_read);
-  assert.equal(await page.textContent('#rows-rejected'), String(report.source.rows_rejected));
-  assert.match(await page.textContent('#rejects summary'), new RegExp(`拒收的行（${report.source.rows_rejected}）`));
-  assert.equal(await page.$$eval('#reject-table tbody tr', (r) => r.length), 200);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-rejects')]);
-  // Rows end in CRLF; a quoted field may hold a bare LF.
-  const csv = fs.readFileSync(await download.path(), 'utf8').trim().split('\r\n');
-  assert.equal(csv.length, 1 + report.source.rows_rejected);
-  assert.deepEqual(csv.slice(1).map((l) => Number(l.split(',')[0])), report.rejects.map((j) => j.line));
-  assert.deepEqual(errors, []);
-  await page.close();
+  for (const query of ['', '?stream=1']) {
+    const { page, errors } = await open(chrome.ctx, server.url + query);
+    await waitReady(page, cliReport(sample).source.rows_read);
+    await page.setInputFiles('#ticket-file', file);
+    await waitReady(page, report.source.rows_read);
+    assert.equal(await page.getAttribute('#load-ms', 'data-readers'), query ? 'stream' : '1');
+    assert.equal(await page.textContent('#rows-rejected'), String(report.source.rows_rejected));
+    assert.match(await page.textContent('#rejects summary'), new RegExp(`拒收的行（${report.source.rows_rejected}）`));
+    assert.equal(await page.$$eval('#reject-table tbody tr', (r) => r.length), 200);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-rejects')]);
+    // Rows end in CRLF; a quoted field may hold a bare LF.
+    const csv = fs.readFileSync(await download.path(), 'utf8').trim().split('\r\n');
+    assert.equal(csv.length, 1 + report.source.rows_rejected, query);
+    assert.deepEqual(csv.slice(1).map((l) => Number(l.split(',')[0])), report.rejects.map((j) => j.line));
+    assert.deepEqual(errors, []);
+    await page.close();
+  }
 });
