@@ -259,16 +259,7 @@ async fn shortfalls(query: ShortfallQuery, report: ReportOptions, post: Rc<dyn F
             SHORTFALL_CANCEL.with(|c| c.replace(cancel.clone()).set(true));
             let sized = IngestOptions { size_hint: Some(blob.size() as u64), ..ingest };
             let mut scan = ShortfallScan::new(sized, report, &query, STREAM_BATCH);
-            let (total, started) = (blob.size() as u64, load::now_ms());
-            let progress = post.clone();
-            let tick = |at: f64, rows| {
-                progress(FromWorker::Rereading(Progress {
-                    bytes: at as u64,
-                    total,
-                    rows,
-                    elapsed_ms: load::now_ms() - started,
-                }))
-            };
+            let tick = rereading(&blob, post.clone());
             let read = load::stream(
                 &blob,
                 &cancel,
@@ -294,6 +285,19 @@ async fn shortfalls(query: ShortfallQuery, report: ReportOptions, post: Rc<dyn F
     post(FromWorker::Shortfalls(shown));
 }
 
+/// The progress of a second read of `blob`, posted as it goes.
+fn rereading(blob: &Blob, post: Rc<dyn Fn(FromWorker)>) -> impl Fn(f64, u64) {
+    let (total, started) = (blob.size() as u64, load::now_ms());
+    move |at, rows| {
+        post(FromWorker::Rereading(Progress {
+            bytes: at as u64,
+            total,
+            rows,
+            elapsed_ms: load::now_ms() - started,
+        }))
+    }
+}
+
 /// Every rejected row of a streamed file, as CSV, by reading it again: written as the rows are
 /// read, so the rejects are never all held at once (a messy year has a million).
 async fn all_rejects(
@@ -306,15 +310,7 @@ async fn all_rejects(
     let sized = IngestOptions { size_hint: Some(blob.size() as u64), rejects_kept: None, ..ingest };
     let mut reader = hotline_engine::Ingest::batched(sized, STREAM_BATCH);
     let mut csv = hotline_engine::Reject::CSV_HEADER.to_string();
-    let (total, started) = (blob.size() as u64, load::now_ms());
-    let tick = |at: f64, rows| {
-        post(FromWorker::Rereading(Progress {
-            bytes: at as u64,
-            total,
-            rows,
-            elapsed_ms: load::now_ms() - started,
-        }))
-    };
+    let tick = rereading(blob, post);
     let write = |mut rejects: Vec<hotline_engine::Reject>, csv: &mut String| {
         // Those of one chunk come a little out of line order; of earlier chunks, before them.
         rejects.sort_by_key(|r| r.line);
