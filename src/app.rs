@@ -3,6 +3,7 @@
 use crate::load::{self, LoadError, Progress};
 use crate::model::{change_text, CellCounts, Level, PageCounts, Scope, Sort, UnitRows, UNIT_COLUMNS};
 use crate::worker::{FromWorker, SideFile, SideKind, WorkerClient};
+use hotline_engine::catalogue::{Indicator, Measure};
 use hotline_engine::export::csv_tables;
 use hotline_engine::presets::PRESETS;
 use hotline_engine::registry::{Adjustments, Registry};
@@ -728,35 +729,44 @@ fn PeriodPicker(state: State, months: Vec<(Month, bool)>, chosen: Option<Period>
     }
 }
 
+/// The overview's rows, in order. A rate row also shows its month-over-month change.
+const HEADLINE: &[Indicator] = {
+    use Indicator::*;
+    &[
+        Accepted,
+        Received,
+        CarriedOver,
+        Direct,
+        DirectRate,
+        Transferred,
+        Dispatched,
+        Due,
+        Closed,
+        CloseRate,
+        OnTime,
+        OnTimeRate,
+        ClosedLate,
+        OpenOverdue,
+        FirstTimeRate,
+        Reworked,
+        ReworkRate,
+        SignRate,
+        NoSignDue,
+        ContactRate,
+        Rated,
+        SatisfactionRate,
+        EffectiveCallbackRate,
+        AuditRate,
+        FeedbackRate,
+    ]
+};
+
 /// The headline figures: (key, label, value text, change key).
 fn headline(f: &Figures) -> Vec<(&'static str, &'static str, String, Option<&'static str>)> {
-    let n = |v: u64| v.to_string();
-    vec![
-        ("accepted", "受理量", n(f.accepted), None),
-        ("received", "当月受理", n(f.received), None),
-        ("carried_over", "上月结转", n(f.carried_over), None),
-        ("direct", "直接答复量", n(f.direct), None),
-        ("direct_rate", "直接答复率", f.direct_rate.display(), Some("direct_rate")),
-        ("transferred", "转办量", n(f.transferred), None),
-        ("dispatched", "总工单数", n(f.dispatched), None),
-        ("due", "应办结数", n(f.due), None),
-        ("closed", "办结数", n(f.closed), None),
-        ("close_rate", "办结率", f.close_rate.display(), Some("close_rate")),
-        ("on_time", "按期办结数", n(f.on_time), None),
-        ("on_time_rate", "按期办结率", f.on_time_rate.display(), Some("on_time_rate")),
-        ("closed_late", "超期办理数", n(f.closed_late), None),
-        ("open_overdue", "超期未结数", n(f.open_overdue), None),
-        ("first_time_rate", "一次完成率", f.first_time_rate.display(), Some("first_time_rate")),
-        ("reworked", "返工数", n(f.reworked), None),
-        ("rework_rate", "返工率", f.rework_rate.display(), Some("rework_rate")),
-        ("sign_rate", "及时签收率", f.sign_rate.display(), Some("sign_rate")),
-        ("no_sign_due", "无签收时限", n(f.no_sign_due), None),
-        ("contact_rate", "首次联系率", f.contact_rate.display(), Some("contact_rate")),
-        ("rated", "回访数", n(f.rated), None),
-        ("satisfaction_rate", "回访满意率", f.satisfaction_rate.display(), Some("satisfaction_rate")),
-        ("audit_rate", "答复规范率", f.audit_rate.display(), Some("audit_rate")),
-        ("feedback_rate", "按时反馈率", f.feedback_rate.display(), Some("feedback_rate")),
-    ]
+    HEADLINE
+        .iter()
+        .map(|i| (i.key(), i.label_zh(), f.get(*i).text(), (i.measure() == Measure::Rate).then(|| i.key())))
+        .collect()
 }
 
 #[component]
@@ -903,10 +913,10 @@ fn UnitTable(state: State) -> impl IntoView {
                             {move || level.get().label()}
                         </th>
                         {UNIT_COLUMNS.iter().enumerate().map(|(i, c)| view! {
-                            <th class="sortable num" data-key=c.key
+                            <th class="sortable num" data-key=c.key()
                                 class:sorted=move || sort.get().column == Some(i)
                                 on:click=move |_| sort.update(|s| *s = s.click(Some(i)))>
-                                {c.label}
+                                {c.label_zh()}
                                 {move || (sort.get().column == Some(i)).then(|| if sort.get().descending { " ▼" } else { " ▲" })}
                             </th>
                         }).collect_view()}
@@ -923,7 +933,7 @@ fn UnitTable(state: State) -> impl IntoView {
                             Memo::new(move |_| table.with(|t| t.row(&name)))
                         };
                         let cells = UNIT_COLUMNS.iter().enumerate().map(|(i, c)| {
-                            view! { <td class="num" data-key=c.key>{move || texts.with(|r| r.get(i).cloned().unwrap_or_default())}</td> }
+                            view! { <td class="num" data-key=c.key()>{move || texts.with(|r| r.get(i).cloned().unwrap_or_default())}</td> }
                         }).collect_view();
                         let open = {
                             let name = name.clone();

@@ -2,8 +2,8 @@
 //! No web types here, so these are tested natively (`cargo test -p hotline-web --lib`).
 
 use hotline_engine::aggregate::Cells;
+use hotline_engine::catalogue::Indicator;
 use hotline_engine::indicators::DeadlinePlan;
-use hotline_engine::indicators::Rate;
 use hotline_engine::partial::Partial;
 use hotline_engine::period::{choose_default, month_volumes, MonthVolume};
 use hotline_engine::report::{Counted, EntityFigures, Figures, Report, ReportOptions};
@@ -206,45 +206,28 @@ impl Scope {
     }
 }
 
-/// A cell: its text and the value it sorts by.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Cell {
-    pub text: String,
-    pub sort: f64,
-}
-
-fn count(n: u64) -> Cell {
-    Cell { text: n.to_string(), sort: n as f64 }
-}
-
-fn rate(r: &Rate) -> Cell {
-    Cell { text: r.display(), sort: r.sort_key() }
-}
-
-/// A column of the unit table: JSON key (also the cell's `data-key`), header, accessor.
-pub struct ColumnDef {
-    pub key: &'static str,
-    pub label: &'static str,
-    pub cell: fn(&Figures) -> Cell,
-}
-
-pub const UNIT_COLUMNS: &[ColumnDef] = &[
-    ColumnDef { key: "dispatched", label: "总工单数", cell: |f| count(f.dispatched) },
-    ColumnDef { key: "accepted", label: "受理量", cell: |f| count(f.accepted) },
-    ColumnDef { key: "due", label: "应办结", cell: |f| count(f.due) },
-    ColumnDef { key: "closed", label: "办结", cell: |f| count(f.closed) },
-    ColumnDef { key: "close_rate", label: "办结率", cell: |f| rate(&f.close_rate) },
-    ColumnDef { key: "on_time_rate", label: "按期办结率", cell: |f| rate(&f.on_time_rate) },
-    ColumnDef { key: "closed_late", label: "超期办理", cell: |f| count(f.closed_late) },
-    ColumnDef { key: "open_overdue", label: "超期未结", cell: |f| count(f.open_overdue) },
-    ColumnDef { key: "first_time_rate", label: "一次完成率", cell: |f| rate(&f.first_time_rate) },
-    ColumnDef { key: "sign_rate", label: "及时签收率", cell: |f| rate(&f.sign_rate) },
-    ColumnDef { key: "contact_rate", label: "首次联系率", cell: |f| rate(&f.contact_rate) },
-    ColumnDef { key: "rated", label: "回访数", cell: |f| count(f.rated) },
-    ColumnDef { key: "satisfaction_rate", label: "回访满意率", cell: |f| rate(&f.satisfaction_rate) },
-    ColumnDef { key: "audit_rate", label: "答复规范率", cell: |f| rate(&f.audit_rate) },
-    ColumnDef { key: "feedback_rate", label: "按时反馈率", cell: |f| rate(&f.feedback_rate) },
-];
+/// The unit table's figure columns, in order; keys (each cell's `data-key`) and headers come
+/// from the indicator catalogue.
+pub const UNIT_COLUMNS: &[Indicator] = {
+    use Indicator::*;
+    &[
+        Dispatched,
+        Accepted,
+        Due,
+        Closed,
+        CloseRate,
+        OnTimeRate,
+        ClosedLate,
+        OpenOverdue,
+        FirstTimeRate,
+        SignRate,
+        ContactRate,
+        Rated,
+        SatisfactionRate,
+        AuditRate,
+        FeedbackRate,
+    ]
+};
 
 /// The unit table's sort state. `column == None` sorts by name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -272,7 +255,7 @@ impl Sort {
     /// Row order for `rows` (indices), stable, ties by name.
     pub fn order(self, rows: &[EntityFigures], scope: Scope) -> Vec<usize> {
         let mut idx: Vec<usize> = (0..rows.len()).collect();
-        let key = |i: usize| self.column.map(|c| (UNIT_COLUMNS[c].cell)(scope.pick(&rows[i])).sort);
+        let key = |i: usize| self.column.map(|c| scope.pick(&rows[i]).get(UNIT_COLUMNS[c]).sort_key());
         idx.sort_by(|&a, &b| {
             let ord = match (key(a), key(b)) {
                 (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
@@ -301,7 +284,7 @@ impl UnitRows {
             .iter()
             .map(|e| {
                 let f = scope.pick(e);
-                (e.name.clone(), UNIT_COLUMNS.iter().map(|c| (c.cell)(f).text).collect())
+                (e.name.clone(), UNIT_COLUMNS.iter().map(|c| f.get(*c).text()).collect())
             })
             .collect();
         UnitRows { order, cells }
@@ -454,8 +437,8 @@ mod tests {
     #[test]
     fn cells_show_dash_for_no_denominator() {
         let e = entity("甲", 9, 0, 0);
-        let c = (UNIT_COLUMNS[5].cell)(&e.all);
-        assert_eq!(c.text, "—");
+        assert_eq!(UNIT_COLUMNS[5], Indicator::OnTimeRate);
+        assert_eq!(e.all.get(UNIT_COLUMNS[5]).text(), "—");
         assert_eq!(change_text(Some("+4.65")), "+4.65 个百分点");
     }
 }

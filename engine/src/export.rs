@@ -2,42 +2,48 @@
 //!
 //! UTF-8 with a BOM, so Excel opens the Chinese headers correctly.
 
+use crate::catalogue::{Figures, Indicator};
 use crate::csv_field;
 use crate::reject::Reject;
-use crate::report::{EntityFigures, Figures, Report, Share};
+use crate::report::{EntityFigures, Report, Share};
 
-/// The figure columns shared by every entity table: (JSON key, Chinese header, value).
-pub fn figure_columns(f: &Figures) -> Vec<(&'static str, &'static str, String)> {
-    let n = |v: u64| v.to_string();
-    let r = |r: &crate::indicators::Rate| r.percent.clone().unwrap_or_default();
-    vec![
-        ("accepted", "受理量", n(f.accepted)),
-        ("received", "当月受理", n(f.received)),
-        ("carried_over", "上月结转", n(f.carried_over)),
-        ("direct", "直接答复量", n(f.direct)),
-        ("direct_rate", "直接答复率", r(&f.direct_rate)),
-        ("transferred", "转办量", n(f.transferred)),
-        ("dispatched", "总工单数", n(f.dispatched)),
-        ("due", "应办结数", n(f.due)),
-        ("closed", "办结数", n(f.closed)),
-        ("close_rate", "办结率", r(&f.close_rate)),
-        ("on_time", "按期办结数", n(f.on_time)),
-        ("on_time_rate", "按期办结率", r(&f.on_time_rate)),
-        ("closed_late", "超期办理数", n(f.closed_late)),
-        ("open_overdue", "超期未结数", n(f.open_overdue)),
-        ("reworked", "返工数", n(f.reworked)),
-        ("rework_rate", "返工率", r(&f.rework_rate)),
-        ("first_time_rate", "一次完成率", r(&f.first_time_rate)),
-        ("no_sign_due", "无签收时限", n(f.no_sign_due)),
-        ("sign_rate", "及时签收率", r(&f.sign_rate)),
-        ("contact_rate", "首次联系率", r(&f.contact_rate)),
-        ("rated", "回访数", n(f.rated)),
-        ("unsatisfied", "不满意数", n(f.unsatisfied)),
-        ("satisfaction_rate", "回访满意率", r(&f.satisfaction_rate)),
-        ("audited", "答复抽检数", n(f.audited)),
-        ("audit_rate", "答复规范率", r(&f.audit_rate)),
-        ("feedback_rate", "按时反馈率", r(&f.feedback_rate)),
+/// The figure columns of every entity table, in order; headers and keys come from the catalogue.
+pub const FIGURE_COLUMNS: &[Indicator] = {
+    use Indicator::*;
+    &[
+        Accepted,
+        Received,
+        CarriedOver,
+        Direct,
+        DirectRate,
+        Transferred,
+        Dispatched,
+        Due,
+        Closed,
+        CloseRate,
+        OnTime,
+        OnTimeRate,
+        ClosedLate,
+        OpenOverdue,
+        Reworked,
+        ReworkRate,
+        FirstTimeRate,
+        NoSignDue,
+        SignRate,
+        ContactRate,
+        Rated,
+        Unsatisfied,
+        SatisfactionRate,
+        EffectiveCallbackRate,
+        Audited,
+        AuditRate,
+        FeedbackRate,
     ]
+};
+
+/// The figure columns of an entity row: (JSON key, Chinese header, CSV value).
+pub fn figure_columns(f: &Figures) -> Vec<(&'static str, &'static str, String)> {
+    FIGURE_COLUMNS.iter().map(|i| (i.key(), i.label_zh(), f.get(*i).csv())).collect()
 }
 
 fn line(out: &mut String, cells: impl IntoIterator<Item = String>) {

@@ -451,8 +451,8 @@ impl IndicatorOptions {
     }
 }
 
-/// An exact rate: numerator over denominator, with its display form.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// An exact rate: numerator over denominator, with its display form. The default is 0/0 ("—").
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rate {
     pub num: u64,
     pub den: u64,

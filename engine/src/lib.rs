@@ -19,6 +19,7 @@
 
 pub mod aggregate;
 pub mod calendar;
+pub mod catalogue;
 pub mod datetime;
 pub mod encoding;
 pub mod export;

@@ -5,6 +5,7 @@
 //! city or a new year is a new file. A file with an error is refused with a message naming the
 //! field (`items[2].weight`) and what is wrong; nothing of it is applied.
 
+use crate::catalogue::{Indicator, Measure};
 use crate::indicators::IndicatorOptions;
 use crate::ratio::Ratio;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -457,44 +458,6 @@ mod tagged_items {
     }
 }
 
-/// Indicator keys an item may read: rates, then counts (docs/indicators.md).
-pub const RATE_KEYS: &[&str] = &[
-    "direct_rate",
-    "close_rate",
-    "on_time_rate",
-    "first_time_rate",
-    "rework_rate",
-    "sign_rate",
-    "contact_rate",
-    "satisfaction_rate",
-    "audit_rate",
-    "feedback_rate",
-];
-pub const COUNT_KEYS: &[&str] = &[
-    "accepted",
-    "received",
-    "carried_over",
-    "direct",
-    "transferred",
-    "dispatched",
-    "due",
-    "closed",
-    "on_time",
-    "closed_late",
-    "open_overdue",
-    "reworked",
-    "urgent_due",
-    "urgent_on_time",
-    "no_sign_due",
-    "rated",
-    "satisfied",
-    "basically_satisfied",
-    "unsatisfied",
-    "not_reached",
-    "audited",
-    "audit_non_compliant",
-];
-
 /// Turns serde's English into the Chinese message the page shows, keeping the path.
 fn explain(path: &str, err: &str) -> String {
     if let Some(rest) = err.strip_prefix(tagged_items::MARK) {
@@ -579,9 +542,11 @@ impl RuleSet {
         }
         for (i, item) in self.items.iter().enumerate() {
             if let Some(key) = item.indicator() {
-                let known = if item.reads_rate() { RATE_KEYS } else { COUNT_KEYS };
-                if !known.contains(&key) {
+                let measure = if item.reads_rate() { Measure::Rate } else { Measure::Count };
+                if Indicator::from_key(key).map(Indicator::measure) != Some(measure) {
                     let kind = if item.reads_rate() { "比率" } else { "件数" };
+                    let known: Vec<&str> =
+                        Indicator::ALL.iter().filter(|i| i.measure() == measure).map(|i| i.key()).collect();
                     return err(
                         format!("items[{i}].indicator"),
                         format!("未知的{kind}指标“{key}”；可用：{}", known.join(", ")),

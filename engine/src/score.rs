@@ -4,10 +4,10 @@
 //! Pure and cheap: it reads the tallies the indicator pass produced, never the tickets, so a
 //! change of weights, bands, groups or rounding re-scores at once.
 
+use crate::catalogue::{Figures, Indicator};
 use crate::indicators::{IndicatorOptions, Split};
 use crate::ratio::Ratio;
 use crate::registry::{Adjustments, Registry};
-use crate::report::Figures;
 use crate::rules::{
     pattern_matches, Cap, GroupSource, Item, Level, MeanOver, NoDenominator, RateAs, RuleSet, Scope,
     UnscoredRule,
@@ -106,35 +106,11 @@ pub struct Context<'a> {
 }
 
 fn rate_value<'a>(f: &'a Figures, key: &str) -> Option<&'a crate::indicators::Rate> {
-    f.rates().into_iter().find(|(k, _)| *k == key).map(|(_, r)| r)
+    Indicator::from_key(key).and_then(|i| f.rate(i))
 }
 
 fn count_value(f: &Figures, key: &str) -> u64 {
-    match key {
-        "accepted" => f.accepted,
-        "received" => f.received,
-        "carried_over" => f.carried_over,
-        "direct" => f.direct,
-        "transferred" => f.transferred,
-        "dispatched" => f.dispatched,
-        "due" => f.due,
-        "closed" => f.closed,
-        "on_time" => f.on_time,
-        "closed_late" => f.closed_late,
-        "open_overdue" => f.open_overdue,
-        "reworked" => f.reworked,
-        "urgent_due" => f.urgent_due,
-        "urgent_on_time" => f.urgent_on_time,
-        "no_sign_due" => f.no_sign_due,
-        "rated" => f.rated,
-        "satisfied" => f.satisfied,
-        "basically_satisfied" => f.basically_satisfied,
-        "unsatisfied" => f.unsatisfied,
-        "not_reached" => f.not_reached,
-        "audited" => f.audited,
-        "audit_non_compliant" => f.audited - f.audit_rate.num,
-        _ => 0,
-    }
+    Indicator::from_key(key).and_then(|i| f.get(i).count()).unwrap_or(0)
 }
 
 /// A rate as the item uses it: exact, or rounded to `rate_decimals` percent decimals first.

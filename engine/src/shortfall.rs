@@ -29,6 +29,7 @@
 //! Where the tickets are not kept (a file streamed beyond memory), [`ShortfallScan`] reads the
 //! file a second time and keeps only the chosen unit's shortfalls.
 
+use crate::catalogue::Indicator;
 use crate::indicators::{DeadlineErrors, DeadlinePlan, Tally};
 use crate::ingest::{FileError, Ingest, IngestOptions};
 use crate::period::Period;
@@ -103,18 +104,24 @@ impl ShortfallKind {
         }
     }
 
-    /// The indicator this list lowers.
-    pub fn indicator(self) -> &'static str {
+    /// The indicators this list lowers.
+    pub fn indicators(self) -> &'static [Indicator] {
         match self {
-            ShortfallKind::SignedLate => "及时签收率",
-            ShortfallKind::ContactLate => "首次联系率",
-            ShortfallKind::ClosedLate => "按期办结率",
-            ShortfallKind::OpenOverdue => "办结率、按期办结率",
-            ShortfallKind::Reworked => "一次完成率",
-            ShortfallKind::Unsatisfied | ShortfallKind::BasicallySatisfied => "回访满意率",
-            ShortfallKind::NonCompliant => "答复规范率",
-            ShortfallKind::FeedbackLate => "按时反馈率",
+            ShortfallKind::SignedLate => &[Indicator::SignRate],
+            ShortfallKind::ContactLate => &[Indicator::ContactRate],
+            ShortfallKind::ClosedLate => &[Indicator::OnTimeRate],
+            ShortfallKind::OpenOverdue => &[Indicator::CloseRate, Indicator::OnTimeRate],
+            ShortfallKind::Reworked => &[Indicator::FirstTimeRate],
+            ShortfallKind::Unsatisfied | ShortfallKind::BasicallySatisfied => &[Indicator::SatisfactionRate],
+            ShortfallKind::NonCompliant => &[Indicator::AuditRate],
+            ShortfallKind::FeedbackLate => &[Indicator::FeedbackRate],
         }
+    }
+
+    /// The Chinese labels of the indicators this list lowers ("办结率、按期办结率").
+    pub fn indicator(self) -> String {
+        let labels: Vec<&str> = self.indicators().iter().map(|i| i.label_zh()).collect();
+        labels.join("、")
     }
 
     /// How many of a tally's tickets are on this list: the figure the list adds up to. For one
@@ -280,10 +287,11 @@ impl Shortfalls {
     pub fn to_csv(&self) -> String {
         let mut out = String::from("\u{feff}扣分类型,指标,工单编号,行号,承办单位,问题分类,受理时间,派单时间,签收时限,签收时间,首次联系时限,首次联系时间,办理时限,办结时间,退回次数,回访时间,回访结果,反馈时限,反馈时间\n");
         for kind in ShortfallKind::ALL {
+            let indicator = kind.indicator();
             for r in self.of(kind) {
                 let fields = [
                     kind.label(),
-                    kind.indicator(),
+                    &indicator,
                     &r.id,
                     &r.line.to_string(),
                     &r.unit,

@@ -77,6 +77,8 @@ fn february_city_figures_worked_by_hand() {
     // Callbacks dated in Feb: J2 满意, F3 不满意, F4 基本满意 (counted as satisfied by default).
     assert_eq!((f.rated, f.satisfied, f.basically_satisfied, f.unsatisfied), (3, 1, 1, 1));
     assert_eq!(pct(&f.satisfaction_rate), "2/3=66.67");
+    // No 未回访 in February: every callback reached the citizen.
+    assert_eq!(pct(&f.effective_callback_rate), "3/3=100.00");
     // 答复抽检 of tickets closed in Feb: F3 不规范, F4 规范.
     assert_eq!(pct(&f.audit_rate), "1/2=50.00");
     // 反馈: F3 late, F4 on time.

@@ -350,3 +350,31 @@ fn lyg2017_through_the_whole_pipeline_from_generated_tickets() {
     assert_eq!(scores.unscored_mean.as_deref(), Some("99.87"));
     assert_eq!(scores.score_counts[0], ("100".to_string(), 55));
 }
+
+/// 有效回访率 (Panjin's fourth criterion) entered the catalogue as one entry: a rule file reads it
+/// like any rate, and so does the score.
+#[test]
+fn a_rule_file_scores_the_effective_callback_rate() {
+    let rules = hotline_engine::rules::RuleSet::parse(
+        r#"{
+        "format": "hotline-eval.rules/1",
+        "name": "有效回访",
+        "score": {"decimals": 2},
+        "groups": [{"name": "全部", "full_score": 100, "patterns": ["*"]}],
+        "items": [{"type": "weighted", "name": "有效回访率", "indicator": "effective_callback_rate",
+                   "weight": 100, "rate_as": "fraction"}]
+    }"#,
+    )
+    .unwrap();
+    let t =
+        Tally { dispatched: 5, due: 5, satisfied: 2, unsatisfied: 1, not_reached: 1, ..Default::default() };
+    let scores = score(&rules, &[member("甲", t)], &Context::default());
+    assert_eq!(printed(&scores, "甲").as_deref(), Some("75.00"), "{scores:?}");
+    let e = hotline_engine::rules::RuleSet::parse(
+        &r#"{"format": "hotline-eval.rules/1", "name": "x", "score": {"decimals": 2},
+        "groups": [{"name": "全部", "full_score": 100, "patterns": ["*"]}],
+        "items": [{"type": "per_ticket", "name": "x", "indicator": "effective_callback_rate", "points": 1}]}"#
+            .to_string(),
+    );
+    assert!(e.is_err(), "a rate is not a count: {e:?}");
+}
