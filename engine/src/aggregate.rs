@@ -10,10 +10,11 @@
 //! `engine/tests/aggregate.rs` checks the sums against the direct count for every period of a
 //! generated file.
 
+use crate::events::{carry_times, due_close_times, Event};
 use crate::indicators::{DeadlineErrors, DeadlinePlan, PeriodCounts, Split, Tally};
 use crate::partial::{Accepts, Basis, Cell, MonthPair, MonthTally, Partial, TopicAccepts};
 use crate::period::Period;
-use crate::store::{Audit, Callback, NameId, Ticket, TicketStore, NO_NAME};
+use crate::store::{NameId, Ticket, TicketStore, NO_NAME};
 use crate::time::Stamp;
 use rustc_hash::FxHashMap;
 
@@ -103,21 +104,10 @@ impl MonthIndex {
     }
 }
 
-/// Which one-month table.
-#[derive(Clone, Copy)]
-enum By {
-    Received = 0,
-    Dispatched = 1,
-    Due = 2,
-    FeedbackDue = 3,
-    Callback = 4,
-    Closed = 5,
-}
-
 /// One entity's tables, for one side (市派 or 省派), over the file's months (dense positions).
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Fragments {
-    /// Six one-month tables, `By` × month position.
+    /// Six one-month tables, [`Event`] × month position.
     one: Vec<Tally>,
     /// 转办 tickets by received position × closed position: the carry-over.
     carry: Vec<u64>,
@@ -130,67 +120,26 @@ impl Fragments {
         Fragments { one: vec![Tally::default(); 6 * n], carry: vec![0; n * n], due_closed: vec![0; n * n] }
     }
 
-    /// Adds a ticket; `recv` and `closed` are the positions of its 受理时间 and 办结时间.
+    /// Adds a ticket; `recv` and `closed` are the positions of its 受理时间 and 办结时间. Each
+    /// event adds its counters at its month ([`crate::events`], the definition the direct count
+    /// uses too).
     fn add(&mut self, t: &Ticket, ix: &MonthIndex, recv: usize, closed: usize) {
         let n = ix.len();
-        let one = &mut self.one;
-        let at = |by: By, pos: usize| by as usize * n + pos;
-        let x = &mut one[at(By::Received, recv)];
-        x.received += 1;
-        if t.is_transferred() {
-            x.transferred += 1;
-        } else {
-            x.direct += 1;
-        }
-        if let Some(when) = callback_time(t) {
-            let x = &mut one[at(By::Callback, ix.pos(when))];
-            match t.callback {
-                Callback::Satisfied => x.satisfied += 1,
-                Callback::BasicallySatisfied => x.basically_satisfied += 1,
-                Callback::Unsatisfied => x.unsatisfied += 1,
-                Callback::NotReached => x.not_reached += 1,
-                Callback::None => {}
+        for event in Event::ALL {
+            if let Some(when) = event.stamp(t) {
+                let pos = match event {
+                    Event::Received => recv,
+                    Event::Closed => closed,
+                    _ => ix.pos(when),
+                };
+                event.add(t, &mut self.one[event as usize * n + pos]);
             }
         }
-        if !t.is_transferred() {
-            return;
+        if carry_times(t).is_some() {
+            self.carry[recv * n + closed] += 1;
         }
-        self.carry[recv * n + closed] += 1;
-        let x = &mut one[at(By::Dispatched, ix.pos(t.dispatched))];
-        x.dispatched += 1;
-        if t.sign_due.is_some() {
-            x.sign_due_known += 1;
-            x.signed_on_time += u64::from(t.signed <= t.sign_due);
-        }
-        if t.contact_due.is_some() {
-            x.contact_due_known += 1;
-            x.contacted_on_time += u64::from(t.first_contact <= t.contact_due);
-        }
-        if t.due.is_some() {
-            let due = ix.pos(t.due);
-            let x = &mut one[at(By::Due, due)];
-            x.due += 1;
-            let on_time = t.closed <= t.due;
-            x.on_time += u64::from(on_time);
-            x.reworked += u64::from(t.returned > 0);
-            if t.urgent {
-                x.urgent_due += 1;
-                x.urgent_on_time += u64::from(on_time);
-            }
-            self.due_closed[due * n + closed] += 1;
-        }
-        if t.feedback_due.is_some() {
-            let x = &mut one[at(By::FeedbackDue, ix.pos(t.feedback_due))];
-            x.feedback_due += 1;
-            x.feedback_on_time += u64::from(t.feedback_at <= t.feedback_due);
-        }
-        if t.closed.is_some() && t.audit != Audit::NotSampled {
-            let x = &mut one[at(By::Closed, closed)];
-            match t.audit {
-                Audit::Compliant => x.audit_compliant += 1,
-                Audit::NonCompliant => x.audit_non_compliant += 1,
-                Audit::NotSampled => {}
-            }
+        if let Some((due, _)) = due_close_times(t) {
+            self.due_closed[ix.pos(due) * n + closed] += 1;
         }
     }
 
@@ -237,11 +186,6 @@ impl Fragments {
         }
         t
     }
-}
-
-fn callback_time(t: &Ticket) -> Option<Stamp> {
-    (t.callback != Callback::None)
-        .then(|| if t.callback_at.is_some() { t.callback_at } else { t.closed_at() })
 }
 
 /// Accepted-ticket counts (受理量) by received position × closed position, a 直接答复 ticket being
@@ -410,7 +354,7 @@ impl Cells {
         for (_, sides) in &self.cells {
             for f in sides.iter().filter(|f| !f.one.is_empty()) {
                 for pos in 0..n {
-                    let r = f.one[By::Received as usize * n + pos].received;
+                    let r = f.one[Event::Received as usize * n + pos].received;
                     if let (Some(m), true) = (self.index.month(pos), r > 0) {
                         *out.entry(m).or_default() += r;
                     }

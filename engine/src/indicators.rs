@@ -5,7 +5,7 @@
 //! indicator it feeds. Rates are exact fractions ([`Rate`]) and are only rounded for display.
 
 use crate::period::Period;
-use crate::store::{Audit, Callback, NameId, Ticket, TicketStore, NO_NAME};
+use crate::store::{NameId, Ticket, TicketStore, NO_NAME};
 use crate::time::Stamp;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -146,67 +146,25 @@ impl Tally {
         tally_fields!(tally)
     }
 
-    /// Adds one ticket's contribution for the period `[start, end)`.
+    /// Adds one ticket's contribution for the period `[start, end)`: every event of the ticket
+    /// ([`crate::events`]) whose time falls in the period adds its counters.
     #[inline]
     pub fn count(&mut self, t: &Ticket, start: Stamp, end: Stamp) {
+        use crate::events::{carried_into, carry_times, due_close_times, Event};
         let in_p = |s: Stamp| s >= start && s < end;
-        if in_p(t.received) {
-            self.received += 1;
-            if t.is_transferred() {
+        for event in Event::ALL {
+            if event.stamp(t).is_some_and(in_p) {
+                event.add(t, self);
+            }
+        }
+        if let Some((received, closed)) = carry_times(t) {
+            if carried_into(received, closed, start) {
+                self.carried_over += 1;
                 self.transferred += 1;
-            } else {
-                self.direct += 1;
-            }
-        } else if t.received < start && t.is_transferred() && (t.closed.is_none() || t.closed >= start) {
-            self.carried_over += 1;
-            self.transferred += 1;
-        }
-        if t.is_transferred() {
-            if in_p(t.dispatched) {
-                self.dispatched += 1;
-                if t.sign_due.is_some() {
-                    self.sign_due_known += 1;
-                    self.signed_on_time += u64::from(t.signed <= t.sign_due);
-                }
-                if t.contact_due.is_some() {
-                    self.contact_due_known += 1;
-                    self.contacted_on_time += u64::from(t.first_contact <= t.contact_due);
-                }
-            }
-            if in_p(t.due) {
-                self.due += 1;
-                self.closed += u64::from(t.closed < end);
-                let on_time = t.closed <= t.due;
-                self.on_time += u64::from(on_time);
-                self.reworked += u64::from(t.returned > 0);
-                if t.urgent {
-                    self.urgent_due += 1;
-                    self.urgent_on_time += u64::from(on_time);
-                }
-            }
-            if in_p(t.feedback_due) {
-                self.feedback_due += 1;
-                self.feedback_on_time += u64::from(t.feedback_at <= t.feedback_due);
-            }
-            if in_p(t.closed) {
-                match t.audit {
-                    Audit::NotSampled => {}
-                    Audit::Compliant => self.audit_compliant += 1,
-                    Audit::NonCompliant => self.audit_non_compliant += 1,
-                }
             }
         }
-        if t.callback != Callback::None {
-            let when = if t.callback_at.is_some() { t.callback_at } else { t.closed_at() };
-            if in_p(when) {
-                match t.callback {
-                    Callback::Satisfied => self.satisfied += 1,
-                    Callback::BasicallySatisfied => self.basically_satisfied += 1,
-                    Callback::Unsatisfied => self.unsatisfied += 1,
-                    Callback::NotReached => self.not_reached += 1,
-                    Callback::None => {}
-                }
-            }
+        if let Some((due, closed)) = due_close_times(t) {
+            self.closed += u64::from(in_p(due) && closed < end);
         }
     }
 }

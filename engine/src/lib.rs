@@ -22,6 +22,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod datetime;
 pub mod encoding;
+pub mod events;
 pub mod export;
 pub mod generate;
 pub mod idhash;

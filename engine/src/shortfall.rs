@@ -388,7 +388,7 @@ fn row(store: &TicketStore, i: usize, t: &Ticket, mask: u16) -> ShortfallRow {
         Callback::Unsatisfied => "不满意",
         Callback::NotReached => "未回访",
     };
-    let callback_at = if t.callback_at.is_some() { t.callback_at } else { t.closed_at() };
+    let callback_at = crate::events::callback_time(t);
     ShortfallRow {
         line: t.line,
         id: store.id(i).to_string(),
