@@ -351,9 +351,9 @@ mod tests {
         assert!(table.row("丙").is_empty());
     }
 
-    use hotline_engine::generate::{generate_string, GenConfig};
     use hotline_engine::registry::Registry;
     use hotline_engine::{ingest_bytes, IngestOptions, Month};
+    use hotline_sample::{generate_string, GenConfig};
 
     fn read(text: &str) -> Ingested {
         ingest_bytes(text.as_bytes(), IngestOptions::default()).unwrap()

@@ -10,10 +10,10 @@
 //! ```
 
 use hotline_engine::export::csv_tables;
-use hotline_engine::generate::{generate, GenConfig};
 use hotline_engine::partial::{Partial, PartialError, StreamError, Streamed, StreamingPartial, MAX_MONTHS};
 use hotline_engine::registry::{Adjustments, Registry};
 use hotline_engine::{ingest_bytes, IngestOptions, Mapping, Month, Period, Report, ReportOptions};
+use hotline_sample::{generate, GenConfig};
 use std::path::PathBuf;
 use std::process::ExitCode;
 

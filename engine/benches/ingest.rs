@@ -5,8 +5,8 @@
 //! docs/performance.md. `cargo test --bench ingest` runs a tiny smoke version that also checks
 //! the result, so the benchmark cannot silently rot. `BENCH_SIZES=70000,3000000` overrides.
 
-use hotline_engine::generate::{generate, GenConfig};
 use hotline_engine::{ingest_bytes, IngestOptions, Month, Report, ReportOptions};
+use hotline_sample::{generate, GenConfig};
 use std::time::Instant;
 
 fn peak_rss_mb() -> f64 {

@@ -24,7 +24,6 @@ pub mod datetime;
 pub mod encoding;
 pub mod events;
 pub mod export;
-pub mod generate;
 pub mod idhash;
 pub mod indicators;
 pub mod ingest;

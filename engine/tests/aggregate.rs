@@ -2,9 +2,9 @@
 //! range of whole months, every entity, and with or without deadlines applied.
 
 use hotline_engine::aggregate::MonthAggregates;
-use hotline_engine::generate::{generate, GenConfig};
 use hotline_engine::indicators::{count_period, DeadlinePlan, PeriodCounts};
 use hotline_engine::{ingest_bytes, IngestOptions, Month, Period};
+use hotline_sample::{generate, GenConfig};
 
 fn check_all_periods(bytes: &[u8], plan: &DeadlinePlan) -> usize {
     let done = ingest_bytes(bytes, IngestOptions::default()).unwrap();

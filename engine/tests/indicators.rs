@@ -232,8 +232,8 @@ fn city_identities_hold_on_generated_months() {
     // The kind of identity the bulletins print: 70936 = 67209 + 3727 = 43850 + 27086 (LYG 2021).
     for seed in 1..4 {
         let mut bytes = Vec::new();
-        let cfg = hotline_engine::generate::GenConfig::new(Month::new(2021, 2), 3000, seed);
-        hotline_engine::generate::generate(&cfg, &mut bytes);
+        let cfg = hotline_sample::GenConfig::new(Month::new(2021, 2), 3000, seed);
+        hotline_sample::generate(&cfg, &mut bytes);
         let r = report(&bytes, None);
         let c = r.city.as_ref().unwrap();
         let f = &c.all;
@@ -327,10 +327,7 @@ fn a_report_with_scores_round_trips_through_json() {
     // All state is serialisable: a report (tallies and scores included) read back is the same
     // report, and can be scored again without its tickets.
     let mut bytes = Vec::new();
-    hotline_engine::generate::generate(
-        &hotline_engine::generate::GenConfig::new(Month::new(2021, 2), 2000, 3),
-        &mut bytes,
-    );
+    hotline_sample::generate(&hotline_sample::GenConfig::new(Month::new(2021, 2), 2000, 3), &mut bytes);
     let mut r = report(&bytes, None);
     let rules = hotline_engine::presets::preset("lyg2017").unwrap();
     r.apply_rules(&rules, &hotline_engine::score::Context::default());

@@ -228,8 +228,8 @@ fn utf16_and_empty_files_are_refused_with_a_message() {
 #[test]
 fn rows_read_always_equal_scored_plus_rejected_on_the_sample() {
     let mut out = Vec::new();
-    hotline_engine::generate::generate(
-        &hotline_engine::generate::GenConfig::new(hotline_engine::Month::new(2021, 2), 3000, 7),
+    hotline_sample::generate(
+        &hotline_sample::GenConfig::new(hotline_engine::Month::new(2021, 2), 3000, 7),
         &mut out,
     );
     let done = ingest_bytes(&out, IngestOptions::default()).unwrap();

@@ -2,12 +2,12 @@
 //! partials of disjoint parts gives the whole, in any grouping; shared tickets are reported.
 
 use hotline_engine::aggregate::Cells;
-use hotline_engine::generate::{generate, GenConfig};
 use hotline_engine::indicators::DeadlinePlan;
 use hotline_engine::partial::{Partial, PartialError};
 use hotline_engine::registry::Registry;
 use hotline_engine::report::Counted;
 use hotline_engine::{ingest_bytes, IngestOptions, Month, Period, Report, ReportOptions};
+use hotline_sample::{generate, GenConfig};
 
 /// Three consecutive generated months in one file, ticket numbers distinct per month.
 fn three_months() -> (String, Vec<String>) {

@@ -4,11 +4,11 @@
 
 mod messy;
 
-use hotline_engine::generate::{generate, GenConfig};
 use hotline_engine::registry::Registry;
 use hotline_engine::report::EntityFigures;
 use hotline_engine::shortfall::{find, EntityLevel, Scope, ShortfallKind, ShortfallQuery, ShortfallScan};
 use hotline_engine::{ingest_bytes, IngestOptions, Month, Period, Report, ReportOptions, Tally};
+use hotline_sample::{generate, GenConfig};
 
 fn tally(e: &EntityFigures, scope: Scope) -> Tally {
     match scope {

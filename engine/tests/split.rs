@@ -4,12 +4,12 @@
 
 mod messy;
 
-use hotline_engine::generate::{generate_string, GenConfig};
 use hotline_engine::split::{
     header_len, ingest_in_two, split_point, Outcome, Refused, TailReader, TailSource,
 };
 use hotline_engine::time::Month;
 use hotline_engine::{ingest_bytes, Ingest, IngestOptions, Ingested, TextEncoding};
+use hotline_sample::{generate_string, GenConfig};
 use messy::{assert_same, messy_file_with, Rng};
 use std::collections::BTreeMap;
 

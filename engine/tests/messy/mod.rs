@@ -3,9 +3,9 @@
 
 #![allow(dead_code)] // each test crate uses its own part of it
 
-use hotline_engine::generate::{generate_string, GenConfig};
 use hotline_engine::time::Month;
 use hotline_engine::Ingested;
+use hotline_sample::{generate_string, GenConfig};
 
 pub struct Rng(pub u64);
 impl Rng {

@@ -16,7 +16,7 @@
 //! Months are clamped to 2000-01 ..= 2135-10 so that every datetime written fits a [`Stamp`]; for
 //! 2000-01 there is no carry-over (its previous month is out of range).
 
-use crate::time::{Month, Stamp};
+use hotline_engine::{Month, Stamp};
 
 #[derive(Clone, Debug)]
 pub struct GenConfig {
