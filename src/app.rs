@@ -114,13 +114,16 @@ impl State {
         state
     }
 
+    /// What the report is counted with: the page's choices, and what the rules in force fix
+    /// (their indicator readings and deadlines), so figures and scores read the same counts.
     fn report_options(&self) -> ReportOptions {
-        ReportOptions {
+        let own = ReportOptions {
             period: self.period.get_untracked(),
             registry: self.registry.get_untracked(),
             indicators: self.options.get_untracked(),
-            deadlines: self.rules.with_untracked(|r| r.as_ref().and_then(|r| r.deadlines.clone())),
-        }
+            deadlines: None,
+        };
+        self.rules.with_untracked(|r| own.under_rules(r.as_ref()))
     }
 
     /// What the worker says: progress, a report, or a failure.
@@ -261,8 +264,8 @@ impl State {
         let adjustments = self.adjustments.get_untracked();
         let scores = self.report.with_untracked(|r| {
             let (r, rules) = (r.as_ref()?, rules.as_ref()?);
-            let ctx = Context { registry: registry.as_ref(), adjustments: adjustments.as_ref() };
-            Some(hotline_engine::score::score(rules, &r.candidates(), &ctx))
+            let ctx = Context { registry: registry.as_ref(), adjustments: adjustments.as_ref(), months: 1 };
+            Some(r.score(rules, &ctx))
         });
         self.scores.set(scores);
         self.score_ms.set(Some(load::now_ms() - started));
@@ -667,7 +670,9 @@ fn Summary(state: State) -> impl IntoView {
                         <PeriodPicker state=state months=months.iter().map(|m| (m.month, m.complete)).collect() chosen=chosen/>
                         <label>
                             <input type="checkbox" id="basic-satisfied"
-                                prop:checked=move || state.options.get().basic_counts_as_satisfied
+                                prop:checked=move || state.rules.with(|r| r.as_ref().map_or(state.options.get(), |r| r.indicator_options)).basic_counts_as_satisfied
+                                prop:disabled=move || state.rules.with(|r| r.is_some())
+                                title=move || state.rules.with(|r| r.as_ref().map(|_| "由考评规则决定").unwrap_or_default())
                                 on:change=move |ev| {
                                     let on = event_target::<web_sys::HtmlInputElement>(&ev).checked();
                                     state.options.update(|o| o.basic_counts_as_satisfied = on);
@@ -998,10 +1003,9 @@ fn ShortfallPanel(state: State) -> impl IntoView {
                     ShortfallKind::ALL.into_iter().find(|k| found.count(*k) > 0).unwrap_or(chosen)
                 };
                 // Under the default options 基本满意 counts as satisfied: listed, but it costs nothing.
-                let basic_free = state.options.with(|o| {
-                    o.satisfaction_from_unsatisfied
-                        || o.graded_basic_points.map_or(o.basic_counts_as_satisfied, |p| p >= 100)
-                });
+                state.options.track();
+                state.rules.track();
+                let basic_free = state.report_options().indicators.basic_is_satisfied();
                 let tabs = ShortfallKind::ALL
                     .into_iter()
                     .map(|k| {
@@ -1073,11 +1077,12 @@ fn RulesPanel(state: State) -> impl IntoView {
         Ok(r) => {
             error.set(String::new());
             text.set(r.to_json());
-            // Deadlines change which tickets count: re-count from the tickets in memory. Any
-            // other rule change re-scores the tallies already counted.
-            let recount = state.rules.with_untracked(|old| old.as_ref().and_then(|o| o.deadlines.clone()))
-                != r.deadlines;
+            // Deadlines and indicator readings change the figures: count again (from the cells,
+            // or the tickets in the worker). Any other rule change re-scores the tallies.
+            let before = state.report_options();
             state.rules.set(Some(r));
+            let after = state.report_options();
+            let recount = before.deadlines != after.deadlines || before.indicators != after.indicators;
             if recount {
                 state.rebuild();
             } else {
@@ -1088,12 +1093,12 @@ fn RulesPanel(state: State) -> impl IntoView {
     };
     let choose_preset = move |id: String| {
         if id.is_empty() {
-            let had_deadlines =
-                state.rules.with_untracked(|r| r.as_ref().is_some_and(|r| r.deadlines.is_some()));
+            let before = state.report_options();
             state.rules.set(None);
             text.set(String::new());
             error.set(String::new());
-            if had_deadlines {
+            let after = state.report_options();
+            if before.deadlines != after.deadlines || before.indicators != after.indicators {
                 state.rebuild();
             } else {
                 state.rescore();

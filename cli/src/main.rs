@@ -325,8 +325,11 @@ fn run_report(args: &Args) -> Result<(), Fail> {
         );
     }
     if let Some(rules) = &rules {
-        let ctx =
-            hotline_engine::score::Context { registry: registry.as_ref(), adjustments: adjustments.as_ref() };
+        let ctx = hotline_engine::score::Context {
+            registry: registry.as_ref(),
+            adjustments: adjustments.as_ref(),
+            months: 1,
+        };
         report.apply_rules(rules, &ctx);
     }
     if let Some(p) = &report.period {

@@ -388,6 +388,13 @@ impl Default for IndicatorOptions {
 }
 
 impl IndicatorOptions {
+    /// Whether a 基本满意 rating counts as fully satisfied under these options, so it costs no
+    /// points (its shortfall list is shown, marked 不扣分).
+    pub fn basic_is_satisfied(&self) -> bool {
+        self.satisfaction_from_unsatisfied
+            || self.graded_basic_points.map_or(self.basic_counts_as_satisfied, |p| p >= 100)
+    }
+
     /// 回访满意率 of a tally under these options.
     pub fn satisfaction_rate(&self, t: &Tally) -> Rate {
         let rated = t.rated();

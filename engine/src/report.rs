@@ -25,6 +25,18 @@ pub struct ReportOptions {
     pub deadlines: Option<crate::rules::Deadlines>,
 }
 
+impl ReportOptions {
+    /// The options with what a rule set in force fixes: its indicator readings and its deadlines,
+    /// so the report shows the figures its scores read (no rules: unchanged).
+    pub fn under_rules(mut self, rules: Option<&crate::rules::RuleSet>) -> ReportOptions {
+        if let Some(r) = rules {
+            self.indicators = r.indicator_options;
+            self.deadlines = r.deadlines.clone();
+        }
+        self
+    }
+}
+
 pub use crate::catalogue::Figures;
 
 /// One entity's figures: all tickets, 市派 and 省派.
@@ -428,8 +440,16 @@ impl Report {
     }
 
     /// Scores the report's entities by `rules` and keeps the result in `scores`.
+    /// Scores the report's units by `rules` and keeps them in the report.
     pub fn apply_rules(&mut self, rules: &crate::rules::RuleSet, ctx: &crate::score::Context) {
-        self.scores = Some(crate::score::score(rules, &self.candidates(), ctx));
+        self.scores = Some(self.score(rules, ctx));
+    }
+
+    /// The report's units scored by `rules`, for the report's period (a period of several months
+    /// says 本期无工单 where a month says 本月无工单).
+    pub fn score(&self, rules: &crate::rules::RuleSet, ctx: &crate::score::Context) -> crate::score::Scores {
+        let months = self.period.as_ref().map_or(1, |p| p.period.months().max(1) as u32);
+        crate::score::score(rules, &self.candidates(), &crate::score::Context { months, ..*ctx })
     }
 
     pub fn to_json(&self) -> String {

@@ -112,7 +112,7 @@ fn lyg2017_with_the_bonus_file_reproduces_every_printed_figure() {
     let rules = preset("lyg2017").unwrap();
     let (cands, published) = lyg2017_candidates();
     let adjustments = Adjustments::parse(LYG2017_BONUS.as_bytes()).unwrap();
-    let scores = score(&rules, &cands, &Context { adjustments: Some(&adjustments), registry: None });
+    let scores = score(&rules, &cands, &Context { adjustments: Some(&adjustments), ..Context::default() });
     assert_eq!(differences(&scores, &published), Vec::<(String, String)>::new(), "all 60 scored rows");
     // The 17 units with no case get the mean of the 60 printed scores: 5992/60 → 99.87.
     assert_eq!(scores.unscored_mean.as_deref(), Some("99.87"));
@@ -190,7 +190,7 @@ fn lyg2021_city_units() {
     // 答复规范 "得分为5分": a manual finding the bulletin names (10 − 5).
     let adjustments =
         Adjustments::parse("单位,项目,分值,说明\n市住建局,答复规范,-5,抽检答复不规范\n".as_bytes()).unwrap();
-    let scores = score(&rules, &cands, &Context { adjustments: Some(&adjustments), registry: None });
+    let scores = score(&rules, &cands, &Context { adjustments: Some(&adjustments), ..Context::default() });
     let diff = differences(&scores, &published);
     assert_eq!(published.len(), 53);
     let exact = published.len() - diff.len();
@@ -271,7 +271,7 @@ fn lyg2021_ranks_and_print_order_from_published_scores() {
         cands.push(member(&r["单位"], Tally { received: d, dispatched: d, due: d, ..Default::default() }));
     }
     let adjustments = Adjustments::parse(adj.as_bytes()).unwrap();
-    let scores = score(&rules, &cands, &Context { adjustments: Some(&adjustments), registry: None });
+    let scores = score(&rules, &cands, &Context { adjustments: Some(&adjustments), ..Context::default() });
     let g = &scores.groups[0];
     for r in &rows {
         let row = g.rows.iter().find(|x| x.name == r["单位"]).unwrap();
@@ -343,7 +343,7 @@ fn lyg2017_through_the_whole_pipeline_from_generated_tickets() {
     let adjustments = Adjustments::parse(LYG2017_BONUS.as_bytes()).unwrap();
     report.apply_rules(
         &preset("lyg2017").unwrap(),
-        &Context { adjustments: Some(&adjustments), registry: None },
+        &Context { adjustments: Some(&adjustments), ..Context::default() },
     );
     let scores = report.scores.as_ref().unwrap();
     assert_eq!(differences(scores, &published), Vec::<(String, String)>::new());

@@ -72,7 +72,7 @@ fn registry_and_rules_conflicts_are_reported_not_silently_resolved() {
     )
     .unwrap();
     let cands = vec![unit("东海县", 40, 38, 20, 19, 0), unit("海州区", 50, 40, 10, 9, 1)];
-    let ctx = Context { registry: Some(&registry), adjustments: None };
+    let ctx = Context { registry: Some(&registry), ..Context::default() };
     // By the rules (default): 海州区 matches "*区" → 县区; the registry says 部门 and 满分 120.
     let s = score(&RuleSet::parse(&json.to_string()).unwrap(), &cands, &ctx);
     assert_eq!(

@@ -42,7 +42,7 @@ fn entity_row(
     let p = Figures::from_tally(split.province(), opts);
     let no_tickets = all.accepted == 0 && all.dispatched == 0 && all.due == 0 && all.rated == 0;
     let unscored = if no_tickets {
-        Some(("本月无工单", rules.unscored.no_tickets))
+        Some((if ctx.months > 1 { "本期无工单" } else { "本月无工单" }, rules.unscored.no_tickets))
     } else if all.due == 0 {
         Some(("无应办结工单", rules.unscored.no_due))
     } else {

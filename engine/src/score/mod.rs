@@ -88,6 +88,9 @@ pub struct Scores {
     pub groups: Vec<GroupScores>,
     /// Scored entities no group takes (not scored; listed so nothing is silently dropped).
     pub ungrouped: Vec<String>,
+    /// Scored entities whose score is below every grade band: no grade (listed, never silent).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ungraded: Vec<String>,
     /// Registry and rule file disagreeing on a unit's group or full score.
     pub conflicts: Vec<String>,
     /// The mean given to unscored units, as printed, when the rules use it.
@@ -103,6 +106,8 @@ pub struct Scores {
 pub struct Context<'a> {
     pub registry: Option<&'a Registry>,
     pub adjustments: Option<&'a Adjustments>,
+    /// Months in the period scored (0 and 1 both mean a month): names the no-ticket reason.
+    pub months: u32,
 }
 
 /// Applies `rules` to the candidates (members and units with their tallies for the period):
@@ -111,12 +116,13 @@ pub fn score(rules: &RuleSet, candidates: &[Candidate], ctx: &Context) -> Scores
     let placed = place::place_all(rules, candidates, ctx);
     let pending = evaluate::pending_rows(rules, ctx, &placed.members);
     let (mut groups, unscored_mean) = rank::settle_unscored(rules, pending);
-    rank::rank_and_grade(rules, &mut groups);
+    let ungraded = rank::rank_and_grade(rules, &mut groups);
     let (score_counts, grade_shares, highlights) = rank::summaries(rules, &groups);
     Scores {
         rules: rules.name.clone(),
         groups,
         ungrouped: placed.ungrouped,
+        ungraded,
         conflicts: placed.conflicts,
         unscored_mean,
         score_counts,

@@ -81,7 +81,8 @@ fn place(
         rules.groups.iter().position(|g| g.name == e.group && g.level.unwrap_or(rules.level) == level)
     });
     if let (Some(e), None) = (entry, by_registry) {
-        if rules.group_source == GroupSource::Registry && level == rules.level {
+        // Under either source: a registry group the rules do not have is a disagreement to list.
+        if level == rules.level {
             conflicts.push(format!("单位名录中“{name}”的分组“{}”不在规则文件中", e.group));
         }
     }

@@ -83,8 +83,9 @@ pub(super) fn settle_unscored(rules: &RuleSet, pending: Vec<Pending>) -> (Vec<Gr
 }
 
 /// Orders each group's rows by printed score (ties by 总工单数, then name), ranks them (rows given
-/// the mean or full points are not ranked) and grades them.
-pub(super) fn rank_and_grade(rules: &RuleSet, groups: &mut [GroupScores]) {
+/// the mean or full points are not ranked) and grades them. Returns the rows below every band.
+pub(super) fn rank_and_grade(rules: &RuleSet, groups: &mut [GroupScores]) -> Vec<String> {
+    let mut ungraded = Vec::new();
     // Order, rank (competition ranking on printed scores; mean/full rows are not ranked) and grade.
     for g in groups.iter_mut() {
         g.rows.sort_by(|a, b| printed(b).cmp(&printed(a)).then_with(|| tie_order(a, b)));
@@ -109,9 +110,13 @@ pub(super) fn rank_and_grade(rules: &RuleSet, groups: &mut [GroupScores]) {
                     .filter(|b| s >= b.min.0)
                     .max_by_key(|b| b.min.0)
                     .map(|b| b.label.clone());
+                if r.grade.is_none() {
+                    ungraded.push(r.name.clone());
+                }
             }
         }
     }
+    ungraded
 }
 
 /// "X分以上", grade shares and highlight lists, over the ranked groups.

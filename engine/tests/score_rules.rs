@@ -1,0 +1,92 @@
+//! What scoring says besides the points: entities below every grade band, the no-ticket reason
+//! of a period of several months, and registry groups the rule file lacks.
+
+use hotline_engine::indicators::{Split, Tally};
+use hotline_engine::registry::Registry;
+use hotline_engine::rules::{Level, RuleSet};
+use hotline_engine::score::{score, Candidate, Context, Scores};
+
+fn rules(extra: &str) -> RuleSet {
+    RuleSet::parse(&format!(
+        r#"{{"format": "hotline-eval.rules/1", "name": "t", "score": {{"decimals": 2}},
+        "groups": [{{"name": "县区", "full_score": 100, "patterns": ["*区"]}}],
+        "items": [{{"type": "weighted", "name": "按期", "indicator": "on_time_rate", "weight": 100,
+                    "rate_as": "fraction"}}]{extra}}}"#
+    ))
+    .unwrap()
+}
+
+fn unit(name: &str, due: u64, on_time: u64) -> Candidate {
+    let t = Tally {
+        received: due,
+        transferred: due,
+        dispatched: due,
+        due,
+        closed: due,
+        on_time,
+        ..Default::default()
+    };
+    Candidate { name: name.into(), level: Level::Member, tallies: Split([t, Tally::default()]) }
+}
+
+fn check(scores: &Scores, expect: &str) {
+    let rows: Vec<String> = scores
+        .groups
+        .iter()
+        .flat_map(|g| g.rows.iter().map(|r| format!("{} {} {:?}", r.name, r.score, r.grade)))
+        .chain(
+            scores.groups.iter().flat_map(|g| g.unscored.iter().map(|u| format!("{} {}", u.name, u.reason))),
+        )
+        .chain(scores.ungraded.iter().map(|n| format!("ungraded {n}")))
+        .chain(scores.conflicts.iter().cloned())
+        .collect();
+    assert_eq!(rows.join("\n"), expect.trim());
+}
+
+#[test]
+fn a_score_below_every_band_is_listed_as_ungraded() {
+    let r = rules(r#", "grades": {"bands": [{"label": "优秀", "min": 95}, {"label": "良好", "min": 80}]}"#);
+    let s = score(&r, &[unit("甲区", 10, 10), unit("乙区", 10, 5)], &Context::default());
+    check(
+        &s,
+        r#"
+甲区 100.00 Some("优秀")
+乙区 50.00 None
+ungraded 乙区"#,
+    );
+}
+
+#[test]
+fn no_tickets_in_a_quarter_is_said_of_the_period() {
+    let r = rules(r#", "unscored": {"no_tickets": "list"}"#);
+    let empty = Candidate { name: "丙区".into(), level: Level::Member, tallies: Split::default() };
+    let cands = [unit("甲区", 10, 10), empty];
+    let month = score(&r, &cands, &Context::default());
+    assert_eq!(month.groups[0].unscored[0].reason, "本月无工单");
+    let quarter = score(&r, &cands, &Context { months: 3, ..Context::default() });
+    assert_eq!(quarter.groups[0].unscored[0].reason, "本期无工单");
+}
+
+#[test]
+fn a_registry_group_the_rules_lack_is_a_conflict_under_either_source() {
+    let registry = Registry::parse("单位,分组,满分,上级单位\n甲区,开发区组,,\n".as_bytes()).unwrap();
+    let ctx = Context { registry: Some(&registry), ..Context::default() };
+    for source in ["rules", "registry"] {
+        let r = rules(&format!(r#", "group_source": "{source}""#));
+        let s = score(&r, &[unit("甲区", 10, 10)], &ctx);
+        check(
+            &s,
+            r#"
+甲区 100.00 None
+单位名录中“甲区”的分组“开发区组”不在规则文件中"#,
+        );
+    }
+}
+
+#[test]
+fn the_report_reads_the_indicators_as_the_rules_in_force_do() {
+    let r = rules(r#", "indicator_options": {"basic_counts_as_satisfied": false}"#);
+    let o = hotline_engine::ReportOptions::default().under_rules(Some(&r));
+    assert!(!o.indicators.basic_counts_as_satisfied);
+    assert!(hotline_engine::ReportOptions::default().under_rules(None).indicators.basic_counts_as_satisfied);
+}
