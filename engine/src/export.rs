@@ -3,8 +3,9 @@
 //! UTF-8 with a BOM, so Excel opens the Chinese headers correctly.
 
 use crate::csv_field;
+use crate::figures::Figures;
 use crate::reject::Reject;
-use crate::report::{EntityFigures, Figures, Report, Share};
+use crate::report::{EntityFigures, Report, Share};
 
 /// The figure columns shared by every entity table: (JSON key, Chinese header, value).
 pub fn figure_columns(f: &Figures) -> Vec<(&'static str, &'static str, String)> {

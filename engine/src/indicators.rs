@@ -4,6 +4,7 @@
 //! The definitions are the contract in docs/indicators.md; every counter below names the
 //! indicator it feeds. Rates are exact fractions ([`Rate`]) and are only rounded for display.
 
+use crate::deadlines::{DeadlineErrors, DeadlinePlan};
 use crate::period::Period;
 use crate::store::{Audit, Callback, NameId, Ticket, TicketStore, NO_NAME};
 use crate::time::Stamp;
@@ -256,75 +257,6 @@ impl Split {
     }
     pub fn is_empty(&self) -> bool {
         *self == Split::default()
-    }
-}
-
-/// Deadlines the counting uses where the export gives none (or gives a number of working days).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct DeadlinePlan {
-    /// From the rule file in force, if it states deadlines.
-    pub rules: Option<crate::rules::Deadlines>,
-}
-
-impl DeadlinePlan {
-    /// Whether counting needs to look at deadlines at all for this store.
-    pub fn needed(&self, store: &TicketStore) -> bool {
-        self.rules.is_some() || store.tickets.iter().any(|t| t.due_days > 0)
-    }
-
-    /// The ticket as counted: deadlines filled in from working days and the rules. An error when
-    /// the official calendar does not cover a date (never a weekday guess).
-    pub fn apply(&self, t: &Ticket) -> Result<Ticket, crate::calendar::CalendarError> {
-        use crate::calendar::WorkCalendar;
-        let mut e = *t;
-        if !t.is_transferred() || t.dispatched.is_none() {
-            return Ok(e);
-        }
-        let conv = self.rules.as_ref().map(|r| r.day_count).unwrap_or_default();
-        let cal = WorkCalendar::official();
-        if let Some(r) = &self.rules {
-            if let Some(h) = r.sign_within_hours {
-                if e.sign_due.is_none() || r.override_export {
-                    e.sign_due = WorkCalendar::add_hours(t.dispatched, h);
-                }
-            }
-        }
-        if t.due_days > 0 {
-            e.due = cal.add_working_days(t.dispatched, u32::from(t.due_days), conv)?;
-        } else if let Some(r) = &self.rules {
-            let days = if t.urgent {
-                r.urgent_close_within_working_days.or(r.close_within_working_days)
-            } else {
-                r.close_within_working_days
-            };
-            if let Some(d) = days {
-                if e.due.is_none() || r.override_export {
-                    e.due = cal.add_working_days(t.dispatched, d, conv)?;
-                }
-            }
-        }
-        Ok(e)
-    }
-}
-
-/// Tickets whose deadline could not be computed: how many, and the first few for the message.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DeadlineErrors {
-    pub count: u64,
-    /// "第 12 行：…" for the first ten.
-    pub examples: Vec<String>,
-}
-
-impl DeadlineErrors {
-    /// The ticket as counted: with its deadlines applied, or as it is (and the error noted).
-    pub fn apply(&mut self, plan: &DeadlinePlan, t: &Ticket) -> Ticket {
-        plan.apply(t).unwrap_or_else(|err| {
-            self.count += 1;
-            if self.examples.len() < 10 {
-                self.examples.push(format!("第 {} 行：{}", t.line, err.message()));
-            }
-            *t
-        })
     }
 }
 

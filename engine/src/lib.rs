@@ -20,8 +20,10 @@
 pub mod aggregate;
 pub mod calendar;
 pub mod datetime;
+pub mod deadlines;
 pub mod encoding;
 pub mod export;
+pub mod figures;
 pub mod generate;
 pub mod idhash;
 pub mod indicators;

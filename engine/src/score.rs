@@ -4,10 +4,10 @@
 //! Pure and cheap: it reads the tallies the indicator pass produced, never the tickets, so a
 //! change of weights, bands, groups or rounding re-scores at once.
 
+use crate::figures::Figures;
 use crate::indicators::{IndicatorOptions, Split};
 use crate::ratio::Ratio;
 use crate::registry::{Adjustments, Registry};
-use crate::report::Figures;
 use crate::rules::{
     pattern_matches, Cap, GroupSource, Item, Level, MeanOver, NoDenominator, RateAs, RuleSet, Scope,
     UnscoredRule,

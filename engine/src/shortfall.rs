@@ -29,7 +29,8 @@
 //! Where the tickets are not kept (a file streamed beyond memory), [`ShortfallScan`] reads the
 //! file a second time and keeps only the chosen unit's shortfalls.
 
-use crate::indicators::{DeadlineErrors, DeadlinePlan, Tally};
+use crate::deadlines::{DeadlineErrors, DeadlinePlan};
+use crate::indicators::Tally;
 use crate::ingest::{FileError, Ingest, IngestOptions};
 use crate::period::Period;
 use crate::report::ReportOptions;

@@ -2,8 +2,9 @@
 //! range of whole months, every entity, and with or without deadlines applied.
 
 use hotline_engine::aggregate::MonthAggregates;
+use hotline_engine::deadlines::DeadlinePlan;
 use hotline_engine::generate::{generate, GenConfig};
-use hotline_engine::indicators::{count_period, DeadlinePlan, PeriodCounts};
+use hotline_engine::indicators::{count_period, PeriodCounts};
 use hotline_engine::{ingest_bytes, IngestOptions, Month, Period};
 
 fn check_all_periods(bytes: &[u8], plan: &DeadlinePlan) -> usize {

@@ -8,7 +8,7 @@
 //!
 //! ```
 //! use hotline_engine::aggregate::Cells;
-//! use hotline_engine::indicators::DeadlinePlan;
+//! use hotline_engine::deadlines::DeadlinePlan;
 //! use hotline_engine::{ingest_bytes, IngestOptions};
 //! let csv = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限,办结时间\n\
 //!            A1,2021-02-01 09:00,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08,2021-02-05 12:00\n";
@@ -20,7 +20,8 @@
 //! ```
 
 use super::{Accepted, Cells, Fragments, MonthIndex, MAX_DENSE_MONTHS};
-use crate::indicators::{DeadlineErrors, Tally};
+use crate::deadlines::DeadlineErrors;
+use crate::indicators::Tally;
 use crate::store::{NameId, Names, TicketStore, NO_NAME};
 
 const MAGIC: &[u8; 4] = b"HLC1";
@@ -259,8 +260,8 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::deadlines::DeadlinePlan;
     use crate::generate::{generate_string, GenConfig};
-    use crate::indicators::DeadlinePlan;
     use crate::time::Month;
 
     #[test]
@@ -276,8 +277,9 @@ mod tests {
         }
         assert_eq!(names.has_callback_time, done.store.has_callback_time);
         // The cells of a partial-aggregates file (its name tables hold only what it counts).
-        let partial = crate::partial::Partial::from_ingested("march.csv", &done, None).unwrap();
-        let (store, from_partial) = Cells::from_partial(&partial);
+        let t = cells.to_tables(&done.store);
+        let (store, from_partial) =
+            Cells::from_tables(&t.cells, &t.channels, &t.kinds, &t.topics, &cells.deadline_errors);
         assert_eq!(Cells::from_bytes(&from_partial.to_bytes(&store)).unwrap().1, from_partial);
         // Every cut and many flipped bytes: an error or other cells, never a panic.
         for cut in 0..bytes.len() {
