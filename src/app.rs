@@ -1,13 +1,15 @@
 //! The page. Components only call the engine and render its report; they compute nothing.
 
-use crate::load::{self, LoadError, Progress};
+use crate::browser::{self, LoadError, Progress};
+use crate::load;
 use crate::model::{change_text, CellCounts, Level, PageCounts, Scope, Sort, UnitRows, UNIT_COLUMNS};
 use crate::worker::{FromWorker, SideFile, SideKind, WorkerClient};
+use hotline_engine::catalogue::Figures;
 use hotline_engine::catalogue::{Indicator, Measure};
 use hotline_engine::export::csv_tables;
 use hotline_engine::presets::PRESETS;
 use hotline_engine::registry::{Adjustments, Registry};
-use hotline_engine::report::{EntityFigures, Figures, Report, ReportOptions};
+use hotline_engine::report::{EntityFigures, Report, ReportOptions};
 use hotline_engine::rules::RuleSet;
 use hotline_engine::schema::{Column, Mapping};
 use hotline_engine::score::{Context, Scores};
@@ -148,7 +150,7 @@ impl State {
                 if let load::Readers::ReadAgain(why) = &readers {
                     web_sys::console::log_1(&format!("第二个线程读取的部分已重新读取：{why}").into());
                 }
-                self.load_ms.set(Some((load::now_ms() - started, readers)));
+                self.load_ms.set(Some((browser::now_ms() - started, readers)));
                 self.stage.set(Stage::Ready);
             }
             FromWorker::Rereading(p) => self.rereading.set(Some(p)),
@@ -258,7 +260,7 @@ impl State {
 
     /// Re-scores from the per-unit tallies already counted: a rule edit never touches tickets.
     fn rescore(&self) {
-        let started = load::now_ms();
+        let started = browser::now_ms();
         let rules = self.rules.get_untracked();
         let registry = self.registry.get_untracked();
         let adjustments = self.adjustments.get_untracked();
@@ -268,7 +270,7 @@ impl State {
             Some(r.score(rules, &ctx))
         });
         self.scores.set(scores);
-        self.score_ms.set(Some(load::now_ms() - started));
+        self.score_ms.set(Some(browser::now_ms() - started));
     }
 
     /// Asks the worker for one unit's shortfall lists (the period is the report's).
@@ -294,7 +296,7 @@ impl State {
     fn open(self, name: String, blob: Blob, mapping: Option<Mapping>, note: String) {
         self.pending.set_value(Some((blob.clone(), mapping.clone())));
         spawn_local(async move {
-            let head = match load::read_range(&blob, 0.0, blob.size().min(16.0)).await {
+            let head = match browser::read_range(&blob, 0.0, blob.size().min(16.0)).await {
                 Ok(h) => h,
                 Err(e) => return self.stage.set(Stage::Failed(e.message())),
             };
@@ -308,7 +310,7 @@ impl State {
                 (IngestOptions { mapping, size_hint: Some(blob.size() as u64), ..Default::default() }, note)
             };
             self.stage.set(Stage::Reading { name: name.clone(), progress: Progress::default() });
-            self.loading.set_value((name, note, load::now_ms()));
+            self.loading.set_value((name, note, browser::now_ms()));
             self.period.set(None);
             let report = self.report_options();
             self.worker.with_value(|w| w.as_ref().map(|w| w.load(&blob, ingest, report)));
@@ -1111,7 +1113,7 @@ fn RulesPanel(state: State) -> impl IntoView {
         let Some(file) = files.and_then(|f| f.get(0)) else { return };
         spawn_local(async move {
             let blob: &Blob = file.as_ref();
-            match load::read_range(blob, 0.0, blob.size()).await {
+            match browser::read_range(blob, 0.0, blob.size()).await {
                 Ok(bytes) => apply(String::from_utf8_lossy(&bytes).into_owned()),
                 Err(e) => error.set(e.message()),
             }

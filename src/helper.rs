@@ -8,8 +8,8 @@
 //! are JSON in the same `{msg, file?, bytes?}` envelope, the result's bytes transferred (not
 //! copied) between the workers and read by the reading worker a piece at a time.
 
-use crate::load::{self, LoadError};
-use crate::worker::{decode, encode};
+use crate::browser::{self, LoadError};
+use crate::protocol::{decode, encode, WORKER_URL};
 use hotline_engine::split::TailReader;
 use hotline_engine::IngestOptions;
 use serde::{Deserialize, Serialize};
@@ -75,7 +75,7 @@ impl Helper {
         let opts = web_sys::WorkerOptions::new();
         opts.set_type(web_sys::WorkerType::Classic);
         opts.set_name(HELPER_NAME);
-        let worker = web_sys::Worker::new_with_options(crate::worker::WORKER_URL, &opts).ok()?;
+        let worker = web_sys::Worker::new_with_options(WORKER_URL, &opts).ok()?;
         let ready = Rc::new(Cell::new(false));
         let progress = Rc::new(Cell::new((0, 0)));
         let settle: Rc<RefCell<Option<js_sys::Function>>> = Rc::new(RefCell::new(None));
@@ -218,15 +218,15 @@ async fn read_tail(
     start: f64,
     on_progress: impl Fn(u64, u64),
 ) -> Result<js_sys::Uint8Array, LoadError> {
-    let header = load::read_range(blob, 0.0, header_len).await?;
+    let header = browser::read_range(blob, 0.0, header_len).await?;
     let mut reader = TailReader::new(ingest, &header).map_err(LoadError::File)?;
-    let part = blob.slice_with_f64_and_f64(start, blob.size()).map_err(load::js_err)?;
+    let part = blob.slice_with_f64_and_f64(start, blob.size()).map_err(browser::js_err)?;
     let never = Cell::new(false);
     let push = |chunk: &[u8]| {
         reader.push(chunk).map_err(LoadError::File)?;
         Ok(reader.rows_read())
     };
-    load::stream(&part, &never, push, |bytes, rows| on_progress(bytes as u64, rows)).await?;
+    browser::stream(&part, &never, push, |bytes, rows| on_progress(bytes as u64, rows)).await?;
     let tail = reader.finish().map_err(LoadError::File)?;
     // Written straight into a JavaScript array, a MiB at a time: the wire form never sits in
     // this worker's wasm memory whole.

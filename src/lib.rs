@@ -2,9 +2,11 @@
 //! renders the engine's report; it computes no figure itself.
 
 pub mod app;
+pub mod browser;
 pub mod helper;
 pub mod load;
 pub mod model;
+pub mod protocol;
 pub mod worker;
 
 pub use app::App;

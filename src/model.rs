@@ -2,12 +2,12 @@
 //! No web types here, so these are tested natively (`cargo test -p hotline-web --lib`).
 
 use hotline_engine::aggregate::Cells;
-use hotline_engine::catalogue::Indicator;
-use hotline_engine::indicators::DeadlinePlan;
+use hotline_engine::catalogue::{Figures, Indicator};
+use hotline_engine::deadlines::DeadlinePlan;
+use hotline_engine::deadlines::Deadlines;
 use hotline_engine::partial::Partial;
 use hotline_engine::period::{choose_default, month_volumes, MonthVolume};
-use hotline_engine::report::{Counted, EntityFigures, Figures, Report, ReportOptions};
-use hotline_engine::rules::Deadlines;
+use hotline_engine::report::{Counted, EntityFigures, Report, ReportOptions};
 use hotline_engine::{IngestSummary, Ingested, Period, Reject};
 use serde::{Deserialize, Serialize};
 
@@ -71,7 +71,7 @@ impl CellCounts {
         rejects: Vec<Reject>,
         fixed_deadlines: bool,
     ) -> CellCounts {
-        let (names, cells) = Cells::from_partial(p);
+        let (names, cells) = p.to_cells();
         CellCounts {
             bytes: cells.to_bytes(&names),
             deadlines: p.deadlines.clone(),
@@ -395,7 +395,7 @@ mod tests {
             }
         }
         // Rule-file deadlines the cells were not counted with: the worker counts again.
-        let deadlines = hotline_engine::rules::Deadlines {
+        let deadlines = hotline_engine::deadlines::Deadlines {
             sign_within_hours: None,
             close_within_working_days: Some(5),
             urgent_close_within_working_days: None,

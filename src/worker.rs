@@ -5,9 +5,11 @@
 //! and rules re-score there, without asking the worker. Messages are JSON strings in a JS object
 //! `{msg, file?}`; the `File` is posted as it is (structured clone: no copy of its bytes).
 
+use crate::browser::{self, LoadError, Progress};
 use crate::helper::{self, Helper};
-use crate::load::{self, LoadError, Progress, Readers};
+use crate::load::{self, Readers};
 use crate::model::CellCounts;
+use crate::protocol::{decode, encode, WORKER_URL};
 use hotline_engine::partial::{Partial, StreamError, StreamingPartial};
 use hotline_engine::shortfall::{ShortfallQuery, ShortfallScan, Shortfalls};
 use hotline_engine::{IngestOptions, Ingested, ReportOptions};
@@ -145,18 +147,6 @@ impl FromWorker {
     }
 }
 
-/// The message envelope both workers use: `{msg: JSON}`, other fields beside it.
-pub(crate) fn encode(msg: &impl Serialize) -> JsValue {
-    let obj = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&obj, &"msg".into(), &serde_json::to_string(msg).unwrap_or_default().into());
-    obj.into()
-}
-
-pub(crate) fn decode<T: for<'de> Deserialize<'de>>(data: &JsValue) -> Option<T> {
-    let text = js_sys::Reflect::get(data, &"msg".into()).ok()?.as_string()?;
-    serde_json::from_str(&text).ok()
-}
-
 thread_local! {
     /// The tickets of the file read last, and their month-keyed counts (rebuilt only when the
     /// registry or the deadlines change: a period change is a sum over them).
@@ -211,11 +201,11 @@ async fn load_streamed(
     };
     let mut s =
         StreamingPartial::new(&name, sized, report.deadlines.clone(), STREAM_BATCH).without_ticket_hashes();
-    let (total, started) = (blob.size() as u64, load::now_ms());
+    let (total, started) = (blob.size() as u64, browser::now_ms());
     let tick = |at: f64, rows| {
-        progress(Progress { bytes: at as u64, total, rows, elapsed_ms: load::now_ms() - started })
+        progress(Progress { bytes: at as u64, total, rows, elapsed_ms: browser::now_ms() - started })
     };
-    load::stream(
+    browser::stream(
         blob,
         cancel,
         |chunk| {
@@ -260,7 +250,7 @@ async fn shortfalls(query: ShortfallQuery, report: ReportOptions, post: Rc<dyn F
             let sized = IngestOptions { size_hint: Some(blob.size() as u64), ..ingest };
             let mut scan = ShortfallScan::new(sized, report, &query, STREAM_BATCH);
             let tick = rereading(&blob, post.clone());
-            let read = load::stream(
+            let read = browser::stream(
                 &blob,
                 &cancel,
                 |chunk| {
@@ -287,13 +277,13 @@ async fn shortfalls(query: ShortfallQuery, report: ReportOptions, post: Rc<dyn F
 
 /// The progress of a second read of `blob`, posted as it goes.
 fn rereading(blob: &Blob, post: Rc<dyn Fn(FromWorker)>) -> impl Fn(f64, u64) {
-    let (total, started) = (blob.size() as u64, load::now_ms());
+    let (total, started) = (blob.size() as u64, browser::now_ms());
     move |at, rows| {
         post(FromWorker::Rereading(Progress {
             bytes: at as u64,
             total,
             rows,
-            elapsed_ms: load::now_ms() - started,
+            elapsed_ms: browser::now_ms() - started,
         }))
     }
 }
@@ -316,7 +306,7 @@ async fn all_rejects(
         rejects.sort_by_key(|r| r.line);
         rejects.iter().for_each(|r| r.write_csv_row(csv));
     };
-    load::stream(
+    browser::stream(
         blob,
         &cancel,
         |chunk| {
@@ -357,7 +347,7 @@ async fn restream(report: ReportOptions, post: Rc<dyn Fn(FromWorker)>) {
 
 /// Reads a partial-aggregates file (small: counts, not tickets) and reports on it.
 async fn load_partial(blob: &Blob, report: &ReportOptions) -> FromWorker {
-    let bytes = match load::read_range(blob, 0.0, blob.size()).await {
+    let bytes = match browser::read_range(blob, 0.0, blob.size()).await {
         Ok(b) => b,
         Err(e) => return FromWorker::Failed(e),
     };
@@ -446,7 +436,7 @@ pub fn run_worker() {
                 let blob: Blob = file.unchecked_into();
                 let name = blob.dyn_ref::<web_sys::File>().map(|f| f.name()).unwrap_or_default();
                 wasm_bindgen_futures::spawn_local(async move {
-                    let read = match load::read_range(&blob, 0.0, blob.size()).await {
+                    let read = match browser::read_range(&blob, 0.0, blob.size()).await {
                         Ok(bytes) => match kind {
                             SideKind::Registry => {
                                 hotline_engine::registry::Registry::parse(&bytes).map(SideFile::Registry)
@@ -473,7 +463,8 @@ pub fn run_worker() {
                 CANCEL.with(|c| *c.borrow_mut() = cancel.clone());
                 wasm_bindgen_futures::spawn_local(async move {
                     const HEAD: f64 = 64.0 * 1024.0;
-                    let head = load::read_range(&blob, 0.0, blob.size().min(HEAD)).await.unwrap_or_default();
+                    let head =
+                        browser::read_range(&blob, 0.0, blob.size().min(HEAD)).await.unwrap_or_default();
                     let first =
                         head.iter().find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF));
                     if first == Some(&b'{') {
@@ -549,9 +540,6 @@ pub struct WorkerClient {
     queue: Rc<RefCell<Option<Vec<JsValue>>>>,
     _onmessage: Closure<dyn FnMut(MessageEvent)>,
 }
-
-/// Where Trunk puts the worker's loader (`data-loader-shim` on the worker link in index.html).
-pub const WORKER_URL: &str = "./worker_loader.js";
 
 impl WorkerClient {
     pub fn spawn(on_message: impl Fn(FromWorker) + 'static) -> Result<WorkerClient, String> {

@@ -63,7 +63,7 @@ fn main() {
             assert_eq!(again, report);
             // A month switch on the page: the report of another period from the file's cells,
             // which the page holds (summed by the registry once, when they arrive).
-            let plan = hotline_engine::indicators::DeadlinePlan::default();
+            let plan = hotline_engine::deadlines::DeadlinePlan::default();
             let bytes = hotline_engine::aggregate::Cells::build(&done.store, &plan).to_bytes(&done.store);
             let (store, cells) = hotline_engine::aggregate::Cells::from_bytes(&bytes).expect("cells read");
             let names = hotline_engine::Ingested { store, ..Default::default() };

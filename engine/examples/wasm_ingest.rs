@@ -31,7 +31,7 @@ pub extern "C" fn run(report: u32) -> f64 {
     }
     let Ok(done) = ingest.finish() else { return -1.0 };
     if report == 2 {
-        let plan = hotline_engine::indicators::DeadlinePlan::default();
+        let plan = hotline_engine::deadlines::DeadlinePlan::default();
         let Some(cells) = hotline_engine::aggregate::Cells::try_build(&done.store, &plan) else {
             return -1.0;
         };

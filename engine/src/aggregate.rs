@@ -10,13 +10,14 @@
 //! `engine/tests/aggregate.rs` checks the sums against the direct count for every period of a
 //! generated file.
 
+use crate::deadlines::{DeadlineErrors, DeadlinePlan};
 use crate::events::{carry_times, due_close_times, Event};
-use crate::indicators::{DeadlineErrors, DeadlinePlan, PeriodCounts, Split, Tally};
-use crate::partial::{Accepts, Basis, Cell, MonthPair, MonthTally, Partial, TopicAccepts};
+use crate::indicators::{PeriodCounts, Split, Tally};
 use crate::period::Period;
 use crate::store::{NameId, Ticket, TicketStore, NO_NAME};
-use crate::time::Stamp;
+use crate::time::{Month, Stamp};
 use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
 
 mod wire;
 
@@ -346,6 +347,90 @@ impl Cells {
     }
 }
 
+/// Which month a one-month count is keyed by (see docs/indicators.md for each counter's basis).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    Received,
+    Dispatched,
+    Due,
+    FeedbackDue,
+    Callback,
+    Closed,
+}
+
+impl Basis {
+    pub const ALL: [Basis; 6] =
+        [Basis::Received, Basis::Dispatched, Basis::Due, Basis::FeedbackDue, Basis::Callback, Basis::Closed];
+}
+
+/// The counts of one cell.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cell {
+    /// 承办单位 (empty for 直接答复 tickets).
+    #[serde(default)]
+    pub unit: String,
+    /// 上级单位 as the rows fill it (empty: the registry's, or the unit itself).
+    #[serde(default)]
+    pub parent: String,
+    /// 省派 tickets (else 市派).
+    #[serde(default)]
+    pub province: bool,
+    #[serde(default)]
+    pub by_month: Vec<MonthTally>,
+    /// 转办 tickets by received month × closed month (the carry-over).
+    #[serde(default)]
+    pub carried: Vec<MonthPair>,
+    /// Due tickets by due month × closed month (办结 by a period's end).
+    #[serde(default)]
+    pub due_closed: Vec<MonthPair>,
+}
+
+/// Counters of the tickets whose `by` time falls in `month` (`null`: the time is empty).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonthTally {
+    pub by: Basis,
+    pub month: Option<Month>,
+    /// Only the counters this basis feeds; zeros may be left out.
+    pub counts: Tally,
+}
+
+/// A count keyed by two months (`null`: the time is empty, e.g. not closed yet).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonthPair {
+    pub from: Option<Month>,
+    pub to: Option<Month>,
+    pub count: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accepts {
+    pub name: String,
+    pub accepted: Vec<MonthPair>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicAccepts {
+    pub channel: String,
+    #[serde(default)]
+    pub category: String,
+    pub accepted: Vec<MonthPair>,
+}
+
+/// The cells' tables as a partial-aggregates file holds them ([`crate::partial`]), by name.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CellTables {
+    pub cells: Vec<Cell>,
+    pub channels: Vec<Accepts>,
+    pub kinds: Vec<Accepts>,
+    pub topics: Vec<TopicAccepts>,
+}
+
 impl Cells {
     /// 受理量 per month (every ticket, by 受理时间).
     pub fn received_by_month(&self) -> std::collections::BTreeMap<crate::time::Month, u64> {
@@ -364,8 +449,9 @@ impl Cells {
         out
     }
 
-    /// The cells as a partial-aggregates file's body (sources, deadlines and hashes left empty).
-    pub fn to_partial(&self, store: &TicketStore) -> Partial {
+    /// The cells as a partial-aggregates file's tables (sources, deadlines and hashes are the
+    /// partial's own).
+    pub fn to_tables(&self, store: &TicketStore) -> CellTables {
         let n = self.index.len();
         let month = |pos: usize| self.index.month(pos);
         let name = |names: &crate::store::Names, id: NameId| {
@@ -422,40 +508,41 @@ impl Cells {
             })
             .collect();
         topics.sort_by(|a, b| (&a.channel, &a.category).cmp(&(&b.channel, &b.category)));
-        Partial {
-            format: crate::partial::PARTIAL_FORMAT.to_string(),
-            sources: Vec::new(),
-            deadlines: None,
-            deadline_errors: self.deadline_errors.clone(),
+        CellTables {
             cells,
             channels: accepts(&store.channels, &self.channels),
             kinds: accepts(&store.kinds, &self.kinds),
             topics,
-            ticket_hashes: String::new(),
         }
     }
 
-    /// The cells of a partial-aggregates file, with a ticket store that holds only the names.
-    pub fn from_partial(p: &Partial) -> (TicketStore, Cells) {
+    /// The cells of a partial-aggregates file's tables, with a ticket store that holds only the
+    /// names.
+    pub fn from_tables(
+        cells: &[Cell],
+        channels: &[Accepts],
+        kinds: &[Accepts],
+        topics: &[TopicAccepts],
+        deadline_errors: &DeadlineErrors,
+    ) -> (TicketStore, Cells) {
         let mut months: Vec<i32> = Vec::new();
         let mut note = |m: Option<crate::time::Month>| {
             if let Some(m) = m {
                 months.push(m.index());
             }
         };
-        for c in &p.cells {
+        for c in cells {
             c.by_month.iter().for_each(|t| note(t.month));
             c.carried.iter().chain(&c.due_closed).for_each(|x| {
                 note(x.from);
                 note(x.to);
             });
         }
-        for a in p
-            .channels
+        for a in channels
             .iter()
-            .chain(&p.kinds)
+            .chain(kinds)
             .flat_map(|a| &a.accepted)
-            .chain(p.topics.iter().flat_map(|t| &t.accepted))
+            .chain(topics.iter().flat_map(|t| &t.accepted))
         {
             note(a.from);
             note(a.to);
@@ -467,12 +554,12 @@ impl Cells {
         let mut store = TicketStore::default();
         let intern =
             |names: &mut crate::store::Names, s: &str| if s.is_empty() { NO_NAME } else { names.intern(s) };
-        let mut c = Cells { deadline_errors: p.deadline_errors.clone(), ..Default::default() };
+        let mut c = Cells { deadline_errors: deadline_errors.clone(), ..Default::default() };
         let mut at: FxHashMap<(NameId, NameId), usize> = FxHashMap::default();
         let put = |m: &mut Vec<u64>, x: &MonthPair, index: &MonthIndex| {
             m[index.position(x.from) * n + index.position(x.to)] += x.count;
         };
-        for cell in &p.cells {
+        for cell in cells {
             let key = (intern(&mut store.units, &cell.unit), intern(&mut store.units, &cell.parent));
             let i = *at.entry(key).or_insert_with(|| {
                 c.cells.push((key, [Fragments::default(), Fragments::default()]));
@@ -500,13 +587,13 @@ impl Cells {
                 }
                 list.iter().for_each(|x| put(&mut tables[id].0, x, &index));
             };
-        for a in &p.channels {
+        for a in channels {
             accepted(&mut store.channels, &mut c.channels, &a.name, &a.accepted);
         }
-        for a in &p.kinds {
+        for a in kinds {
             accepted(&mut store.kinds, &mut c.kinds, &a.name, &a.accepted);
         }
-        for t in &p.topics {
+        for t in topics {
             let key = (store.channels.intern(&t.channel), intern(&mut store.categories, &t.category));
             let m = c.channel_categories.entry(key).or_insert_with(|| Accepted(vec![0; n * n]));
             t.accepted.iter().for_each(|x| put(&mut m.0, x, &index));

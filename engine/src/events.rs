@@ -19,8 +19,8 @@
 //! assert_eq!(Event::Callback.stamp(t), None); // no 回访结果: no callback event
 //! ```
 
-use crate::indicators::Tally;
 use crate::store::{Audit, Callback, Ticket};
+use crate::tally::Tally;
 use crate::time::Stamp;
 
 /// An event that places some of a ticket's counters in the period its time falls in.
@@ -144,4 +144,27 @@ pub fn carried_into(received: Stamp, closed: Stamp, start: Stamp) -> bool {
 #[inline]
 pub fn due_close_times(t: &Ticket) -> Option<(Stamp, Stamp)> {
     Event::Due.stamp(t).map(|due| (due, t.closed))
+}
+
+impl Tally {
+    /// Adds one ticket's contribution for the period `[start, end)`: every event of the ticket
+    /// (this module) whose time falls in the period adds its counters.
+    #[inline]
+    pub fn count(&mut self, t: &Ticket, start: Stamp, end: Stamp) {
+        let in_p = |s: Stamp| s >= start && s < end;
+        for event in Event::ALL {
+            if event.stamp(t).is_some_and(in_p) {
+                event.add(t, self);
+            }
+        }
+        if let Some((received, closed)) = carry_times(t) {
+            if carried_into(received, closed, start) {
+                self.carried_over += 1;
+                self.transferred += 1;
+            }
+        }
+        if let Some((due, closed)) = due_close_times(t) {
+            self.closed += u64::from(in_p(due) && closed < end);
+        }
+    }
 }

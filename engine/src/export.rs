@@ -4,6 +4,7 @@
 
 use crate::catalogue::{Figures, Indicator};
 use crate::csv_field;
+
 use crate::reject::Reject;
 use crate::report::{EntityFigures, Report, Share};
 

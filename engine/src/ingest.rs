@@ -200,8 +200,8 @@ pub struct Ingest {
     buf: Vec<u8>,
     started: bool,
     /// Physical line number of the next record.
-    line: u32,
-    encoding: Option<TextEncoding>,
+    pub(crate) line: u32,
+    pub(crate) encoding: Option<TextEncoding>,
     /// Coded values in the current encoding (UTF-8 spellings until the encoding is known:
     /// rows seen before then are pure ASCII, where both encodings agree).
     codes: Codes,
@@ -221,7 +221,7 @@ pub struct Ingest {
     /// The line of every ticket handed over, by global index (for duplicate messages).
     handed_over_lines: Vec<u32>,
     /// 工单编号 hashes claimed by accepted tickets, for the duplicate check.
-    ids: IdSet,
+    pub(crate) ids: IdSet,
     /// Ids whose hash collided with a different id (rare): exact set.
     id_collisions: FxHashMap<String, u32>,
     /// Raw bytes → (name id, had undecodable bytes), per table, so a repeated name is decoded
@@ -231,10 +231,10 @@ pub struct Ingest {
     raw_kinds: RawNames,
     raw_categories: RawNames,
     /// A tail was taken in ([`Ingest::absorb`]): the input is complete.
-    sealed: bool,
+    pub(crate) sealed: bool,
     /// Rejected rows by reason (every one, kept or not: see `IngestOptions::rejects_kept`).
-    rejected_by_reason: [u64; Reason::ALL.len()],
-    out: Ingested,
+    pub(crate) rejected_by_reason: [u64; Reason::ALL.len()],
+    pub(crate) out: Ingested,
 }
 
 impl Ingest {
@@ -444,83 +444,10 @@ impl Ingest {
         self.line
     }
 
-    /// Takes in the rest of the file, read by a second reader ([`crate::split`]), as if this
-    /// reader had read it: the same tickets, names, rejects and summary. Refused, with nothing
-    /// changed, when that cannot be guaranteed; the caller then pushes the rest's bytes itself.
-    /// Once a tail is taken in, the input is complete: call [`Ingest::finish`] next.
-    pub fn absorb(&mut self, src: &mut dyn crate::split::TailSource) -> Result<(), crate::split::Refused> {
-        use crate::split::{self, Refused};
-        assert!(!self.sealed, "a reader takes in one tail, at the end of its input");
-        if self.layout.is_none() || !self.buf.is_empty() {
-            // The split point fell inside a record (a quoted field holding a line feed).
-            return Err(Refused::NotARecordBoundary);
-        }
-        let head = split::read_head(src).map_err(Refused::Unreadable)?;
-        if self.encoding.is_none() || self.encoding != head.summary.encoding {
-            // The second reader may have decided the encoding on different bytes.
-            return Err(Refused::Encoding);
-        }
-        if head.summary.headers != self.out.summary.headers {
-            return Err(Refused::Header);
-        }
-        // A duplicate message names the first row's line, counted by the reader that saw it:
-        // rather than rewrite those, a tail with duplicates (rare in real exports) is read again.
-        if head.rejects.iter().any(|r| r.reason == Reason::DuplicateId) {
-            return Err(Refused::Duplicates);
-        }
-        let store = &mut self.out.store;
-        let (tickets_before, arena_before) = (store.tickets.len(), store.id_bytes.len());
-        let ends = split::read_ids(src, &head, &mut store.id_bytes).map_err(Refused::Unreadable)?;
-        let arena = &store.id_bytes[arena_before..];
-        let mut start = 0;
-        let shared = ends.iter().any(|&end| {
-            let id = &arena[start..end as usize];
-            start = end as usize;
-            self.ids.contains(id_hash(id))
-        });
-        if shared {
-            store.id_bytes.truncate(arena_before);
-            return Err(Refused::Duplicates);
-        }
-        // The tail's numbers are not claimed: nothing is read after it (`finish` comes next),
-        // and a claim costs a cache miss per ticket.
-        let names_before = store.name_counts();
-        let map = store.map_names(&head.names);
-        let offset = self.line - head.first_line;
-        store.tickets.reserve(head.tickets);
-        let mut scratch = Vec::new();
-        let mut from = 0;
-        while from < head.tickets {
-            let count = split::TICKETS_PER_PIECE.min(head.tickets - from);
-            let at = store.tickets.len();
-            let read = split::read_tickets(src, &head, from, &mut scratch, &mut store.tickets, count);
-            if let Err(e) = read.and_then(|()| {
-                store.remap(at, &map, offset).then_some(()).ok_or_else(|| "tail: unknown name id".to_string())
-            }) {
-                store.tickets.truncate(tickets_before);
-                store.id_bytes.truncate(arena_before);
-                store.truncate_names(names_before);
-                return Err(Refused::Unreadable(e));
-            }
-            from += count;
-        }
-        store.id_ends.extend(ends.iter().map(|e| e + arena_before as u32));
-        self.sealed = true;
-        for r in &head.rejects {
-            self.rejected_by_reason[r.reason as usize] += 1;
-        }
-        self.out.rejects.extend(head.rejects.into_iter().map(|mut r| {
-            r.renumber(r.line + offset);
-            r
-        }));
-        let (s, t) = (&mut self.out.summary, &head.summary);
-        s.bytes += t.bytes - head.header_bytes;
-        s.rows_read += t.rows_read;
-        s.rows_scored += t.rows_scored;
-        s.rows_rejected += t.rows_rejected;
-        s.undecodable_fields += t.undecodable_fields;
-        self.line = head.end_line + offset;
-        Ok(())
+    /// Whether the reader has read the header and holds no partial record: the point where a
+    /// second reader's tail can be taken in ([`Ingest::absorb`]).
+    pub(crate) fn at_record_boundary(&self) -> bool {
+        self.layout.is_some() && self.buf.is_empty()
     }
 
     fn set_encoding(&mut self, enc: TextEncoding) {

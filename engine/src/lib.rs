@@ -21,6 +21,7 @@ pub mod aggregate;
 pub mod calendar;
 pub mod catalogue;
 pub mod datetime;
+pub mod deadlines;
 pub mod encoding;
 pub mod events;
 pub mod export;
@@ -41,6 +42,7 @@ pub mod score;
 pub mod shortfall;
 pub mod split;
 pub mod store;
+pub mod tally;
 pub mod time;
 
 pub use encoding::TextEncoding;

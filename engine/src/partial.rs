@@ -25,12 +25,15 @@
 //! Deadline rules do change which tickets count, so a partial records the deadlines it was
 //! counted with, and only partials counted with the same ones merge.
 
+pub use crate::aggregate::{Accepts, Basis, Cell, MonthPair, MonthTally, TopicAccepts};
+
 use crate::aggregate::Cells;
+use crate::deadlines::Deadlines;
+use crate::deadlines::{DeadlineErrors, DeadlinePlan};
 use crate::idhash::id_hash;
-use crate::indicators::{DeadlineErrors, DeadlinePlan, Tally};
+use crate::indicators::Tally;
 use crate::ingest::{IngestSummary, Ingested};
 use crate::report::{Counted, Report, ReportOptions};
-use crate::rules::Deadlines;
 use crate::time::Month;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -82,81 +85,6 @@ pub struct Source {
     pub rows_scored: u64,
     #[serde(default)]
     pub rows_rejected: u64,
-}
-
-/// Which month a one-month count is keyed by (see docs/indicators.md for each counter's basis).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Basis {
-    Received,
-    Dispatched,
-    Due,
-    FeedbackDue,
-    Callback,
-    Closed,
-}
-
-impl Basis {
-    pub const ALL: [Basis; 6] =
-        [Basis::Received, Basis::Dispatched, Basis::Due, Basis::FeedbackDue, Basis::Callback, Basis::Closed];
-}
-
-/// The counts of one cell.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Cell {
-    /// 承办单位 (empty for 直接答复 tickets).
-    #[serde(default)]
-    pub unit: String,
-    /// 上级单位 as the rows fill it (empty: the registry's, or the unit itself).
-    #[serde(default)]
-    pub parent: String,
-    /// 省派 tickets (else 市派).
-    #[serde(default)]
-    pub province: bool,
-    #[serde(default)]
-    pub by_month: Vec<MonthTally>,
-    /// 转办 tickets by received month × closed month (the carry-over).
-    #[serde(default)]
-    pub carried: Vec<MonthPair>,
-    /// Due tickets by due month × closed month (办结 by a period's end).
-    #[serde(default)]
-    pub due_closed: Vec<MonthPair>,
-}
-
-/// Counters of the tickets whose `by` time falls in `month` (`null`: the time is empty).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MonthTally {
-    pub by: Basis,
-    pub month: Option<Month>,
-    /// Only the counters this basis feeds; zeros may be left out.
-    pub counts: Tally,
-}
-
-/// A count keyed by two months (`null`: the time is empty, e.g. not closed yet).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MonthPair {
-    pub from: Option<Month>,
-    pub to: Option<Month>,
-    pub count: u64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Accepts {
-    pub name: String,
-    pub accepted: Vec<MonthPair>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TopicAccepts {
-    pub channel: String,
-    #[serde(default)]
-    pub category: String,
-    pub accepted: Vec<MonthPair>,
 }
 
 /// Why partials do not merge or read.
@@ -240,18 +168,30 @@ impl Partial {
     }
 
     fn of_cells(name: &str, ingested: &Ingested, deadlines: Option<Deadlines>, cells: &Cells) -> Partial {
-        let mut partial = cells.to_partial(&ingested.store);
+        let tables = cells.to_tables(&ingested.store);
         let s = &ingested.summary;
-        partial.sources = vec![Source {
-            name: name.to_string(),
-            bytes: s.bytes,
-            rows_read: s.rows_read,
-            rows_scored: s.rows_scored,
-            rows_rejected: s.rows_rejected,
-        }];
-        partial.deadlines = deadlines;
-        partial.deadline_errors = cells.deadline_errors.clone();
-        partial
+        Partial {
+            format: PARTIAL_FORMAT.to_string(),
+            sources: vec![Source {
+                name: name.to_string(),
+                bytes: s.bytes,
+                rows_read: s.rows_read,
+                rows_scored: s.rows_scored,
+                rows_rejected: s.rows_rejected,
+            }],
+            deadlines,
+            deadline_errors: cells.deadline_errors.clone(),
+            cells: tables.cells,
+            channels: tables.channels,
+            kinds: tables.kinds,
+            topics: tables.topics,
+            ticket_hashes: String::new(),
+        }
+    }
+
+    /// The cells of the partial, with a ticket store that holds only the names.
+    pub fn to_cells(&self) -> (crate::store::TicketStore, Cells) {
+        Cells::from_tables(&self.cells, &self.channels, &self.kinds, &self.topics, &self.deadline_errors)
     }
 
     /// Reads a partial file, checking its format and version.
@@ -420,7 +360,7 @@ impl Partial {
         if o.deadlines.is_some() && o.deadlines != self.deadlines {
             return Err(PartialError::Deadlines { first: source_names(self), other: "当前规则".into() });
         }
-        let (store, cells) = Cells::from_partial(self);
+        let (store, cells) = self.to_cells();
         let mut summary = IngestSummary::default();
         for s in &self.sources {
             summary.bytes += s.bytes;

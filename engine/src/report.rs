@@ -3,7 +3,8 @@
 //! The page renders it; `hotline --format json` prints it; the browser tests compare the two.
 //! The JSON shape is documented in docs/report-json.md (format tag [`REPORT_FORMAT`]).
 
-use crate::indicators::{format_basis_points, DeadlineErrors, DeadlinePlan, IndicatorOptions, Rate, Split};
+use crate::deadlines::{DeadlineErrors, DeadlinePlan};
+use crate::indicators::{format_basis_points, IndicatorOptions, Rate, Split};
 use crate::ingest::{IngestSummary, Ingested};
 use crate::period::{choose_default, is_complete, month_volumes, MonthVolume, Period};
 use crate::registry::Registry;
@@ -22,7 +23,7 @@ pub struct ReportOptions {
     pub indicators: IndicatorOptions,
     pub registry: Option<Registry>,
     /// Deadlines from the rules in force (working-day 办理时限 in the export apply regardless).
-    pub deadlines: Option<crate::rules::Deadlines>,
+    pub deadlines: Option<crate::deadlines::Deadlines>,
 }
 
 impl ReportOptions {
@@ -156,7 +157,7 @@ pub struct Counted {
     pub months: Vec<MonthVolume>,
     extra_members: Vec<String>,
     registry: Option<Registry>,
-    deadlines: Option<crate::rules::Deadlines>,
+    deadlines: Option<crate::deadlines::Deadlines>,
 }
 
 impl Counted {

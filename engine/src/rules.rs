@@ -6,6 +6,7 @@
 //! field (`items[2].weight`) and what is wrong; nothing of it is applied.
 
 use crate::catalogue::{Indicator, Measure};
+use crate::deadlines::Deadlines;
 use crate::indicators::IndicatorOptions;
 use crate::ratio::Ratio;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -342,26 +343,6 @@ pub struct Highlight {
     /// Units with fewer 总工单数 do not qualify.
     #[serde(default)]
     pub min_tickets: u64,
-}
-
-/// Deadlines the export does not carry, computed with the official working-day calendar.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Deadlines {
-    /// 签收时限 = 派单时间 + this many hours, where the ticket has none.
-    #[serde(default)]
-    pub sign_within_hours: Option<u32>,
-    /// 办理时限 = end of the Nth working day after dispatch, where the ticket has none.
-    #[serde(default)]
-    pub close_within_working_days: Option<u32>,
-    /// The same for 急件.
-    #[serde(default)]
-    pub urgent_close_within_working_days: Option<u32>,
-    #[serde(default)]
-    pub day_count: crate::calendar::DayCount,
-    /// Replace deadlines the export does carry, too.
-    #[serde(default)]
-    pub override_export: bool,
 }
 
 /// A whole rule file.

@@ -30,7 +30,8 @@
 //! file a second time and keeps only the chosen unit's shortfalls.
 
 use crate::catalogue::Indicator;
-use crate::indicators::{DeadlineErrors, DeadlinePlan, Tally};
+use crate::deadlines::{DeadlineErrors, DeadlinePlan};
+use crate::indicators::Tally;
 use crate::ingest::{FileError, Ingest, IngestOptions};
 use crate::period::Period;
 use crate::report::ReportOptions;

@@ -34,6 +34,7 @@
 //! by the first reader, as if there had been no second one.
 
 use crate::encoding;
+use crate::idhash::id_hash;
 use crate::ingest::{FileError, Ingest, IngestOptions, IngestSummary, Ingested};
 use crate::records::find_record_end;
 use crate::reject::{Reason, Reject};
@@ -533,6 +534,86 @@ impl<'a> Reader<'a> {
     }
     fn string(&mut self) -> Result<String, String> {
         self.str().map(str::to_string)
+    }
+}
+
+impl Ingest {
+    /// Takes in the rest of the file, read by a second reader (this module), as if this
+    /// reader had read it: the same tickets, names, rejects and summary. Refused, with nothing
+    /// changed, when that cannot be guaranteed; the caller then pushes the rest's bytes itself.
+    /// Once a tail is taken in, the input is complete: call [`Ingest::finish`] next.
+    pub fn absorb(&mut self, src: &mut dyn TailSource) -> Result<(), Refused> {
+        assert!(!self.sealed, "a reader takes in one tail, at the end of its input");
+        if !self.at_record_boundary() {
+            // The split point fell inside a record (a quoted field holding a line feed).
+            return Err(Refused::NotARecordBoundary);
+        }
+        let head = read_head(src).map_err(Refused::Unreadable)?;
+        if self.encoding.is_none() || self.encoding != head.summary.encoding {
+            // The second reader may have decided the encoding on different bytes.
+            return Err(Refused::Encoding);
+        }
+        if head.summary.headers != self.out.summary.headers {
+            return Err(Refused::Header);
+        }
+        // A duplicate message names the first row's line, counted by the reader that saw it:
+        // rather than rewrite those, a tail with duplicates (rare in real exports) is read again.
+        if head.rejects.iter().any(|r| r.reason == Reason::DuplicateId) {
+            return Err(Refused::Duplicates);
+        }
+        let store = &mut self.out.store;
+        let (tickets_before, arena_before) = (store.tickets.len(), store.id_bytes.len());
+        let ends = read_ids(src, &head, &mut store.id_bytes).map_err(Refused::Unreadable)?;
+        let arena = &store.id_bytes[arena_before..];
+        let mut start = 0;
+        let shared = ends.iter().any(|&end| {
+            let id = &arena[start..end as usize];
+            start = end as usize;
+            self.ids.contains(id_hash(id))
+        });
+        if shared {
+            store.id_bytes.truncate(arena_before);
+            return Err(Refused::Duplicates);
+        }
+        // The tail's numbers are not claimed: nothing is read after it (`finish` comes next),
+        // and a claim costs a cache miss per ticket.
+        let names_before = store.name_counts();
+        let map = store.map_names(&head.names);
+        let offset = self.line - head.first_line;
+        store.tickets.reserve(head.tickets);
+        let mut scratch = Vec::new();
+        let mut from = 0;
+        while from < head.tickets {
+            let count = TICKETS_PER_PIECE.min(head.tickets - from);
+            let at = store.tickets.len();
+            let read = read_tickets(src, &head, from, &mut scratch, &mut store.tickets, count);
+            if let Err(e) = read.and_then(|()| {
+                store.remap(at, &map, offset).then_some(()).ok_or_else(|| "tail: unknown name id".to_string())
+            }) {
+                store.tickets.truncate(tickets_before);
+                store.id_bytes.truncate(arena_before);
+                store.truncate_names(names_before);
+                return Err(Refused::Unreadable(e));
+            }
+            from += count;
+        }
+        store.id_ends.extend(ends.iter().map(|e| e + arena_before as u32));
+        self.sealed = true;
+        for r in &head.rejects {
+            self.rejected_by_reason[r.reason as usize] += 1;
+        }
+        self.out.rejects.extend(head.rejects.into_iter().map(|mut r| {
+            r.renumber(r.line + offset);
+            r
+        }));
+        let (s, t) = (&mut self.out.summary, &head.summary);
+        s.bytes += t.bytes - head.header_bytes;
+        s.rows_read += t.rows_read;
+        s.rows_scored += t.rows_scored;
+        s.rows_rejected += t.rows_rejected;
+        s.undecodable_fields += t.undecodable_fields;
+        self.line = head.end_line + offset;
+        Ok(())
     }
 }
 

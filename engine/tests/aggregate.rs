@@ -2,7 +2,8 @@
 //! range of whole months, every entity, and with or without deadlines applied.
 
 use hotline_engine::aggregate::MonthAggregates;
-use hotline_engine::indicators::{count_period, DeadlinePlan, PeriodCounts};
+use hotline_engine::deadlines::DeadlinePlan;
+use hotline_engine::indicators::{count_period, PeriodCounts};
 use hotline_engine::{ingest_bytes, IngestOptions, Month, Period};
 use hotline_sample::{generate, GenConfig};
 

@@ -2,7 +2,7 @@
 //! the same cells and names; cut or damaged bytes are refused or read as other cells, never a panic.
 
 use hotline_engine::aggregate::Cells;
-use hotline_engine::indicators::DeadlinePlan;
+use hotline_engine::deadlines::DeadlinePlan;
 use hotline_engine::partial::Partial;
 use hotline_engine::Month;
 use hotline_sample::{generate_string, GenConfig};
@@ -21,7 +21,7 @@ fn cells_round_trip_and_damage_is_refused() {
     assert_eq!(names.has_callback_time, done.store.has_callback_time);
     // The cells of a partial-aggregates file (its name tables hold only what it counts).
     let partial = Partial::from_ingested("march.csv", &done, None).unwrap();
-    let (store, from_partial) = Cells::from_partial(&partial);
+    let (store, from_partial) = partial.to_cells();
     assert_eq!(Cells::from_bytes(&from_partial.to_bytes(&store)).unwrap().1, from_partial);
     // Every cut and many flipped bytes: an error or other cells, never a panic.
     for cut in 0..bytes.len() {

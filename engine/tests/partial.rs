@@ -2,7 +2,7 @@
 //! partials of disjoint parts gives the whole, in any grouping; shared tickets are reported.
 
 use hotline_engine::aggregate::Cells;
-use hotline_engine::indicators::DeadlinePlan;
+use hotline_engine::deadlines::DeadlinePlan;
 use hotline_engine::partial::{Partial, PartialError};
 use hotline_engine::registry::Registry;
 use hotline_engine::report::Counted;

@@ -8,7 +8,7 @@
 //!
 //! ```
 //! use hotline_engine::aggregate::Cells;
-//! use hotline_engine::indicators::DeadlinePlan;
+//! use hotline_engine::deadlines::DeadlinePlan;
 //! use hotline_engine::{ingest_bytes, IngestOptions};
 //! let csv = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限,办结时间\n\
 //!            A1,2021-02-01 09:00,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08,2021-02-05 12:00\n";
@@ -20,7 +20,8 @@
 //! ```
 
 use super::{Accepted, Cells, Fragments, MonthIndex, MAX_DENSE_MONTHS};
-use crate::indicators::{DeadlineErrors, Tally};
+use crate::deadlines::DeadlineErrors;
+use crate::indicators::Tally;
 use crate::store::{NameId, Names, TicketStore, NO_NAME};
 
 const MAGIC: &[u8; 4] = b"HLC1";
