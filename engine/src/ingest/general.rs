@@ -1,0 +1,210 @@
+//! The general row reader: every check in its fixed order, the only place that words a row's
+//! reason. A row the fast path doubts is read here again.
+
+use super::*;
+
+/// What each coded column accepts, for messages.
+pub(super) fn allowed(c: Column) -> &'static str {
+    match c {
+        Column::Handling => "直接答复、转办",
+        Column::FromProvince | Column::Urgent => "是、否、Y、N、1、0、true、false 或留空",
+        Column::Callback => "满意、基本满意、不满意、未回访 或留空",
+        Column::Audit => "规范、不规范 或留空",
+        Column::Returned => "0 或正整数（留空为 0）",
+        _ => "",
+    }
+}
+
+/// Why a row failed its checks.
+pub(super) struct RowError {
+    pub(super) column: Option<usize>,
+    pub(super) reason: Reason,
+    pub(super) detail: String,
+}
+
+impl RowError {
+    pub(super) fn new(column: Option<usize>, reason: Reason, detail: String) -> RowError {
+        RowError { column, reason, detail }
+    }
+}
+
+impl Ingest {
+    pub(super) fn reject(
+        &mut self,
+        rec: &[u8],
+        line: u32,
+        column: Option<usize>,
+        reason: Reason,
+        detail: String,
+    ) {
+        let enc = self.enc();
+        let mut lossy = false;
+        let record = encoding::decode(enc, rec, &mut lossy).into_owned();
+        let layout = self.layout.as_ref().expect("rows come after the header");
+        let column_name = column.and_then(|i| layout.headers.get(i)).cloned().unwrap_or_default();
+        let value = match column {
+            Some(i) if i < self.fields.len() => {
+                encoding::decode(enc, trim(self.fields.get(rec, i)), &mut lossy).into_owned()
+            }
+            _ => String::new(),
+        };
+        let message = match reason {
+            Reason::FieldCount => format!("第 {line} 行：{detail}"),
+            _ => format!("第 {line} 行，列“{column_name}”：{detail}"),
+        };
+        self.out.summary.rows_rejected += 1;
+        self.rejected_by_reason[reason as usize] += 1;
+        self.out.rejects.push(Reject { line, column: column_name, reason, message, value, record });
+        // Kept to the first `kept` by line: trimmed whenever twice as many have gathered (rows
+        // are rejected nearly in line order; duplicates a little after the rows around them).
+        if let Some(kept) = self.options.rejects_kept {
+            if self.out.rejects.len() >= kept.max(1) * 2 {
+                self.out.rejects.sort_by_key(|r| r.line);
+                self.out.rejects.truncate(kept);
+            }
+        }
+    }
+
+    pub(super) fn read_row(&mut self, rec: &[u8], quoted: bool, line: u32) {
+        self.out.summary.rows_read += 1;
+        self.fields.split(rec, quoted);
+        match self.check_row(rec, quoted, line) {
+            Ok((t, h)) => self.store_row(rec, line, t, h),
+            Err(e) => self.reject(rec, line, e.column, e.reason, e.detail),
+        }
+    }
+
+    /// Runs the checks in their fixed order; the first failure is the row's one reason.
+    pub(super) fn check_row(&self, rec: &[u8], quoted: bool, line: u32) -> Result<(Ticket, u64), RowError> {
+        let layout = self.layout.as_ref().expect("header read");
+        let fields = &self.fields;
+        let codes = &self.codes;
+        let n = layout.headers.len();
+        if fields.len() != n {
+            let found = fields.len();
+            let hint = if quoted && found < n { "（可能有未闭合的引号）" } else { "" };
+            return Err(RowError::new(
+                None,
+                Reason::FieldCount,
+                format!("应有 {n} 个字段，实际 {found} 个{hint}"),
+            ));
+        }
+        let field = |c: Column| -> &[u8] {
+            match layout.pos[c as usize] {
+                Some(i) => trim(fields.get(rec, i)),
+                None => b"",
+            }
+        };
+        let decode = |v: &[u8]| -> String {
+            let mut lossy = false;
+            encoding::decode(self.enc(), v, &mut lossy).into_owned()
+        };
+
+        // 1. Missing required values.
+        if let Some(&(i, c)) = layout.required.iter().find(|(_, c)| field(*c).is_empty()) {
+            return Err(RowError::new(Some(i), Reason::MissingValue, format!("必填项“{}”为空", c.header())));
+        }
+        let transferred = field(Column::Handling) == codes.transferred.as_slice();
+        if transferred {
+            if let Some(&(i, c)) = layout.required_transferred.iter().find(|(_, c)| field(*c).is_empty()) {
+                return Err(RowError::new(
+                    Some(i),
+                    Reason::MissingValue,
+                    format!("转办工单必须填写“{}”", c.header()),
+                ));
+            }
+        }
+
+        // 2. Unknown coded values.
+        let mut t = Ticket::new(line, transferred);
+        let is = |v: &[u8], code: &Vec<u8>| v == code.as_slice();
+        for &(i, c) in &layout.coded {
+            let v = field(c);
+            let ok = match c {
+                Column::Handling => transferred || is(v, &codes.direct),
+                Column::FromProvince | Column::Urgent => {
+                    let yes = codes.yes.iter().any(|y| is(v, y));
+                    if c == Column::FromProvince {
+                        t.from_province = yes;
+                    } else {
+                        t.urgent = yes;
+                    }
+                    v.is_empty() || yes || codes.no.iter().any(|y| is(v, y))
+                }
+                Column::Callback => {
+                    t.callback = match v {
+                        _ if v.is_empty() => Callback::None,
+                        _ if is(v, &codes.satisfied) => Callback::Satisfied,
+                        _ if is(v, &codes.basically) => Callback::BasicallySatisfied,
+                        _ if is(v, &codes.unsatisfied) => Callback::Unsatisfied,
+                        _ if is(v, &codes.not_reached) => Callback::NotReached,
+                        _ => return Err(self.unknown(i, c, decode(v))),
+                    };
+                    true
+                }
+                Column::Audit => {
+                    t.audit = match v {
+                        _ if v.is_empty() => Audit::NotSampled,
+                        _ if is(v, &codes.compliant) => Audit::Compliant,
+                        _ if is(v, &codes.non_compliant) => Audit::NonCompliant,
+                        _ => return Err(self.unknown(i, c, decode(v))),
+                    };
+                    true
+                }
+                // Four digits at most: a count of returns, never a ticket number pasted here.
+                Column::Returned => match v {
+                    _ if v.is_empty() => true,
+                    _ if v.len() <= 4 && v.iter().all(u8::is_ascii_digit) => {
+                        t.returned = v.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+                        true
+                    }
+                    _ => false,
+                },
+                _ => true,
+            };
+            if !ok {
+                return Err(self.unknown(i, c, decode(v)));
+            }
+        }
+
+        // 3. Datetimes.
+        for &(i, c) in &layout.datetimes {
+            let v = field(c);
+            if v.is_empty() {
+                continue;
+            }
+            // A 办理时限 of 1–3 digits is a number of working days after dispatch (some exports
+            // give the time limit that way); the official calendar turns it into a deadline.
+            if c == Column::DueAt && v.len() <= 3 && v.iter().all(u8::is_ascii_digit) {
+                t.due_days = v.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+                if t.due_days > 0 {
+                    continue;
+                }
+            }
+            let parsed = match &self.date_format {
+                DateFormat::Standard => crate::datetime::parse_standard(v),
+                // A custom pattern may hold Chinese (年月日): decode before matching.
+                custom => custom.parse(&decode(v)),
+            };
+            let Some(stamp) = parsed else {
+                let forms = self.date_format.describe();
+                let detail = format!("“{}”不是可识别的日期时间；可用格式：{forms}", decode(v));
+                return Err(RowError::new(Some(i), Reason::BadDatetime, detail));
+            };
+            *t.time_mut(c) = stamp;
+        }
+
+        // 4. Duplicate 工单编号: checked in `read_row` with one hash-table probe that also inserts.
+        let mut lossy = false;
+        let id = encoding::decode(self.enc(), field(Column::Id), &mut lossy);
+        Ok((t, id_hash(id.as_bytes())))
+    }
+
+    pub(super) fn unknown(&self, i: usize, c: Column, v: String) -> RowError {
+        RowError::new(
+            Some(i),
+            Reason::UnknownValue,
+            format!("“{v}”不是“{}”的有效取值；可用：{}", c.header(), allowed(c)),
+        )
+    }
+}

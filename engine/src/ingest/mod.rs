@@ -1,0 +1,507 @@
+//! Streaming ingest: bytes in, accepted tickets and rejected rows out.
+//!
+//! ```
+//! use hotline_engine::{Ingest, IngestOptions};
+//! let csv = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限,办结时间\n\
+//!            A1,2021-02-01 08:00,12345热线电话,咨询,直接答复,,,,\n\
+//!            A2,2021-02-01 09:00,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08,2021-02-05 12:00\n\
+//!            A3,2021-02-30,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08,\n";
+//! let mut ingest = Ingest::new(IngestOptions::default());
+//! // Chunks may split a record (or a character) anywhere.
+//! for chunk in csv.as_bytes().chunks(7) {
+//!     ingest.push(chunk).unwrap();
+//! }
+//! let done = ingest.finish().unwrap();
+//! assert_eq!(done.summary.rows_read, 3);
+//! assert_eq!(done.summary.rows_scored, 2);
+//! assert_eq!(done.rejects[0].line, 4);
+//! assert_eq!(done.rejects[0].column, "受理时间");
+//! ```
+
+use crate::datetime::DateFormat;
+use crate::encoding::{self, TextEncoding};
+use crate::idhash::{id_hash, IdSet};
+use crate::records::{find_record_end, scan_plain, trim, Fields, Scan};
+use crate::reject::{Reason, Reject};
+use crate::schema::{Column, Mapping, Required, Resolved};
+use crate::store::{Audit, Callback, NameId, Ticket, TicketStore, NO_NAME};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+mod fast;
+mod general;
+mod header;
+mod names;
+mod settle;
+
+use fast::{FastField, FastOp};
+use header::Layout;
+pub use header::{check_header, peek_headers};
+use names::{RawNames, NAME_COLUMNS};
+use settle::Pending;
+
+/// Options of one ingest. Defaults: canonical headers, standard datetime forms, encoding detected.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct IngestOptions {
+    /// How the file's headers map onto canonical columns; `None` = canonical headers only.
+    pub mapping: Option<Mapping>,
+    /// The file's size in bytes, when known: the store reserves room for about that many rows
+    /// up front instead of growing by doubling (less copying, no 2× over-allocation).
+    pub size_hint: Option<u64>,
+    /// Reads every row with the general reader, which the fast path for plain rows must always
+    /// agree with (for tests and speed comparisons; the output is the same either way).
+    #[serde(default)]
+    pub general_reader_only: bool,
+    /// Keeps only the first this many rejected rows (by line) whole; the rest are counted in the
+    /// summary, by reason, as every reject is. `None` (the default) keeps them all. A streamed
+    /// messy year has a million rejects, half a gigabyte with their row text; the page lists the
+    /// first and reads the file again for a download of all.
+    #[serde(default)]
+    pub rejects_kept: Option<usize>,
+}
+
+/// A problem with the file as a whole: nothing can be read until it is fixed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FileError {
+    /// The file has no header row.
+    Empty,
+    /// An encoding the engine does not read.
+    Encoding(String),
+    /// Required columns are missing or named twice. Carries the header for the mapping step.
+    Header { headers: Vec<String>, missing: Vec<Column>, duplicated: Vec<Column> },
+}
+
+impl FileError {
+    /// The Chinese message shown to the user.
+    pub fn message(&self) -> String {
+        match self {
+            FileError::Empty => "文件为空，没有表头行".into(),
+            FileError::Encoding(m) => m.clone(),
+            FileError::Header { missing, duplicated, .. } => {
+                let mut parts = Vec::new();
+                if !missing.is_empty() {
+                    let names: Vec<_> = missing.iter().map(|c| c.header()).collect();
+                    parts.push(format!("缺少必需的列：{}", names.join("、")));
+                }
+                if !duplicated.is_empty() {
+                    let names: Vec<_> = duplicated.iter().map(|c| c.header()).collect();
+                    parts.push(format!("这些列出现了不止一次：{}", names.join("、")));
+                }
+                format!("第 1 行（表头）：{}。请在映射步骤中指定对应的列。", parts.join("；"))
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for FileError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+impl std::error::Error for FileError {}
+
+/// Counts shown on the ingest summary screen.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IngestSummary {
+    pub encoding: Option<TextEncoding>,
+    pub bytes: u64,
+    pub rows_read: u64,
+    pub rows_scored: u64,
+    pub rows_rejected: u64,
+    /// Rejected rows per reason, in check order.
+    pub rejected_by_reason: Vec<(Reason, u64)>,
+    /// Headers that feed no canonical column (ignored).
+    pub extra_columns: Vec<String>,
+    /// Accepted rows whose ticket number or a name had bytes that are not valid in the detected
+    /// encoding (kept, with U+FFFD in their place).
+    pub undecodable_fields: u64,
+    /// The file's header row as read.
+    pub headers: Vec<String>,
+}
+
+/// The result of a finished ingest.
+#[derive(Clone, Debug, Default)]
+pub struct Ingested {
+    pub store: TicketStore,
+    pub rejects: Vec<Reject>,
+    pub summary: IngestSummary,
+}
+
+/// Known coded values, spelled in the file's encoding so rows compare raw bytes.
+struct Codes {
+    direct: Vec<u8>,
+    transferred: Vec<u8>,
+    yes: Vec<Vec<u8>>,
+    no: Vec<Vec<u8>>,
+    satisfied: Vec<u8>,
+    basically: Vec<u8>,
+    unsatisfied: Vec<u8>,
+    not_reached: Vec<u8>,
+    compliant: Vec<u8>,
+    non_compliant: Vec<u8>,
+}
+
+impl Codes {
+    fn new(enc: TextEncoding) -> Codes {
+        let e = |s: &str| encoding::encode(enc, s);
+        Codes {
+            direct: e("直接答复"),
+            transferred: e("转办"),
+            yes: ["是", "Y", "1", "true"].iter().map(|s| e(s)).collect(),
+            no: ["否", "N", "0", "false"].iter().map(|s| e(s)).collect(),
+            satisfied: e("满意"),
+            basically: e("基本满意"),
+            unsatisfied: e("不满意"),
+            not_reached: e("未回访"),
+            compliant: e("规范"),
+            non_compliant: e("不规范"),
+        }
+    }
+}
+
+/// Streaming reader. Feed it chunks with [`Ingest::push`], then call [`Ingest::finish`].
+pub struct Ingest {
+    options: IngestOptions,
+    date_format: DateFormat,
+    buf: Vec<u8>,
+    started: bool,
+    /// Physical line number of the next record.
+    pub(crate) line: u32,
+    pub(crate) encoding: Option<TextEncoding>,
+    /// Coded values in the current encoding (UTF-8 spellings until the encoding is known:
+    /// rows seen before then are pure ASCII, where both encodings agree).
+    codes: Codes,
+    layout: Option<Layout>,
+    fields: Fields,
+    /// Comma positions of the record being read on the fast path (reused).
+    commas: Vec<u32>,
+    /// The 工单编号 of the row being stored (reused).
+    id_buf: String,
+    /// Tickets stored by the fast path whose 工单编号 is not claimed yet (see `settle`).
+    pending: Vec<Pending>,
+    /// Stored tickets found to be duplicates: removed when the ingest finishes.
+    removed: Vec<u32>,
+    /// Tickets handed over by `take_tickets`: ticket indices in `ids` are global, this + the
+    /// index in the store.
+    base: u32,
+    /// The line of every ticket handed over, by global index (for duplicate messages).
+    handed_over_lines: Vec<u32>,
+    /// 工单编号 hashes claimed by accepted tickets, for the duplicate check.
+    pub(crate) ids: IdSet,
+    /// Ids whose hash collided with a different id (rare): exact set.
+    id_collisions: FxHashMap<String, u32>,
+    /// Raw bytes → (name id, had undecodable bytes), per table, so a repeated name is decoded
+    /// only once.
+    raw_units: RawNames,
+    raw_channels: RawNames,
+    raw_kinds: RawNames,
+    raw_categories: RawNames,
+    /// A tail was taken in ([`Ingest::absorb`]): the input is complete.
+    pub(crate) sealed: bool,
+    /// Rejected rows by reason (every one, kept or not: see `IngestOptions::rejects_kept`).
+    pub(crate) rejected_by_reason: [u64; Reason::ALL.len()],
+    pub(crate) out: Ingested,
+}
+
+impl Ingest {
+    pub fn new(options: IngestOptions) -> Ingest {
+        let date_format = match options.mapping.as_ref().and_then(|m| m.datetime_format.clone()) {
+            Some(p) => DateFormat::Custom(p),
+            None => DateFormat::Standard,
+        };
+        let mut out = Ingested::default();
+        let mut ids = IdSet::default();
+        if let Some(bytes) = options.size_hint {
+            let rows = Ingest::rows_in(bytes);
+            out.store.reserve(rows);
+            ids = IdSet::with_capacity(rows);
+        }
+        Ingest {
+            options,
+            date_format,
+            buf: Vec::new(),
+            started: false,
+            line: 1,
+            encoding: None,
+            codes: Codes::new(TextEncoding::Utf8),
+            layout: None,
+            fields: Fields::default(),
+            commas: Vec::new(),
+            id_buf: String::new(),
+            pending: Vec::new(),
+            removed: Vec::new(),
+            base: 0,
+            handed_over_lines: Vec::new(),
+            ids,
+            id_collisions: FxHashMap::default(),
+            raw_units: RawNames::default(),
+            raw_channels: RawNames::default(),
+            raw_kinds: RawNames::default(),
+            raw_categories: RawNames::default(),
+            sealed: false,
+            rejected_by_reason: [0; Reason::ALL.len()],
+            out,
+        }
+    }
+
+    /// An ingest whose tickets are handed over a batch of `batch` at a time
+    /// ([`Ingest::take_tickets`], then [`Ingest::reuse`]): the store makes room for a batch, the
+    /// duplicate check for the whole file (`options.size_hint`), so neither grows by doubling
+    /// while the file is read. (The first rows are no guide to the file's rows: an export's
+    /// carried-over tickets come first, with every field filled.)
+    pub fn batched(mut options: IngestOptions, batch: usize) -> Ingest {
+        let file = options.size_hint.take();
+        let mut ingest = Ingest::new(options);
+        if let Some(bytes) = file {
+            let rows = Ingest::rows_in(bytes);
+            ingest.ids = IdSet::with_capacity(rows);
+            // A batch is handed over after the chunk that fills it: room for that chunk's rows
+            // too (a 4 MiB chunk holds about 25 000), or the store would double to hold them.
+            ingest.out.store.reserve(rows.min(batch + batch / 16 + 32_768));
+        }
+        ingest
+    }
+
+    /// About how many rows a file of `bytes` holds: canonical rows run 150–200 bytes, and a
+    /// little over-reserve is cheaper than a regrowth.
+    fn rows_in(bytes: u64) -> usize {
+        (bytes / 150) as usize
+    }
+
+    /// Gives back a batch's store once it is counted, so the next batch fills the same memory
+    /// instead of growing a new store (in wasm, memory freed is kept, not returned).
+    pub fn reuse(&mut self, mut spent: TicketStore) {
+        let store = &mut self.out.store;
+        if store.is_empty() && spent.tickets.capacity() > store.tickets.capacity() {
+            spent.tickets.clear();
+            spent.id_bytes.clear();
+            spent.id_ends.clear();
+            store.tickets = spent.tickets;
+            store.id_bytes = spent.id_bytes;
+            store.id_ends = spent.id_ends;
+        }
+    }
+
+    /// Rows read so far (for progress).
+    pub fn rows_read(&self) -> u64 {
+        self.out.summary.rows_read
+    }
+    /// Bytes received so far.
+    pub fn bytes_read(&self) -> u64 {
+        self.out.summary.bytes
+    }
+
+    /// Tickets stored and not yet handed over.
+    pub fn tickets_held(&self) -> usize {
+        self.out.store.len()
+    }
+
+    /// Hands over the tickets accepted so far (with the name tables as they stand), so that a
+    /// file larger than memory can be counted batch by batch ([`crate::partial`]); the ingest
+    /// keeps each ticket number's hash and first line (28–52 bytes a ticket), so a later row with a
+    /// number handed over is still rejected as a duplicate, by its 64-bit hash. Rows read before
+    /// are never re-read. `finish` returns the tickets stored since the last hand-over.
+    pub fn take_tickets(&mut self) -> TicketStore {
+        let store = &mut self.out.store;
+        self.handed_over_lines.extend(store.tickets.iter().map(|t| t.line));
+        self.base += store.len() as u32;
+        let mut batch = store.take_tickets();
+        if !self.removed.is_empty() {
+            batch.remove(&self.removed);
+            self.removed.clear();
+        }
+        batch
+    }
+
+    /// Feeds the next chunk. Fails only on a file-level problem (encoding, header).
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), FileError> {
+        assert!(!self.sealed, "no bytes after a tail taken in (Ingest::absorb)");
+        self.out.summary.bytes += chunk.len() as u64;
+        if self.layout.is_none() || self.encoding.is_none() {
+            // Until the header is read and the encoding known, everything goes through the
+            // carry buffer (the BOM, detection and the header need the bytes together).
+            self.buf.extend_from_slice(chunk);
+            if !self.started {
+                // The BOM check needs the first three bytes; a tiny first chunk waits for more.
+                if self.buf.len() < 3 {
+                    return Ok(());
+                }
+                self.start()?;
+            }
+            if self.encoding.is_none() {
+                if let Some(enc) = encoding::detect(&self.buf, false) {
+                    self.set_encoding(enc);
+                }
+            }
+            return self.drain(false);
+        }
+        // Then rows are read straight from the chunk: only the record cut by the chunk's end
+        // is copied (into the carry buffer), not the whole chunk.
+        let mut rest = chunk;
+        while !self.buf.is_empty() {
+            // Complete the carried record one line at a time (a quoted field may hold newlines).
+            match memchr::memchr(b'\n', rest) {
+                None => {
+                    self.buf.extend_from_slice(rest);
+                    return Ok(());
+                }
+                Some(p) => {
+                    self.buf.extend_from_slice(&rest[..=p]);
+                    rest = &rest[p + 1..];
+                }
+            }
+            self.drain(false)?;
+        }
+        let used = self.drain_slice(rest, false)?;
+        self.buf.extend_from_slice(&rest[used..]);
+        Ok(())
+    }
+
+    fn start(&mut self) -> Result<(), FileError> {
+        self.started = true;
+        let (skip, enc) = encoding::strip_bom(&self.buf).map_err(|m| FileError::Encoding(m.into()))?;
+        self.buf.drain(..skip);
+        if let Some(enc) = enc {
+            self.set_encoding(enc);
+        }
+        Ok(())
+    }
+
+    /// Ends the input and returns everything read.
+    pub fn finish(self) -> Result<Ingested, FileError> {
+        self.finish_with_lines().map(|(done, _)| done)
+    }
+
+    /// [`Ingest::finish`], also giving the line after the last record.
+    pub(crate) fn finish_with_lines(mut self) -> Result<(Ingested, u32), FileError> {
+        if !self.started {
+            self.start()?;
+        }
+        if self.encoding.is_none() {
+            let enc = encoding::detect(&self.buf, true).unwrap_or(TextEncoding::Utf8);
+            self.set_encoding(enc);
+        }
+        self.drain(true)?;
+        if self.layout.is_none() {
+            return Err(FileError::Empty);
+        }
+        if !self.removed.is_empty() {
+            self.out.store.remove(&self.removed);
+        }
+        // Duplicates found by `settle` were rejected after the rows around them.
+        self.out.rejects.sort_by_key(|r| r.line);
+        if let Some(kept) = self.options.rejects_kept {
+            self.out.rejects.truncate(kept);
+        }
+        let s = &mut self.out.summary;
+        s.encoding = self.encoding;
+        s.rejected_by_reason = Reason::ALL
+            .iter()
+            .map(|r| (*r, self.rejected_by_reason[*r as usize]))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        debug_assert_eq!(s.rows_read, s.rows_scored + s.rows_rejected);
+        self.out.store.shrink_to_fit();
+        Ok((self.out, self.line))
+    }
+
+    /// Physical line of the next record (header = 1).
+    pub(crate) fn next_line(&self) -> u32 {
+        self.line
+    }
+
+    /// Whether the reader has read the header and holds no partial record: the point where a
+    /// second reader's tail can be taken in ([`Ingest::absorb`]).
+    pub(crate) fn at_record_boundary(&self) -> bool {
+        self.layout.is_some() && self.buf.is_empty()
+    }
+
+    fn set_encoding(&mut self, enc: TextEncoding) {
+        self.encoding = Some(enc);
+        self.codes = Codes::new(enc);
+    }
+
+    fn enc(&self) -> TextEncoding {
+        self.encoding.unwrap_or(TextEncoding::Utf8)
+    }
+
+    /// Consumes every complete record in the buffer.
+    fn drain(&mut self, eof: bool) -> Result<(), FileError> {
+        let mut buf = std::mem::take(&mut self.buf);
+        let result = self.drain_slice(&buf, eof);
+        if let Ok(used) = result {
+            buf.drain(..used);
+        }
+        self.buf = buf;
+        result.map(|_| ())
+    }
+
+    /// Consumes every complete record at the start of `data`; returns the bytes consumed.
+    fn drain_slice(&mut self, data: &[u8], eof: bool) -> Result<usize, FileError> {
+        let mut at = 0;
+        loop {
+            if self.layout.as_ref().is_some_and(|l| l.fast) {
+                at += self.fast_records(&data[at..]);
+            }
+            let Some(end) = find_record_end(&data[at..], eof) else { return Ok(at) };
+            let rec = &data[at..at + end.content];
+            let line = self.line;
+            self.line += end.lines;
+            at += end.consumed;
+            if self.layout.is_none() {
+                self.read_header(rec, end.quoted)?;
+            } else if !trim(rec).is_empty() {
+                self.read_row(rec, end.quoted, line);
+            }
+        }
+    }
+
+    /// Takes the rejected rows gathered so far, each whole (a second read that writes every
+    /// reject as it goes, never holding them all). Those of one chunk come out of line order
+    /// (duplicates are found after the rows around them); those of earlier chunks all come
+    /// before them.
+    pub fn take_rejects(&mut self) -> Vec<Reject> {
+        std::mem::take(&mut self.out.rejects)
+    }
+}
+
+/// Reads a whole file held in memory (the CLI and tests; the page streams chunks).
+pub fn ingest_bytes(bytes: &[u8], mut options: IngestOptions) -> Result<Ingested, FileError> {
+    options.size_hint = options.size_hint.or(Some(bytes.len() as u64));
+    let mut ingest = Ingest::new(options);
+    // Chunked like the page, so both exercise the same boundaries.
+    for chunk in bytes.chunks(4 << 20) {
+        ingest.push(chunk)?;
+    }
+    ingest.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names::RawNames;
+
+    #[test]
+    fn raw_names_tell_apart_names_equal_at_both_ends() {
+        let mut names = RawNames::default();
+        // Same length and first and last eight bytes, different middles; every length 0–40;
+        // 4–7 byte names whose halves overlap differently.
+        let mut all: Vec<Vec<u8>> = vec![b"AAAAAAAA1BBBBBBBB".to_vec(), b"AAAAAAAA2BBBBBBBB".to_vec()];
+        all.extend((0..=40).map(|n| (0..n).map(|i| b'a' + (i % 26) as u8).collect()));
+        all.extend([
+            b"abcd".to_vec(),
+            b"abcde".to_vec(),
+            b"abcdd".to_vec(),
+            b"abdcd".to_vec(),
+            "市住建局".into(),
+        ]);
+        all.sort();
+        all.dedup();
+        for (i, raw) in all.iter().enumerate() {
+            assert_eq!(names.get(raw), None, "{raw:?} before it is added");
+            names.insert(raw, i as u32, i % 3 == 0);
+        }
+        for (i, raw) in all.iter().enumerate() {
+            assert_eq!(names.get(raw), Some((i as u32, i % 3 == 0)), "{raw:?}");
+        }
+    }
+}
