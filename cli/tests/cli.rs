@@ -16,7 +16,9 @@ fn exit_codes() {
     assert_eq!(hotline(&[&sample(), "--bogus", "1"]).0, 2, "unknown flag is a usage error");
     assert_eq!(hotline(&[]).0, 2, "no file is a usage error");
     assert_eq!(hotline(&["/nonexistent.csv"]).0, 1, "an unreadable file is a failure");
-    assert_eq!(hotline(&[&sample(), "--rules", "no-such-preset-or-file"]).0, 1);
+    // Neither a preset nor a file: refused as a usage error (2) before any ticket is read. (It
+    // exited 1 when the value was only found missing on reading it as a file.)
+    assert_eq!(hotline(&[&sample(), "--rules", "no-such-preset-or-file"]).0, 2);
     assert_eq!(hotline(&[&sample()]).0, 0);
 }
 
