@@ -626,3 +626,32 @@ fn main() -> ExitCode {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_arguments_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn report_goes_in_front_unless_a_subcommand_or_help_is_asked() {
+        let argv = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
+        for (given, want) in [
+            (&["hotline", "a.csv"][..], &["hotline", "report", "a.csv"][..]),
+            (&["hotline", "--report", "r.json"], &["hotline", "report", "--report", "r.json"]),
+            (&["hotline", "report", "a.csv"], &["hotline", "report", "a.csv"]),
+            (&["hotline", "shortfalls", "a.csv"], &["hotline", "shortfalls", "a.csv"]),
+            (&["hotline", "presets"], &["hotline", "presets"]),
+            (&["hotline", "generate"], &["hotline", "generate"]),
+            (&["hotline", "help"], &["hotline", "help"]),
+            (&["hotline", "--help"], &["hotline", "--help"]),
+            (&["hotline", "-V"], &["hotline", "-V"]),
+            (&["hotline"], &["hotline"]),
+        ] {
+            assert_eq!(with_default_subcommand(argv(given)), argv(want), "{given:?}");
+        }
+    }
+}
