@@ -654,4 +654,46 @@ mod tests {
             assert_eq!(with_default_subcommand(argv(given)), argv(want), "{given:?}");
         }
     }
+
+    /// docs/report-json.md §1 has a section `### \`hotline NAME\`` per subcommand that names each
+    /// of its flags (aliases too), its inputs and the values its flags take, and no other flag.
+    #[test]
+    fn the_docs_name_every_flag_of_every_subcommand() {
+        let docs = include_str!("../../docs/report-json.md");
+        let mut cli = Cli::command();
+        cli.build();
+        for sub in cli.get_subcommands().filter(|s| s.get_name() != "help") {
+            let heading = format!("### `hotline {}`", sub.get_name());
+            let start = docs.find(&heading).unwrap_or_else(|| panic!("docs/report-json.md: no {heading}"));
+            let body = &docs[start + heading.len()..];
+            let end = [body.find("\n### "), body.find("\n## ")].into_iter().flatten().min();
+            let section = &body[..end.unwrap_or(body.len())];
+            let mut flags = vec!["help".to_string(), "version".to_string()];
+            for arg in sub.get_arguments() {
+                // -h/--help and -V/--version: every subcommand's, told once (§1 and report).
+                if arg.is_hide_set() || ["help", "version"].contains(&arg.get_id().as_str()) {
+                    continue;
+                }
+                let longs = arg.get_long().into_iter().chain(arg.get_visible_aliases().into_iter().flatten());
+                for long in longs {
+                    assert!(section.contains(&format!("`--{long}")), "{heading} does not name --{long}");
+                    flags.push(long.to_string());
+                }
+                if arg.is_positional() {
+                    for name in arg.get_value_names().into_iter().flatten() {
+                        assert!(section.contains(&format!("`{name}")), "{heading} does not name {name}");
+                    }
+                }
+                for value in arg.get_possible_values() {
+                    let name = value.get_name();
+                    assert!(section.contains(name), "{heading}: --{:?} takes {name}", arg.get_long());
+                }
+            }
+            for named in section.split("`--").skip(1) {
+                let flag: String =
+                    named.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+                assert!(flags.contains(&flag), "{heading} names --{flag}, which it does not take");
+            }
+        }
+    }
 }
