@@ -1,100 +1,293 @@
 //! `hotline`: the engine on the command line. Prints the same figures the page shows.
 //!
 //! ```text
-//! hotline TICKETS.csv [--period 2021-02 | 2021-01..2021-04] [--units F] [--adjustments F]
-//!                     [--mapping F] [--format json|csv] [--out DIR] [--stream 0]
-//! hotline INPUT.csv|PARTIAL.json ... [--partial MERGED.json] [same options]
+//! hotline [report] INPUT… [--period P] [--units F] [--adjustments F] [--mapping F] [--rules R]
+//!                         [--format json|csv] [--out DIR] [--partial OUT] [--stream 1|0]
+//! hotline [report] --report REPORT.json --rules R [--units F] [--adjustments F] [--format …] [--out DIR]
 //! hotline shortfalls TICKETS.csv (--unit NAME | --member NAME) [--scope all|municipal|province]
-//!                     [--period P] [--units F] [--rules R] [--mapping F] [--format json|csv]
+//!                    [--period P] [--units F] [--rules R] [--mapping F] [--format json|csv] [--out FILE]
+//! hotline presets
 //! hotline generate [--month 2021-02] [--tickets 5000] [--seed 1] [--encoding utf8|gbk] [--out FILE]
 //! ```
+//!
+//! The arguments are declared once, below (clap derive): they drive the parsing, the `--help`
+//! texts, and a test that docs/report-json.md documents every flag. Usage errors (an unknown flag,
+//! a bad value, a missing input) exit 2 before any file is read; failures while running exit 1.
 
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use hotline_engine::export::csv_tables;
 use hotline_engine::partial::{Partial, PartialError, StreamError, Streamed, StreamingPartial, MAX_MONTHS};
 use hotline_engine::registry::{Adjustments, Registry};
+use hotline_engine::shortfall::Scope;
 use hotline_engine::{ingest_bytes, IngestOptions, Mapping, Month, Period, Report, ReportOptions};
 use hotline_sample::{generate, GenConfig};
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-用法 / usage:
-  hotline TICKETS.csv [--period 2021-02 | 2021-01..2021-04] [--month …] [--units FILE]
-                      [--adjustments FILE] [--mapping FILE] [--rules PRESET|FILE]
-                      [--format json|csv] [--out DIR] [--stream 0]
-                                   (the file is read a batch of tickets at a time, in bounded
-                                    memory; --stream 0 holds it whole and reads it on two
-                                    threads instead: the same output, for comparison)
-  hotline INPUT... [--partial MERGED.json] [same options]
-                                   (ticket files, oldest export first, and/or partial-aggregates
-                                    files *.json: each reduced to its partial and merged exactly;
-                                    a ticket in two ticket files counts once, the later file's row
-                                    winning; partials that share tickets stop the run;
-                                    --partial saves the merged partial)
-  hotline --report REPORT.json --rules PRESET|FILE [--units FILE] [--adjustments FILE] [--format json|csv] [--out DIR]
-                                   (scores a saved report's per-unit counts: no tickets needed)
-  hotline shortfalls TICKETS.csv (--unit NAME | --member NAME) [--scope all|municipal|province]
-                      [--period …] [--units FILE] [--rules PRESET|FILE] [--mapping FILE]
-                      [--format json|csv] [--out FILE]
-                                   (扣分工单: the tickets that cost one 承办单位 or 成员单位 on each
-                                    indicator; the file is streamed twice, in bounded memory)
-  hotline presets                  (lists the rule presets)
-  hotline generate [--month 2021-02] [--tickets 5000] [--seed 1] [--encoding utf8|gbk] [--out FILE]
-
---rules takes a preset (lyg2017, lyg2021, panjin2023) or a rule file (docs/rules.md) and adds
-the scores to the report.
---format json (default) prints the report to stdout, or writes DIR/report.json with --out.
---format csv writes one CSV per table into --out DIR (default ./hotline-out).
-See docs/report-json.md for the JSON shape and the CSV columns.";
-
-/// A usage mistake (exit 2, usage printed) or a failure while running (exit 1).
-enum Fail {
-    Usage(String),
-    Run(String),
+/// 12345 热线工单考评：与页面相同的数字 / the 12345 hotline evaluator: the figures the page shows.
+#[derive(Parser, Debug)]
+#[command(
+    name = "hotline",
+    version,
+    propagate_version = true,
+    arg_required_else_help = true,
+    after_help = "`hotline INPUT…` is `hotline report INPUT…`: report is the default subcommand.\n\
+                  See docs/report-json.md for every flag, the JSON shape and the CSV columns."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
 }
 
-impl From<String> for Fail {
-    fn from(m: String) -> Fail {
-        Fail::Run(m)
-    }
+/// The subcommands. (`audit` and `bulletin` are to come: one variant each, with their own args.)
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// 统计报告 / report the figures of ticket files, partials or a saved report (the default)
+    #[command(
+        args_override_self = true,
+        override_usage = "hotline [report] INPUT... [OPTIONS]\n       \
+                          hotline [report] --report REPORT.json --rules PRESET|FILE [OPTIONS]",
+        long_about = "统计报告 / report the figures the page shows (`hotline INPUT…` is `hotline report INPUT…`).\n\n\
+One ticket file is read a batch of tickets at a time, in bounded memory; --stream 0 holds it whole\n\
+and reads it on two threads instead: the same output, for comparison.\n\n\
+Several INPUTs (ticket files, oldest export first, and/or partial-aggregates files *.json) are each\n\
+reduced to its partial and merged exactly: a ticket in two ticket files counts once, the later\n\
+file's row winning; partials that share tickets stop the run. --partial saves the merged partial.\n\n\
+--report REPORT.json --rules PRESET|FILE scores a saved report's per-unit counts: no tickets needed.\n\n\
+--format json (default) prints the report to stdout, or writes DIR/report.json with --out.\n\
+--format csv writes one CSV per table into --out DIR (default ./hotline-out).\n\
+See docs/report-json.md for the JSON shape and the CSV columns."
+    )]
+    Report(ReportArgs),
+    /// 扣分工单 / the tickets that cost one 承办单位 or 成员单位 on each indicator
+    #[command(
+        args_override_self = true,
+        long_about = "扣分工单 / the tickets that cost one 承办单位 (--unit) or 成员单位 (--member) on each\n\
+indicator, as the page lists them (docs/indicators.md §10). The file is streamed twice, in bounded\n\
+memory: a first pass finds the default period (none with --period), the second keeps that unit's rows."
+    )]
+    Shortfalls(ShortfallsArgs),
+    /// 规则预设 / list the rule presets that --rules takes (id, then name)
+    Presets,
+    /// 生成样例 / write a synthetic ticket file in the canonical layout (public/sample.csv is one)
+    #[command(args_override_self = true)]
+    Generate(GenerateArgs),
 }
 
-struct Args {
-    positional: Vec<String>,
-    flags: Vec<(String, String)>,
+/// The flags `report` and `shortfalls` share.
+#[derive(Args, Debug)]
+struct Common {
+    /// 期间 / the period: 2021-02 or 2021-01..2021-04 (2021/2 also parses as a month). --month is
+    /// the same flag; the last one given wins. Default: the latest complete month.
+    #[arg(long, visible_alias = "month", value_name = "PERIOD", value_parser = parse_period)]
+    period: Option<Period>,
+    /// 单位名录 / unit registry CSV: 单位,分组,满分,上级单位 (unit,group,full_score,parent_unit);
+    /// only 单位 is required
+    #[arg(long, value_name = "FILE")]
+    units: Option<String>,
+    /// 列映射 / a saved column mapping of another layout onto the canonical columns (JSON)
+    #[arg(long, value_name = "FILE")]
+    mapping: Option<String>,
 }
 
-fn parse_args(raw: Vec<String>) -> Result<Args, String> {
-    let mut positional = Vec::new();
-    let mut flags = Vec::new();
-    let mut it = raw.into_iter();
-    while let Some(a) = it.next() {
-        if a == "-h" || a == "--help" {
-            return Err(String::new());
+#[derive(Args, Debug)]
+struct ReportArgs {
+    /// 工单文件 / ticket files (UTF-8 or GB18030/GBK, detected) and/or partial-aggregates files
+    /// (*.json), oldest export first
+    #[arg(value_name = "INPUT", required_unless_present = "report", conflicts_with = "report")]
+    inputs: Vec<String>,
+    #[command(flatten)]
+    common: Common,
+    #[arg(long, value_name = "PRESET|FILE", value_parser = parse_rules, help = rules_help(
+        "adds the scores to the report; the rules' indicator readings and deadlines, if any, apply to the counts"
+    ))]
+    rules: Option<Rules>,
+    /// 输出格式 / json: one JSON document (hotline-eval.report/1); csv: one CSV file per table,
+    /// written into --out DIR
+    #[arg(long, value_enum, default_value = "json", hide_possible_values = true, value_name = "json|csv")]
+    format: Format,
+    /// 加减分 / adjustments CSV: 单位,项目,分值,说明 (unit,item,points,note): the rules'
+    /// `adjustment` items (--rules) add up its 分值. Checked even without --rules.
+    #[arg(long, value_name = "FILE")]
+    adjustments: Option<String>,
+    /// json: write DIR/report.json instead of printing; csv: the output directory (default
+    /// hotline-out). Created if needed.
+    #[arg(long, value_name = "DIR")]
+    out: Option<String>,
+    /// 已保存的报告 / score a report this tool saved (its per-unit counts) instead of reading tickets
+    #[arg(long, value_name = "REPORT.json")]
+    report: Option<String>,
+    /// 部分汇总 / save the merged partial aggregates of the inputs to this file
+    #[arg(long, value_name = "OUT")]
+    partial: Option<String>,
+    /// 流式读取 / 1: read one ticket file a batch at a time, in bounded memory; 0: hold it whole
+    /// (two threads). The same output.
+    #[arg(long, value_enum, value_name = "1|0", default_value = "1", hide_possible_values = true)]
+    stream: Stream,
+}
+
+#[derive(Args, Debug)]
+#[group(id = "entity", required = true, multiple = false, args = ["unit", "member"])]
+struct ShortfallsArgs {
+    /// 工单文件 / the ticket file
+    #[arg(value_name = "TICKETS.csv")]
+    file: String,
+    /// 承办单位 / the handling unit whose shortfalls are listed
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+    unit: Option<String>,
+    /// 成员单位 / the member unit whose shortfalls are listed (its own tickets and its units')
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+    member: Option<String>,
+    /// 口径 / which tickets count
+    #[arg(long, value_enum, default_value = "all")]
+    scope: ScopeArg,
+    #[command(flatten)]
+    common: Common,
+    #[arg(long, value_name = "PRESET|FILE", value_parser = parse_rules, help = rules_help(
+        "only its deadlines apply here (as in the report's counts)"
+    ))]
+    rules: Option<Rules>,
+    /// 输出格式 / json: the counts and the rows; csv: one row per ticket
+    #[arg(long, value_enum, default_value = "json", hide_possible_values = true, value_name = "json|csv")]
+    format: Format,
+    /// write the lists to this file instead of printing them
+    #[arg(long, value_name = "FILE")]
+    out: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct GenerateArgs {
+    /// 月份 / the month generated (its previous month's still-open tickets come too)
+    #[arg(long, value_name = "MONTH", default_value = "2021-02", value_parser = parse_month)]
+    month: Month,
+    /// 工单数 / tickets received in the month (the carry-over comes on top, about 5 %)
+    #[arg(long, value_name = "N", default_value_t = 5000)]
+    tickets: usize,
+    /// 随机种子 / the seed: the same seed, the same file
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    seed: u64,
+    /// 编码 / the file's encoding
+    #[arg(long, value_enum, default_value = "utf8")]
+    encoding: Encoding,
+    /// write to this file instead of stdout
+    #[arg(long, value_name = "FILE")]
+    out: Option<String>,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum Format {
+    Json,
+    Csv,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum Stream {
+    /// streamed, a batch of tickets at a time
+    #[value(name = "1")]
+    On,
+    /// held whole
+    #[value(name = "0")]
+    Off,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum ScopeArg {
+    /// 全部: every ticket
+    #[value(alias = "全部")]
+    All,
+    /// 市派: the tickets the city dispatched
+    #[value(alias = "市派")]
+    Municipal,
+    /// 省派: the tickets the province dispatched
+    #[value(alias = "省派")]
+    Province,
+}
+
+impl From<ScopeArg> for Scope {
+    fn from(s: ScopeArg) -> Scope {
+        match s {
+            ScopeArg::All => Scope::All,
+            ScopeArg::Municipal => Scope::Municipal,
+            ScopeArg::Province => Scope::Province,
         }
-        if let Some(name) = a.strip_prefix("--") {
-            let (name, value) = match name.split_once('=') {
-                Some((n, v)) => (n.to_string(), v.to_string()),
-                None => (name.to_string(), it.next().ok_or_else(|| format!("--{name} 缺少取值"))?),
-            };
-            flags.push((name, value));
-        } else {
-            positional.push(a);
-        }
     }
-    Ok(Args { positional, flags })
 }
 
-impl Args {
-    fn get(&self, names: &[&str]) -> Option<&str> {
-        self.flags.iter().rev().find(|(n, _)| names.contains(&n.as_str())).map(|(_, v)| v.as_str())
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum Encoding {
+    /// UTF-8
+    #[value(name = "utf8", alias = "utf-8")]
+    Utf8,
+    /// GB18030 (a superset of GBK)
+    #[value(name = "gbk", alias = "gb18030")]
+    Gbk,
+}
+
+/// `--rules`: a preset's id or a rule file, told apart when parsed (a preset id wins).
+#[derive(Clone, Debug)]
+enum Rules {
+    Preset(String),
+    File(String),
+}
+
+fn parse_period(s: &str) -> Result<Period, String> {
+    Period::parse(s)
+}
+
+fn parse_month(s: &str) -> Result<Month, String> {
+    Month::parse(s).ok_or_else(|| format!("无法识别的月份“{s}”：应为 2021-02"))
+}
+
+/// The presets, one line `  id  name` each.
+fn preset_list() -> String {
+    hotline_engine::presets::PRESETS
+        .iter()
+        .map(|(id, _)| {
+            let name = hotline_engine::presets::preset(id).map(|r| r.name).unwrap_or_default();
+            format!("\n  {id:<12} {name}")
+        })
+        .collect()
+}
+
+/// The help of `--rules`, which lists the presets; `what` says what the rules do there.
+fn rules_help(what: &str) -> String {
+    let ids: Vec<&str> = hotline_engine::presets::PRESETS.iter().map(|(id, _)| *id).collect();
+    format!(
+        "评分规则 / a preset ({}; `hotline presets` lists them) or a rule file (docs/rules.md): {what}",
+        ids.join(", ")
+    )
+}
+
+/// A preset's id, or else a path that exists (its content is read, and checked, before any ticket).
+fn parse_rules(s: &str) -> Result<Rules, String> {
+    if hotline_engine::presets::preset(s).is_some() {
+        Ok(Rules::Preset(s.to_string()))
+    } else if std::path::Path::new(s).exists() {
+        Ok(Rules::File(s.to_string()))
+    } else {
+        Err(format!(
+            "既不是规则预设，也不是存在的规则文件 / neither a preset nor an existing rule file.\n\
+             可用预设 / presets:{}",
+            preset_list()
+        ))
     }
-    fn check_known(&self, known: &[&str]) -> Result<(), Fail> {
-        match self.flags.iter().find(|(n, _)| !known.contains(&n.as_str())) {
-            Some((n, _)) => Err(Fail::Usage(format!("未知参数 --{n}"))),
-            None => Ok(()),
-        }
+}
+
+/// `hotline INPUT…` is `hotline report INPUT…`: `report` is put in front of the arguments unless
+/// the first one names a subcommand or asks for the help or version.
+fn with_default_subcommand(mut argv: Vec<OsString>) -> Vec<OsString> {
+    let Some(first) = argv.get(1) else { return argv };
+    let command = Cli::command();
+    let mut known = vec!["help", "-h", "--help", "-V", "--version"];
+    for sub in command.get_subcommands() {
+        known.push(sub.get_name());
+        known.extend(sub.get_all_aliases());
     }
+    if !known.iter().any(|k| first == *k) {
+        argv.insert(1, "report".into());
+    }
+    argv
 }
 
 /// Accepted tickets held at a time when a file is streamed into its partial (about 80 MB).
@@ -170,90 +363,66 @@ fn read(path: &str) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("无法读取 {path}：{e}"))
 }
 
-fn run_generate(args: &Args) -> Result<(), Fail> {
-    args.check_known(&["month", "tickets", "seed", "encoding", "out"])?;
-    let month = match args.get(&["month"]) {
-        Some(m) => Month::parse(m).ok_or_else(|| Fail::Usage(format!("无法识别的月份“{m}”")))?,
-        None => Month::new(2021, 2),
-    };
-    let tickets =
-        args.get(&["tickets"]).unwrap_or("5000").parse().map_err(|_| "--tickets 应为整数".to_string())?;
-    let seed = args.get(&["seed"]).unwrap_or("1").parse().map_err(|_| "--seed 应为整数".to_string())?;
+fn run_generate(args: &GenerateArgs) -> Result<(), String> {
     let mut out = Vec::new();
-    generate(&GenConfig::new(month, tickets, seed), &mut out);
-    let bytes = match args.get(&["encoding"]).unwrap_or("utf8") {
-        "utf8" | "utf-8" => out,
-        "gbk" | "gb18030" => {
+    generate(&GenConfig::new(args.month, args.tickets, args.seed), &mut out);
+    let bytes = match args.encoding {
+        Encoding::Utf8 => out,
+        Encoding::Gbk => {
             let text = String::from_utf8(out).map_err(|e| e.to_string())?;
             hotline_engine::encoding::encode(hotline_engine::TextEncoding::Gb18030, &text)
         }
-        e => return Err(Fail::Usage(format!("未知编码 {e}：可用 utf8、gbk"))),
     };
-    match args.get(&["out"]) {
-        Some(path) => std::fs::write(path, bytes).map_err(|e| Fail::Run(format!("无法写入 {path}：{e}"))),
+    match &args.out {
+        Some(path) => std::fs::write(path, bytes).map_err(|e| format!("无法写入 {path}：{e}")),
         None => {
             use std::io::Write;
-            std::io::stdout().write_all(&bytes).map_err(|e| Fail::Run(e.to_string()))
+            std::io::stdout().write_all(&bytes).map_err(|e| e.to_string())
         }
     }
 }
 
-/// `--rules`: a preset's id or a rule file.
-fn rules_of(args: &Args) -> Result<Option<hotline_engine::rules::RuleSet>, String> {
-    let Some(r) = args.get(&["rules"]) else { return Ok(None) };
-    Ok(Some(match hotline_engine::presets::preset(r) {
-        Some(p) => p,
-        None => hotline_engine::rules::RuleSet::parse(&String::from_utf8_lossy(&read(r)?))?,
-    }))
+/// `--rules`: a preset, or a rule file read and parsed (before any ticket file is read).
+fn rules_of(rules: &Option<Rules>) -> Result<Option<hotline_engine::rules::RuleSet>, String> {
+    Ok(match rules {
+        None => None,
+        Some(Rules::Preset(id)) => hotline_engine::presets::preset(id),
+        Some(Rules::File(path)) => {
+            Some(hotline_engine::rules::RuleSet::parse(&String::from_utf8_lossy(&read(path)?))?)
+        }
+    })
 }
 
 /// `--mapping`: a saved column mapping.
-fn mapping_of(args: &Args) -> Result<Option<Mapping>, String> {
-    args.get(&["mapping"]).map(|p| Mapping::from_json(&String::from_utf8_lossy(&read(p)?))).transpose()
+fn mapping_of(common: &Common) -> Result<Option<Mapping>, String> {
+    common.mapping.as_deref().map(|p| Mapping::from_json(&String::from_utf8_lossy(&read(p)?))).transpose()
 }
 
 /// `--units`: the unit registry.
-fn registry_of(args: &Args) -> Result<Option<Registry>, String> {
-    args.get(&["units"]).map(|p| Registry::parse(&read(p)?)).transpose()
+fn registry_of(common: &Common) -> Result<Option<Registry>, String> {
+    common.units.as_deref().map(|p| Registry::parse(&read(p)?)).transpose()
 }
 
-fn run_report(args: &Args) -> Result<(), Fail> {
-    args.check_known(&[
-        "period",
-        "month",
-        "units",
-        "adjustments",
-        "mapping",
-        "rules",
-        "format",
-        "out",
-        "report",
-        "partial",
-        "stream",
-    ])?;
-    let rules = rules_of(args)?;
-    let saved = args.get(&["report"]);
-    let partial_out = args.get(&["partial"]);
-    let file = match (args.positional.as_slice(), saved) {
-        ([file], None) if partial_out.is_none() && !is_partial(file) => Some(file.as_str()),
-        ([], Some(_)) => None,
-        ([_, ..], None) => None,
-        _ => return Err(Fail::Usage("需要工单文件或部分汇总文件（或 --report 一个已保存的报告）".into())),
+fn run_report(args: &ReportArgs) -> Result<(), String> {
+    let common = &args.common;
+    let rules = rules_of(&args.rules)?;
+    let saved = args.report.as_deref();
+    let partial_out = args.partial.as_deref();
+    // Either INPUTs or --report (clap sees to it): one ticket file alone is read by itself.
+    let file = match args.inputs.as_slice() {
+        [file] if partial_out.is_none() && !is_partial(file) => Some(file.as_str()),
+        _ => None,
     };
-    let (mapping, registry) = (mapping_of(args)?, registry_of(args)?);
-    let adjustments = match args.get(&["adjustments"]) {
+    let (mapping, registry) = (mapping_of(common)?, registry_of(common)?);
+    let adjustments = match &args.adjustments {
         Some(p) => Some(Adjustments::parse(&read(p)?)?),
         None => None,
     };
-    let period = args.get(&["period", "month"]).map(Period::parse).transpose().map_err(Fail::Usage)?;
-    let stream = match args.get(&["stream"]) {
-        None | Some("1") => true,
-        Some("0") => false,
-        Some(v) => return Err(Fail::Usage(format!("--stream 应为 1 或 0，而不是“{v}”"))),
-    };
-    let deadlines = rules.as_ref().and_then(|r| r.deadlines.clone());
-    let report_options =
-        ReportOptions { period, registry: registry.clone(), deadlines, ..Default::default() };
+    let period = common.period;
+    let stream = matches!(args.stream, Stream::On);
+    // The rules in force fix the indicator readings and deadlines the figures are counted with.
+    let report_options = ReportOptions { period, registry: registry.clone(), ..Default::default() }
+        .under_rules(rules.as_ref());
     let mut report = match file {
         // A batch of tickets at a time, in bounded memory: the same figures, rows and rejects as
         // holding the file whole, as fast (one thread streaming against two holding: 0.70 s
@@ -276,7 +445,7 @@ fn run_report(args: &Args) -> Result<(), Fail> {
             // drop from each older file the tickets a newer one has (8 bytes a ticket kept).
             let mut parts = Vec::new();
             let mut newer: std::collections::HashSet<u64> = std::collections::HashSet::new();
-            for input in args.positional.iter().rev() {
+            for input in args.inputs.iter().rev() {
                 let part = if is_partial(input) {
                     Partial::from_json(&String::from_utf8_lossy(&read(input)?))
                         .map_err(|e| format!("{input}：{e}"))?
@@ -328,7 +497,7 @@ fn run_report(args: &Args) -> Result<(), Fail> {
         let ctx = hotline_engine::score::Context {
             registry: registry.as_ref(),
             adjustments: adjustments.as_ref(),
-            months: 1,
+            ..Default::default()
         };
         report.apply_rules(rules, &ctx);
     }
@@ -339,22 +508,22 @@ fn run_report(args: &Args) -> Result<(), Fail> {
         "读取 {} 行，计分 {} 行，拒收 {} 行",
         report.source.rows_read, report.source.rows_scored, report.source.rows_rejected
     );
-    match args.get(&["format"]).unwrap_or("json") {
-        "json" => match args.get(&["out"]) {
+    match args.format {
+        Format::Json => match &args.out {
             Some(dir) => {
                 let dir = PathBuf::from(dir);
                 std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
                 let path = dir.join("report.json");
                 std::fs::write(&path, report.to_json())
-                    .map_err(|e| Fail::Run(format!("无法写入 {}：{e}", path.display())))
+                    .map_err(|e| format!("无法写入 {}：{e}", path.display()))
             }
             None => {
                 println!("{}", report.to_json());
                 Ok(())
             }
         },
-        "csv" => {
-            let dir = PathBuf::from(args.get(&["out"]).unwrap_or("hotline-out"));
+        Format::Csv => {
+            let dir = PathBuf::from(args.out.as_deref().unwrap_or("hotline-out"));
             std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
             for (name, text) in csv_tables(&report) {
                 let path = dir.join(name);
@@ -363,7 +532,6 @@ fn run_report(args: &Args) -> Result<(), Fail> {
             eprintln!("已写入 {}", dir.display());
             Ok(())
         }
-        f => Err(Fail::Usage(format!("未知格式 {f}：可用 json、csv"))),
     }
 }
 
@@ -386,33 +554,23 @@ fn stream_into<E: std::fmt::Display>(
 
 /// The shortfall lists of one unit, as the page makes them for a streamed file: a first pass
 /// for the default period (when none is given), a second that keeps only that unit's rows.
-fn run_shortfalls(args: &Args) -> Result<(), Fail> {
-    use hotline_engine::shortfall::{EntityLevel, Scope, ShortfallQuery, ShortfallScan};
-    args.check_known(&[
-        "unit", "member", "scope", "period", "month", "units", "rules", "mapping", "format", "out",
-    ])?;
-    let [file] = args.positional.as_slice() else {
-        return Err(Fail::Usage("shortfalls 需要一个工单文件".into()));
+fn run_shortfalls(args: &ShortfallsArgs) -> Result<(), String> {
+    use hotline_engine::shortfall::{EntityLevel, ShortfallQuery, ShortfallScan};
+    let (common, file) = (&args.common, args.file.as_str());
+    // One of the two (clap sees to it).
+    let (level, name) = match (&args.unit, &args.member) {
+        (Some(u), _) => (EntityLevel::Unit, u.as_str()),
+        (None, m) => (EntityLevel::Member, m.as_deref().unwrap_or_default()),
     };
-    let (level, name) = match (args.get(&["unit"]), args.get(&["member"])) {
-        (Some(u), None) => (EntityLevel::Unit, u),
-        (None, Some(m)) => (EntityLevel::Member, m),
-        _ => return Err(Fail::Usage("需要 --unit 承办单位 或 --member 成员单位（二选一）".into())),
-    };
-    let scope = match args.get(&["scope"]).unwrap_or("all") {
-        "all" | "全部" => Scope::All,
-        "municipal" | "市派" => Scope::Municipal,
-        "province" | "省派" => Scope::Province,
-        s => return Err(Fail::Usage(format!("未知口径 {s}：可用 all、municipal、province"))),
-    };
-    let rules = rules_of(args)?;
-    let (mapping, registry) = (mapping_of(args)?, registry_of(args)?);
-    let deadlines = rules.and_then(|r| r.deadlines);
+    let scope = Scope::from(args.scope);
+    let rules = rules_of(&args.rules)?;
+    let (mapping, registry) = (mapping_of(common)?, registry_of(common)?);
+    let options = ReportOptions { registry, ..Default::default() }.under_rules(rules.as_ref());
+    let deadlines = options.deadlines.clone();
     // Both passes stream the file: its size sizes their duplicate checks.
     let ingest = IngestOptions { mapping, size_hint: file_size(file), ..Default::default() };
-    let options = ReportOptions { registry, deadlines: deadlines.clone(), ..Default::default() };
-    let period = match args.get(&["period", "month"]) {
-        Some(p) => Period::parse(p).map_err(Fail::Usage)?,
+    let period = match common.period {
+        Some(p) => p,
         None => {
             let mut first = StreamingPartial::new(file, ingest.clone(), deadlines, BATCH_TICKETS);
             stream_into(file, |c| first.push(c))?;
@@ -434,13 +592,12 @@ fn run_shortfalls(args: &Args) -> Result<(), Fail> {
             .collect::<Vec<_>>()
             .join("，")
     );
-    let text = match args.get(&["format"]).unwrap_or("json") {
-        "json" => serde_json::to_string_pretty(&found).map_err(|e| e.to_string())?,
-        "csv" => found.to_csv(),
-        f => return Err(Fail::Usage(format!("未知格式 {f}：可用 json、csv"))),
+    let text = match args.format {
+        Format::Json => serde_json::to_string_pretty(&found).map_err(|e| e.to_string())?,
+        Format::Csv => found.to_csv(),
     };
-    match args.get(&["out"]) {
-        Some(out) => std::fs::write(out, text).map_err(|e| Fail::Run(format!("无法写入 {out}：{e}"))),
+    match &args.out {
+        Some(out) => std::fs::write(out, text).map_err(|e| format!("无法写入 {out}：{e}")),
         None => {
             print!("{}", text.trim_end_matches('\n'));
             println!();
@@ -450,41 +607,96 @@ fn run_shortfalls(args: &Args) -> Result<(), Fail> {
 }
 
 fn main() -> ExitCode {
-    let raw: Vec<String> = std::env::args().skip(1).collect();
-    let args = match parse_args(raw) {
-        Ok(a) => a,
-        Err(e) => {
-            if !e.is_empty() {
-                eprintln!("{e}");
+    // A usage error exits 2 here (clap), before any file is read; `--help` and `--version` exit 0.
+    let cli = Cli::parse_from(with_default_subcommand(std::env::args_os().collect()));
+    let result = match &cli.command {
+        Command::Report(args) => run_report(args),
+        Command::Shortfalls(args) => run_shortfalls(args),
+        Command::Presets => {
+            for (id, _) in hotline_engine::presets::PRESETS {
+                let name = hotline_engine::presets::preset(id).map(|r| r.name).unwrap_or_default();
+                println!("{id}\t{name}");
             }
-            eprintln!("{USAGE}");
-            return if e.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(2) };
+            Ok(())
         }
-    };
-    if args.positional.first().map(String::as_str) == Some("presets") {
-        for (id, _) in hotline_engine::presets::PRESETS {
-            let name = hotline_engine::presets::preset(id).map(|r| r.name).unwrap_or_default();
-            println!("{id}\t{name}");
-        }
-        return ExitCode::SUCCESS;
-    }
-    let rest = |args: Args| Args { positional: args.positional[1..].to_vec(), flags: args.flags };
-    let result = if args.positional.first().map(String::as_str) == Some("generate") {
-        run_generate(&rest(args))
-    } else if args.positional.first().map(String::as_str) == Some("shortfalls") {
-        run_shortfalls(&rest(args))
-    } else {
-        run_report(&args)
+        Command::Generate(args) => run_generate(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Fail::Usage(e)) => {
-            eprintln!("错误：{e}\n{USAGE}");
-            ExitCode::from(2)
-        }
-        Err(Fail::Run(e)) => {
+        Err(e) => {
             eprintln!("错误：{e}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_arguments_are_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn report_goes_in_front_unless_a_subcommand_or_help_is_asked() {
+        let argv = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
+        for (given, want) in [
+            (&["hotline", "a.csv"][..], &["hotline", "report", "a.csv"][..]),
+            (&["hotline", "--report", "r.json"], &["hotline", "report", "--report", "r.json"]),
+            (&["hotline", "report", "a.csv"], &["hotline", "report", "a.csv"]),
+            (&["hotline", "shortfalls", "a.csv"], &["hotline", "shortfalls", "a.csv"]),
+            (&["hotline", "presets"], &["hotline", "presets"]),
+            (&["hotline", "generate"], &["hotline", "generate"]),
+            (&["hotline", "help"], &["hotline", "help"]),
+            (&["hotline", "--help"], &["hotline", "--help"]),
+            (&["hotline", "-V"], &["hotline", "-V"]),
+            (&["hotline"], &["hotline"]),
+        ] {
+            assert_eq!(with_default_subcommand(argv(given)), argv(want), "{given:?}");
+        }
+    }
+
+    /// docs/report-json.md §1 has a section `### \`hotline NAME\`` per subcommand that names each
+    /// of its flags (aliases too), its inputs and the values its flags take, and no other flag.
+    #[test]
+    fn the_docs_name_every_flag_of_every_subcommand() {
+        let docs = include_str!("../../docs/report-json.md");
+        let mut cli = Cli::command();
+        cli.build();
+        for sub in cli.get_subcommands().filter(|s| s.get_name() != "help") {
+            let heading = format!("### `hotline {}`", sub.get_name());
+            let start = docs.find(&heading).unwrap_or_else(|| panic!("docs/report-json.md: no {heading}"));
+            let body = &docs[start + heading.len()..];
+            let end = [body.find("\n### "), body.find("\n## ")].into_iter().flatten().min();
+            let section = &body[..end.unwrap_or(body.len())];
+            let mut flags = vec!["help".to_string(), "version".to_string()];
+            for arg in sub.get_arguments() {
+                // -h/--help and -V/--version: every subcommand's, told once (§1 and report).
+                if arg.is_hide_set() || ["help", "version"].contains(&arg.get_id().as_str()) {
+                    continue;
+                }
+                let longs = arg.get_long().into_iter().chain(arg.get_visible_aliases().into_iter().flatten());
+                for long in longs {
+                    assert!(section.contains(&format!("`--{long}")), "{heading} does not name --{long}");
+                    flags.push(long.to_string());
+                }
+                if arg.is_positional() {
+                    for name in arg.get_value_names().into_iter().flatten() {
+                        assert!(section.contains(&format!("`{name}")), "{heading} does not name {name}");
+                    }
+                }
+                for value in arg.get_possible_values() {
+                    let name = value.get_name();
+                    assert!(section.contains(name), "{heading}: --{:?} takes {name}", arg.get_long());
+                }
+            }
+            for named in section.split("`--").skip(1) {
+                let flag: String =
+                    named.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+                assert!(flags.contains(&flag), "{heading} names --{flag}, which it does not take");
+            }
         }
     }
 }

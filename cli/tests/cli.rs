@@ -16,7 +16,9 @@ fn exit_codes() {
     assert_eq!(hotline(&[&sample(), "--bogus", "1"]).0, 2, "unknown flag is a usage error");
     assert_eq!(hotline(&[]).0, 2, "no file is a usage error");
     assert_eq!(hotline(&["/nonexistent.csv"]).0, 1, "an unreadable file is a failure");
-    assert_eq!(hotline(&[&sample(), "--rules", "no-such-preset-or-file"]).0, 1);
+    // Neither a preset nor a file: refused as a usage error (2) before any ticket is read. (It
+    // exited 1 when the value was only found missing on reading it as a file.)
+    assert_eq!(hotline(&[&sample(), "--rules", "no-such-preset-or-file"]).0, 2);
     assert_eq!(hotline(&[&sample()]).0, 0);
 }
 
@@ -189,4 +191,106 @@ fn a_streamed_file_reports_as_the_file_held_whole() {
     assert_eq!(code, 0);
     assert_eq!(streamed, hotline(&[wide, "--stream", "0"]).1);
     std::fs::remove_dir_all(dir).ok();
+}
+
+/// Exit code, stdout and stderr.
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_hotline")).args(args).output().expect("runs");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (out.status.code().unwrap_or(-1), text(&out.stdout), text(&out.stderr))
+}
+
+/// Bad values are usage errors (2) found when parsing, before any file is read: the file named
+/// here does not exist, and the message is about the value, not the file.
+#[test]
+fn bad_values_are_refused_before_any_file_is_read() {
+    let missing = "/nonexistent-hotline-input.csv";
+    for (args, flag) in [
+        (&[missing, "--format", "xml"][..], "--format"),
+        (&["report", missing, "--format", "xml"], "--format"),
+        (&[missing, "--period", "2021-13"], "--period"),
+        (&[missing, "--month", "2021-01..2020-12"], "--period"),
+        (&[missing, "--stream", "yes"], "--stream"),
+        (&["shortfalls", missing, "--unit", "海州区", "--format", "xml"], "--format"),
+        (&["shortfalls", missing, "--unit", "海州区", "--scope", "county"], "--scope"),
+        (&["generate", "--encoding", "latin1", "--out", missing], "--encoding"),
+        (&["generate", "--month", "2021-13", "--out", missing], "--month"),
+    ] {
+        let (code, out, err) = run(args);
+        assert_eq!((code, out.as_str()), (2, ""), "{args:?}: {err}");
+        assert!(err.contains(flag) && !err.contains("无法读取"), "{args:?}: {err}");
+    }
+    assert!(run(&[missing, "--format", "xml"]).2.contains("xml"));
+}
+
+/// `--rules` that is neither a preset nor an existing file: exit 2 with the presets listed, before
+/// any ticket file is read.
+#[test]
+fn an_unknown_preset_is_refused_with_the_list_of_presets() {
+    for args in [
+        &[&sample(), "--rules", "lyg-2017"][..],
+        &["/nonexistent-hotline-input.csv", "--rules", "lyg-2017"],
+        &["--report", "/nonexistent-report.json", "--rules", "lyg-2017"],
+        &["shortfalls", "/nonexistent-hotline-input.csv", "--unit", "海州区", "--rules", "lyg-2017"],
+    ] {
+        let (code, out, err) = run(args);
+        assert_eq!((code, out.as_str()), (2, ""), "{args:?}: {err}");
+        assert!(err.contains("lyg-2017") && !err.contains("无法读取"), "{err}");
+        for (id, _) in hotline_engine::presets::PRESETS {
+            assert!(err.contains(id), "{id} listed: {err}");
+        }
+    }
+    // A preset id and a rule file are both taken.
+    let rule_file = format!("{}/../engine/presets/lyg2021.json", env!("CARGO_MANIFEST_DIR"));
+    let (_, by_id) = hotline(&[&sample(), "--rules", "lyg2021"]);
+    let (code, by_file) = hotline(&[&sample(), "--rules", &rule_file]);
+    assert_eq!((code, by_file), (0, by_id));
+}
+
+/// `report` is the default subcommand: `hotline report …` prints what `hotline …` does.
+#[test]
+fn report_is_the_default_subcommand() {
+    let sample = sample();
+    let saved = std::env::temp_dir().join(format!("hotline-default-{}.json", std::process::id()));
+    let saved = saved.to_str().unwrap();
+    assert_eq!(hotline(&[&sample, "--out", saved]).0, 0);
+    let saved_report = format!("{saved}/report.json");
+    for args in [
+        &[sample.as_str()][..],
+        &[&sample, "--rules", "lyg2021", "--period", "2021-02"],
+        &["--period", "2021-02", &sample],
+        &["--report", &saved_report, "--rules", "panjin2023"],
+    ] {
+        let plain = run(args);
+        assert_eq!(plain.0, 0, "{args:?}: {}", plain.2);
+        assert!(!plain.1.is_empty());
+        assert_eq!(run(&[&["report"], args].concat()), plain, "{args:?}");
+    }
+    std::fs::remove_dir_all(saved).ok();
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let (code, out, _) = run(&["--version"]);
+    assert_eq!((code, out.trim()), (0, concat!("hotline ", env!("CARGO_PKG_VERSION"))));
+    for args in [
+        &["--help"][..],
+        &["-h"],
+        &["help", "shortfalls"],
+        &["report", "--help"],
+        &["shortfalls", "--help"],
+        &["presets", "--help"],
+        &["generate", "--help"],
+        &[&sample(), "--help"],
+    ] {
+        let (code, out, err) = run(args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(out.contains("Usage: hotline"), "{args:?}: {out}");
+    }
+    let (_, help, _) = run(&["shortfalls", "--help"]);
+    assert!(help.contains("--unit") && help.contains("--member") && help.contains("扣分工单"));
+    // No arguments at all: the overview, as a usage error.
+    let (code, out, err) = run(&[]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(err.contains("report") && err.contains("shortfalls"), "{err}");
 }
