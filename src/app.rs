@@ -604,13 +604,16 @@ fn RejectList(state: State) -> impl IntoView {
                             <table id="reject-table">
                                 <thead><tr><th>"行号"</th><th>"列"</th><th>"原因"</th><th>"说明"</th></tr></thead>
                                 <tbody>
-                                    {rejects.into_iter().map(|j| view! {
-                                        <tr>
-                                            <td>{j.line}</td>
-                                            <td>{j.column}</td>
-                                            <td>{j.reason.label()}</td>
-                                            <td>{j.message}</td>
-                                        </tr>
+                                    {rejects.into_iter().map(|j| {
+                                        let message = j.message();
+                                        view! {
+                                            <tr>
+                                                <td>{j.line}</td>
+                                                <td>{j.column}</td>
+                                                <td>{j.reason.label()}</td>
+                                                <td>{message}</td>
+                                            </tr>
+                                        }
                                     }).collect_view()}
                                 </tbody>
                             </table>

@@ -3,6 +3,7 @@
 //! A row gets exactly one reason: the first check it fails, in the order of [`Reason`]'s
 //! variants. Rows read = rows scored + rows rejected, always.
 
+use crate::schema::Column;
 use serde::{Deserialize, Serialize};
 
 /// Why a row was rejected. Checked in this order; the first failure wins.
@@ -54,31 +55,129 @@ impl Reason {
     }
 }
 
+/// The facts of one reject beyond its reason: what its message is rendered from (the offending
+/// value itself is the reject's `value`). Text is rendered at display time, in one place
+/// ([`Reject::message`]), never stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum RejectDetail {
+    /// The row has `found` fields where the header has `expected`; `open_quote` when the record
+    /// held a quote and is short (a quote may be unclosed).
+    FieldCount { expected: u32, found: u32, open_quote: bool },
+    /// A required value is empty; `transferred`: required because the row is 转办.
+    Missing { column: Column, transferred: bool },
+    /// A coded value outside its column's list.
+    UnknownValue { column: Column },
+    /// A datetime in no accepted form: the standard forms, or the mapping's own `pattern`.
+    BadDatetime { pattern: Option<String> },
+    /// The 工单编号 is held by the accepted row that starts on `first_line`.
+    DuplicateId { first_line: u32 },
+    /// A message recorded as text by an earlier version (a saved report read again).
+    Recorded { message: String },
+}
+
+/// What each coded column accepts, for messages.
+fn allowed(c: Column) -> &'static str {
+    match c {
+        Column::Handling => "直接答复、转办",
+        Column::FromProvince | Column::Urgent => "是、否、Y、N、1、0、true、false 或留空",
+        Column::Callback => "满意、基本满意、不满意、未回访 或留空",
+        Column::Audit => "规范、不规范 或留空",
+        Column::Returned => "0 或正整数（留空为 0）",
+        _ => "",
+    }
+}
+
 /// One rejected row.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "RejectJson", from = "RejectJson")]
 pub struct Reject {
     /// Physical line where the record starts (header = line 1).
     pub line: u32,
     /// The column as the file names it (empty for a field-count error).
     pub column: String,
     pub reason: Reason,
-    /// Full Chinese message naming line, column, value and what is accepted.
-    pub message: String,
+    /// What exactly was wrong: the message is rendered from it.
+    pub detail: RejectDetail,
     /// The offending value, as decoded.
     pub value: String,
     /// The row as decoded, for the downloadable reject file.
-    #[serde(skip_serializing, default)]
     pub record: String,
 }
 
-impl Reject {
-    /// Moves the reject to `line` (a row read by a second reader, whose lines were counted from
-    /// its own start): the line and the message's leading 「第 N 行」 change together.
-    pub fn renumber(&mut self, line: u32) {
-        let prefix = format!("第 {} 行", self.line);
-        if let Some(rest) = self.message.strip_prefix(&prefix) {
-            self.message = format!("第 {line} 行{rest}");
+/// A reject in JSON: its fields, and the message rendered for readers of the file (a saved
+/// report, the worker's messages). The row itself is not written.
+#[derive(Serialize, Deserialize)]
+struct RejectJson {
+    line: u32,
+    column: String,
+    reason: Reason,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    detail: Option<RejectDetail>,
+    value: String,
+    #[serde(skip_serializing, default)]
+    record: String,
+}
+
+impl From<Reject> for RejectJson {
+    fn from(r: Reject) -> RejectJson {
+        RejectJson {
+            message: r.message(),
+            line: r.line,
+            column: r.column,
+            reason: r.reason,
+            detail: Some(r.detail),
+            value: r.value,
+            record: r.record,
         }
+    }
+}
+
+impl From<RejectJson> for Reject {
+    fn from(j: RejectJson) -> Reject {
+        let detail = j.detail.unwrap_or(RejectDetail::Recorded { message: j.message });
+        Reject { line: j.line, column: j.column, reason: j.reason, detail, value: j.value, record: j.record }
+    }
+}
+
+impl Reject {
+    /// The full Chinese message: line, column, value and what is accepted.
+    pub fn message(&self) -> String {
+        let line = self.line;
+        let what = match &self.detail {
+            RejectDetail::Recorded { message } => return message.clone(),
+            RejectDetail::FieldCount { expected, found, open_quote } => {
+                let hint = if *open_quote { "（可能有未闭合的引号）" } else { "" };
+                return format!("第 {line} 行：应有 {expected} 个字段，实际 {found} 个{hint}");
+            }
+            RejectDetail::Missing { column, transferred: false } => {
+                format!("必填项“{}”为空", column.header())
+            }
+            RejectDetail::Missing { column, transferred: true } => {
+                format!("转办工单必须填写“{}”", column.header())
+            }
+            RejectDetail::UnknownValue { column } => {
+                format!("“{}”不是“{}”的有效取值；可用：{}", self.value, column.header(), allowed(*column))
+            }
+            RejectDetail::BadDatetime { pattern } => {
+                let forms = match pattern {
+                    None => crate::datetime::ACCEPTED_FORMS.to_string(),
+                    Some(p) => format!("自定义格式 {p}"),
+                };
+                format!("“{}”不是可识别的日期时间；可用格式：{forms}", self.value)
+            }
+            RejectDetail::DuplicateId { first_line } => {
+                format!("工单编号“{}”已在第 {first_line} 行出现，保留第一条", self.value)
+            }
+        };
+        format!("第 {line} 行，列“{}”：{what}", self.column)
+    }
+
+    /// Moves the reject to `line` (a row read by a second reader, whose lines were counted from
+    /// its own start).
+    pub fn renumber(&mut self, line: u32) {
         self.line = line;
     }
 
@@ -98,7 +197,7 @@ impl Reject {
     /// This reject's row of [`Reject::to_csv`] (a reject file written as a file is read again).
     pub fn write_csv_row(&self, out: &mut String) {
         out.push_str(&self.line.to_string());
-        for f in [&self.column, self.reason.label(), &self.message, &self.record] {
+        for f in [&self.column, self.reason.label(), &self.message(), &self.record] {
             out.push(',');
             out.push_str(&crate::csv_field(f));
         }

@@ -227,7 +227,7 @@ impl Tail {
         for r in &d.rejects {
             w.u32(r.line);
             w.u8(r.reason as u8);
-            for s in [&r.column, &r.message, &r.value, &r.record] {
+            for s in [&r.column, &serde_json::to_string(&r.detail).unwrap_or_default(), &r.value, &r.record] {
                 w.str(s);
             }
         }
@@ -322,8 +322,9 @@ pub(crate) fn read_head(src: &mut dyn TailSource) -> Result<TailHead, String> {
     for _ in 0..n {
         let line = r.u32()?;
         let reason = *Reason::ALL.get(r.u8()? as usize).ok_or("tail: bad reject reason")?;
-        let (column, message, value, record) = (r.string()?, r.string()?, r.string()?, r.string()?);
-        rejects.push(Reject { line, column, reason, message, value, record });
+        let (column, detail, value, record) = (r.string()?, r.string()?, r.string()?, r.string()?);
+        let detail = serde_json::from_str(&detail).map_err(|_| "tail: bad reject detail")?;
+        rejects.push(Reject { line, column, reason, detail, value, record });
     }
     if r.left() != 0 {
         return Err("tail: bytes after the head".into());

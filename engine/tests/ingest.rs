@@ -23,7 +23,7 @@ fn render(bytes: &[u8], options: IngestOptions) -> String {
                     r.line,
                     r.column,
                     r.reason.code(),
-                    r.message
+                    r.message()
                 ));
             }
             let ids: Vec<&str> = (0..done.store.len()).map(|i| done.store.id(i)).collect();
@@ -143,7 +143,7 @@ fn every_datetime_form_and_the_refused_ones() {
     );
     let lines: Vec<u32> = done.rejects.iter().map(|r| r.line).collect();
     assert_eq!(lines, [9, 10, 11]);
-    assert!(done.rejects.iter().all(|r| r.message.contains("YYYY-MM-DD HH:MM:SS")));
+    assert!(done.rejects.iter().all(|r| r.message().contains("YYYY-MM-DD HH:MM:SS")));
 }
 
 #[test]

@@ -3,27 +3,15 @@
 
 use super::*;
 
-/// What each coded column accepts, for messages.
-pub(super) fn allowed(c: Column) -> &'static str {
-    match c {
-        Column::Handling => "直接答复、转办",
-        Column::FromProvince | Column::Urgent => "是、否、Y、N、1、0、true、false 或留空",
-        Column::Callback => "满意、基本满意、不满意、未回访 或留空",
-        Column::Audit => "规范、不规范 或留空",
-        Column::Returned => "0 或正整数（留空为 0）",
-        _ => "",
-    }
-}
-
 /// Why a row failed its checks.
 pub(super) struct RowError {
     pub(super) column: Option<usize>,
     pub(super) reason: Reason,
-    pub(super) detail: String,
+    pub(super) detail: RejectDetail,
 }
 
 impl RowError {
-    pub(super) fn new(column: Option<usize>, reason: Reason, detail: String) -> RowError {
+    pub(super) fn new(column: Option<usize>, reason: Reason, detail: RejectDetail) -> RowError {
         RowError { column, reason, detail }
     }
 }
@@ -35,7 +23,7 @@ impl Ingest {
         line: u32,
         column: Option<usize>,
         reason: Reason,
-        detail: String,
+        detail: RejectDetail,
     ) {
         let enc = self.enc();
         let mut lossy = false;
@@ -48,13 +36,9 @@ impl Ingest {
             }
             _ => String::new(),
         };
-        let message = match reason {
-            Reason::FieldCount => format!("第 {line} 行：{detail}"),
-            _ => format!("第 {line} 行，列“{column_name}”：{detail}"),
-        };
         self.out.summary.rows_rejected += 1;
         self.rejected_by_reason[reason as usize] += 1;
-        self.out.rejects.push(Reject { line, column: column_name, reason, message, value, record });
+        self.out.rejects.push(Reject { line, column: column_name, reason, detail, value, record });
         // Kept to the first `kept` by line: trimmed whenever twice as many have gathered (rows
         // are rejected nearly in line order; duplicates a little after the rows around them).
         if let Some(kept) = self.options.rejects_kept {
@@ -82,12 +66,12 @@ impl Ingest {
         let n = layout.headers.len();
         if fields.len() != n {
             let found = fields.len();
-            let hint = if quoted && found < n { "（可能有未闭合的引号）" } else { "" };
-            return Err(RowError::new(
-                None,
-                Reason::FieldCount,
-                format!("应有 {n} 个字段，实际 {found} 个{hint}"),
-            ));
+            let detail = RejectDetail::FieldCount {
+                expected: n as u32,
+                found: found as u32,
+                open_quote: quoted && found < n,
+            };
+            return Err(RowError::new(None, Reason::FieldCount, detail));
         }
         let field = |c: Column| -> &[u8] {
             match layout.pos[c as usize] {
@@ -102,16 +86,14 @@ impl Ingest {
 
         // 1. Missing required values.
         if let Some(&(i, c)) = layout.required.iter().find(|(_, c)| field(*c).is_empty()) {
-            return Err(RowError::new(Some(i), Reason::MissingValue, format!("必填项“{}”为空", c.header())));
+            let detail = RejectDetail::Missing { column: c, transferred: false };
+            return Err(RowError::new(Some(i), Reason::MissingValue, detail));
         }
         let transferred = field(Column::Handling) == codes.transferred.as_slice();
         if transferred {
             if let Some(&(i, c)) = layout.required_transferred.iter().find(|(_, c)| field(*c).is_empty()) {
-                return Err(RowError::new(
-                    Some(i),
-                    Reason::MissingValue,
-                    format!("转办工单必须填写“{}”", c.header()),
-                ));
+                let detail = RejectDetail::Missing { column: c, transferred: true };
+                return Err(RowError::new(Some(i), Reason::MissingValue, detail));
             }
         }
 
@@ -138,7 +120,7 @@ impl Ingest {
                         _ if is(v, &codes.basically) => Callback::BasicallySatisfied,
                         _ if is(v, &codes.unsatisfied) => Callback::Unsatisfied,
                         _ if is(v, &codes.not_reached) => Callback::NotReached,
-                        _ => return Err(self.unknown(i, c, decode(v))),
+                        _ => return Err(Self::unknown(i, c)),
                     };
                     true
                 }
@@ -147,7 +129,7 @@ impl Ingest {
                         _ if v.is_empty() => Audit::NotSampled,
                         _ if is(v, &codes.compliant) => Audit::Compliant,
                         _ if is(v, &codes.non_compliant) => Audit::NonCompliant,
-                        _ => return Err(self.unknown(i, c, decode(v))),
+                        _ => return Err(Self::unknown(i, c)),
                     };
                     true
                 }
@@ -163,7 +145,7 @@ impl Ingest {
                 _ => true,
             };
             if !ok {
-                return Err(self.unknown(i, c, decode(v)));
+                return Err(Self::unknown(i, c));
             }
         }
 
@@ -187,9 +169,15 @@ impl Ingest {
                 custom => custom.parse(&decode(v)),
             };
             let Some(stamp) = parsed else {
-                let forms = self.date_format.describe();
-                let detail = format!("“{}”不是可识别的日期时间；可用格式：{forms}", decode(v));
-                return Err(RowError::new(Some(i), Reason::BadDatetime, detail));
+                let pattern = match &self.date_format {
+                    DateFormat::Standard => None,
+                    DateFormat::Custom(p) => Some(p.clone()),
+                };
+                return Err(RowError::new(
+                    Some(i),
+                    Reason::BadDatetime,
+                    RejectDetail::BadDatetime { pattern },
+                ));
             };
             *t.time_mut(c) = stamp;
         }
@@ -200,11 +188,7 @@ impl Ingest {
         Ok((t, id_hash(id.as_bytes())))
     }
 
-    pub(super) fn unknown(&self, i: usize, c: Column, v: String) -> RowError {
-        RowError::new(
-            Some(i),
-            Reason::UnknownValue,
-            format!("“{v}”不是“{}”的有效取值；可用：{}", c.header(), allowed(c)),
-        )
+    pub(super) fn unknown(i: usize, c: Column) -> RowError {
+        RowError::new(Some(i), Reason::UnknownValue, RejectDetail::UnknownValue { column: c })
     }
 }

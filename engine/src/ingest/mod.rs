@@ -22,7 +22,7 @@ use crate::datetime::DateFormat;
 use crate::encoding::{self, TextEncoding};
 use crate::idhash::{id_hash, IdSet};
 use crate::records::{find_record_end, scan_plain, trim, Fields, Scan};
-use crate::reject::{Reason, Reject};
+use crate::reject::{Reason, Reject, RejectDetail};
 use crate::schema::{Column, Mapping, Required, Resolved};
 use crate::store::{Audit, Callback, NameId, Ticket, TicketStore, NO_NAME};
 use rustc_hash::FxHashMap;

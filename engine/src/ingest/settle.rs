@@ -42,7 +42,7 @@ impl Ingest {
             summary.undecodable_fields -= u64::from(p.lossy);
             let rec = &buf[p.start..p.start + p.len as usize];
             self.fields.split(rec, false);
-            self.reject_duplicate(rec, p.line, first, &id);
+            self.reject_duplicate(rec, p.line, first);
         }
     }
 
@@ -55,15 +55,13 @@ impl Ingest {
         }
     }
 
-    pub(super) fn reject_duplicate(&mut self, rec: &[u8], line: u32, first: u32, id: &str) {
-        let (first_line, first_id) = match first.checked_sub(self.base) {
-            Some(local) => {
-                let local = local as usize;
-                (self.out.store.tickets[local].line, self.out.store.id(local).to_string())
-            }
-            None => (self.handed_over_lines[first as usize], id.to_string()),
+    pub(super) fn reject_duplicate(&mut self, rec: &[u8], line: u32, first: u32) {
+        let first_line = match first.checked_sub(self.base) {
+            Some(local) => self.out.store.tickets[local as usize].line,
+            None => self.handed_over_lines[first as usize],
         };
-        let detail = format!("工单编号“{first_id}”已在第 {first_line} 行出现，保留第一条");
+        // The row's 工单编号 equals the first one's: the message names it by the row's value.
+        let detail = RejectDetail::DuplicateId { first_line };
         let column = self.layout.as_ref().and_then(|l| l.pos[Column::Id as usize]);
         self.reject(rec, line, column, Reason::DuplicateId, detail);
     }
@@ -92,7 +90,7 @@ impl Ingest {
                 self.accept(t, &id, names, lossy);
                 self.fields = fields;
             }
-            Some(first) => self.reject_duplicate(rec, line, first, &id),
+            Some(first) => self.reject_duplicate(rec, line, first),
         }
         self.id_buf = id;
     }
