@@ -19,7 +19,9 @@ run() {
 
 run "set-up (pinned tools, chromium)" bash scripts/setup.sh --browser
 run "rustfmt check" cargo fmt --all -- --check
-run "native tests (engine, CLI, web model, doc tests)" cargo test --workspace
+run "clippy (native, every target; warnings are errors)" cargo clippy --workspace --all-targets -- -D warnings
+run "clippy (the page and its worker for wasm32)" cargo clippy -p hotline-web --target wasm32-unknown-unknown --lib --bins -- -D warnings
+run "native tests (engine, CLI, web model, doc tests, import-cycle check)" cargo test --workspace
 run "CLI build (used by the browser tests)" cargo build -p hotline-cli
 run "wasm build (trunk, release; served and tested)" trunk build --release
 run "browser tests (headless chromium)" node --test --test-concurrency=1 tests/e2e/

@@ -5,7 +5,7 @@
 
 use crate::browser::{js_err, now_ms, start_read, stream, LoadError, Progress};
 use crate::helper::{Helper, TailResult};
-use hotline_engine::split::{self, TailSource};
+use hotline_engine::halves::{self, TailSource};
 use hotline_engine::{Ingest, IngestOptions, Ingested};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -154,8 +154,8 @@ async fn split_plan(blob: &Blob) -> Result<Option<(f64, f64)>, LoadError> {
     let bytes = |b: JsValue| js_sys::Uint8Array::new(&b).to_vec();
     let head = bytes(head.await.map_err(js_err)?);
     let probe = bytes(probe.await.map_err(js_err)?);
-    let Some(header_len) = split::header_len(&head) else { return Ok(None) };
-    Ok(split::split_point(0, &probe)
+    let Some(header_len) = halves::header_len(&head) else { return Ok(None) };
+    Ok(halves::split_point(0, &probe)
         .map(|p| (header_len as f64, middle + p as f64))
         .filter(|(_, s)| *s < total))
 }

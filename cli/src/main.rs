@@ -328,14 +328,14 @@ fn wide_file(file: &str) -> Option<Report> {
 }
 
 /// The report of one ticket file held whole (`--stream 0`, or dates over too many months), read
-/// by two readers on two cores when it is big enough to gain (split.rs): the figures are those
+/// by two readers on two cores when it is big enough to gain (halves.rs): the figures are those
 /// of one reader, by construction and by test.
 fn held_report(file: &str, mapping: Option<Mapping>, o: &ReportOptions) -> Result<Report, String> {
     let bytes = read(file)?;
     let options = IngestOptions { mapping, ..Default::default() };
     let two = bytes.len() >= 8 << 20 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     let ingested = if two {
-        hotline_engine::split::ingest_in_two(&bytes, options, bytes.len() / 2).map(|(d, _)| d)
+        hotline_engine::halves::ingest_in_two(&bytes, options, bytes.len() / 2).map(|(d, _)| d)
     } else {
         ingest_bytes(&bytes, options)
     }

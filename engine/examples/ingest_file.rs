@@ -16,8 +16,8 @@ fn main() {
         let options = hotline_engine::IngestOptions::default();
         let done = if two {
             let (done, outcome) =
-                hotline_engine::split::ingest_in_two(&bytes, options, bytes.len() / 2).expect("file reads");
-            assert_eq!(outcome, hotline_engine::split::Outcome::Absorbed);
+                hotline_engine::halves::ingest_in_two(&bytes, options, bytes.len() / 2).expect("file reads");
+            assert_eq!(outcome, hotline_engine::halves::Outcome::Absorbed);
             done
         } else {
             hotline_engine::ingest_bytes(&bytes, options).expect("file reads")

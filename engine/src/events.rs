@@ -121,7 +121,7 @@ pub fn callback_time(t: &Ticket) -> Stamp {
     if t.callback_at.is_some() {
         t.callback_at
     } else {
-        t.closed_at()
+        t.ended_at()
     }
 }
 

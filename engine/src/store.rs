@@ -174,8 +174,10 @@ impl Ticket {
     pub fn is_transferred(&self) -> bool {
         self.handling == Handling::Transferred
     }
-    /// When the ticket stopped being open: a 直接答复 ticket is closed when received.
-    pub fn closed_at(&self) -> Stamp {
+    /// When the ticket stopped being open: its 办结时间 (`closed`) for a 转办 ticket, its 受理时间
+    /// for a 直接答复 ticket (answered when received). Named apart from `closed`, which is the
+    /// 办结时间 column alone.
+    pub fn ended_at(&self) -> Stamp {
         match self.handling {
             Handling::Direct => self.received,
             Handling::Transferred => self.closed,

@@ -371,10 +371,9 @@ fn a_rule_file_scores_the_effective_callback_rate() {
     let scores = score(&rules, &[member("甲", t)], &Context::default());
     assert_eq!(printed(&scores, "甲").as_deref(), Some("75.00"), "{scores:?}");
     let e = hotline_engine::rules::RuleSet::parse(
-        &r#"{"format": "hotline-eval.rules/1", "name": "x", "score": {"decimals": 2},
+        r#"{"format": "hotline-eval.rules/1", "name": "x", "score": {"decimals": 2},
         "groups": [{"name": "全部", "full_score": 100, "patterns": ["*"]}],
-        "items": [{"type": "per_ticket", "name": "x", "indicator": "effective_callback_rate", "points": 1}]}"#
-            .to_string(),
+        "items": [{"type": "per_ticket", "name": "x", "indicator": "effective_callback_rate", "points": 1}]}"#,
     );
     assert!(e.is_err(), "a rate is not a count: {e:?}");
 }

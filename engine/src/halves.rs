@@ -4,7 +4,7 @@
 //! is a thread ([`ingest_in_two`]).
 //!
 //! ```
-//! use hotline_engine::split::{ingest_in_two, Outcome};
+//! use hotline_engine::halves::{ingest_in_two, Outcome};
 //! use hotline_engine::{ingest_bytes, IngestOptions};
 //! let csv = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限\n\
 //!            A1,2021-02-01 08:00,微信,咨询,直接答复,,,\n\

@@ -4,7 +4,7 @@
 
 mod messy;
 
-use hotline_engine::split::{
+use hotline_engine::halves::{
     header_len, ingest_in_two, split_point, Outcome, Refused, TailReader, TailSource,
 };
 use hotline_engine::time::Month;
