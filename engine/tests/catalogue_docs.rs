@@ -73,3 +73,54 @@ fn report_json_lists_the_figures_in_catalogue_order() {
         .collect();
     assert_eq!(columns, want);
 }
+
+#[test]
+fn rules_md_lists_the_indicators_an_item_may_read() {
+    let text = doc("rules.md");
+    let start = text.find("Rate indicators (").expect("rules.md lists the rate indicators");
+    let list = &text[start..start + text[start..].find("\n\n").unwrap()];
+    let (rates, counts) =
+        list.split_once("Count\nindicators").or_else(|| list.split_once("Count indicators")).unwrap();
+    let keys = |s: &str| -> Vec<String> { s.split('`').skip(1).step_by(2).map(str::to_string).collect() };
+    let want = |m: Measure| -> Vec<String> {
+        Indicator::ALL.iter().filter(|i| i.measure() == m).map(|i| i.key().to_string()).collect()
+    };
+    assert_eq!(keys(rates), want(Measure::Rate));
+    assert_eq!(keys(counts), want(Measure::Count));
+}
+
+/// Every JSON example in docs/ is read by the parser of its format, as a user would copy it.
+#[test]
+fn every_json_example_in_the_docs_parses() {
+    let dir = format!("{}/../docs", env!("CARGO_MANIFEST_DIR"));
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for block in text.split("```json\n").skip(1) {
+            let json = &block[..block.find("```").expect("closed code block")];
+            let head: String = json.chars().take(40).collect();
+            let where_ = format!("{} example starting {head:?}", path.display());
+            let value: serde_json::Value =
+                serde_json::from_str(json).unwrap_or_else(|e| panic!("{where_}: {e}"));
+            match value.get("format").and_then(|f| f.as_str()) {
+                Some("hotline-eval.rules/1") => {
+                    hotline_engine::rules::RuleSet::parse(json).unwrap_or_else(|e| panic!("{where_}: {e}"));
+                }
+                Some("hotline-eval.partial/1") => {
+                    hotline_engine::partial::Partial::from_json(json)
+                        .unwrap_or_else(|e| panic!("{where_}: {e}"));
+                }
+                None if value.get("columns").is_some() => {
+                    hotline_engine::Mapping::from_json(json).unwrap_or_else(|e| panic!("{where_}: {e}"));
+                }
+                other => panic!("{where_}: no parser known for format {other:?}: add it to this test"),
+            }
+            seen += 1;
+        }
+    }
+    assert!(seen >= 3, "found {seen} JSON examples");
+}
