@@ -438,45 +438,7 @@ fn run_report(args: &ReportArgs) -> Result<(), String> {
         // Several inputs (or a partial): each ticket file is read and reduced to its partial
         // aggregates before the next is read, so memory is bounded by the largest input; the
         // partials merge exactly, and tickets present in two inputs stop the run.
-        None if saved.is_none() => {
-            let deadlines = report_options.deadlines.clone();
-            // Consecutive exports repeat the tickets still open: ticket files are combined at
-            // ticket level, a later file's row replacing an earlier one's. Read newest first and
-            // drop from each older file the tickets a newer one has (8 bytes a ticket kept).
-            let mut parts = Vec::new();
-            let mut newer: std::collections::HashSet<u64> = std::collections::HashSet::new();
-            for input in args.inputs.iter().rev() {
-                let part = if is_partial(input) {
-                    Partial::from_json(&String::from_utf8_lossy(&read(input)?))
-                        .map_err(|e| format!("{input}：{e}"))?
-                } else {
-                    // Streamed: the file is never held whole, its tickets a batch at a time.
-                    let size_hint = file_size(input);
-                    let options = IngestOptions { mapping: mapping.clone(), size_hint, ..Default::default() };
-                    let stream = StreamingPartial::new(input, options, deadlines.clone(), BATCH_TICKETS)
-                        .replaced_by(&newer);
-                    let done = stream_file(input, stream)?;
-                    let s = &done.ingested.summary;
-                    eprintln!(
-                        "{input}：读取 {} 行，计分 {} 行，拒收 {} 行",
-                        s.rows_read, s.rows_scored, s.rows_rejected
-                    );
-                    if done.replaced > 0 {
-                        eprintln!("{input}：{} 张工单在之后的导出中也有，以之后的为准", done.replaced);
-                    }
-                    done.partial
-                };
-                newer.extend(part.hashes().map_err(|e| e.to_string())?);
-                parts.push(part);
-            }
-            parts.reverse();
-            let merged = Partial::merge(&parts).map_err(|e| e.to_string())?;
-            if let Some(out) = partial_out {
-                std::fs::write(out, merged.to_json()).map_err(|e| format!("无法写入 {out}：{e}"))?;
-                eprintln!("已写入部分汇总 {out}（{} 个来源）", merged.sources.len());
-            }
-            merged.report(&report_options).map_err(|e| e.to_string())?
-        }
+        None if saved.is_none() => merged_report(&args.inputs, mapping, &report_options, partial_out)?,
         // A saved report carries each unit's tallies: rules score them without the tickets.
         None => {
             let path = saved.unwrap_or_default();
@@ -508,8 +470,61 @@ fn run_report(args: &ReportArgs) -> Result<(), String> {
         "读取 {} 行，计分 {} 行，拒收 {} 行",
         report.source.rows_read, report.source.rows_scored, report.source.rows_rejected
     );
-    match args.format {
-        Format::Json => match &args.out {
+    write_report(&report, args.format, args.out.as_deref())
+}
+
+/// Several inputs (or a partial): each ticket file is read and reduced to its partial aggregates
+/// before the next is read, so memory is bounded by the largest input; the partials merge
+/// exactly, and tickets present in two inputs stop the run.
+fn merged_report(
+    inputs: &[String],
+    mapping: Option<Mapping>,
+    report_options: &ReportOptions,
+    partial_out: Option<&str>,
+) -> Result<Report, String> {
+    let deadlines = report_options.deadlines.clone();
+    // Consecutive exports repeat the tickets still open: ticket files are combined at
+    // ticket level, a later file's row replacing an earlier one's. Read newest first and
+    // drop from each older file the tickets a newer one has (8 bytes a ticket kept).
+    let mut parts = Vec::new();
+    let mut newer: std::collections::HashSet<u64> = std::collections::HashSet::new();
+    for input in inputs.iter().rev() {
+        let part = if is_partial(input) {
+            Partial::from_json(&String::from_utf8_lossy(&read(input)?))
+                .map_err(|e| format!("{input}：{e}"))?
+        } else {
+            // Streamed: the file is never held whole, its tickets a batch at a time.
+            let size_hint = file_size(input);
+            let options = IngestOptions { mapping: mapping.clone(), size_hint, ..Default::default() };
+            let stream =
+                StreamingPartial::new(input, options, deadlines.clone(), BATCH_TICKETS).replaced_by(&newer);
+            let done = stream_file(input, stream)?;
+            let s = &done.ingested.summary;
+            eprintln!(
+                "{input}：读取 {} 行，计分 {} 行，拒收 {} 行",
+                s.rows_read, s.rows_scored, s.rows_rejected
+            );
+            if done.replaced > 0 {
+                eprintln!("{input}：{} 张工单在之后的导出中也有，以之后的为准", done.replaced);
+            }
+            done.partial
+        };
+        newer.extend(part.hashes().map_err(|e| e.to_string())?);
+        parts.push(part);
+    }
+    parts.reverse();
+    let merged = Partial::merge(&parts).map_err(|e| e.to_string())?;
+    if let Some(out) = partial_out {
+        std::fs::write(out, merged.to_json()).map_err(|e| format!("无法写入 {out}：{e}"))?;
+        eprintln!("已写入部分汇总 {out}（{} 个来源）", merged.sources.len());
+    }
+    merged.report(report_options).map_err(|e| e.to_string())
+}
+
+/// Writes the report: JSON to stdout or `DIR/report.json`, or one CSV per table into `DIR`.
+fn write_report(report: &Report, format: Format, out: Option<&str>) -> Result<(), String> {
+    match format {
+        Format::Json => match out {
             Some(dir) => {
                 let dir = PathBuf::from(dir);
                 std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -523,9 +538,9 @@ fn run_report(args: &ReportArgs) -> Result<(), String> {
             }
         },
         Format::Csv => {
-            let dir = PathBuf::from(args.out.as_deref().unwrap_or("hotline-out"));
+            let dir = PathBuf::from(out.unwrap_or("hotline-out"));
             std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-            for (name, text) in csv_tables(&report) {
+            for (name, text) in csv_tables(report) {
                 let path = dir.join(name);
                 std::fs::write(&path, text).map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
             }

@@ -291,135 +291,22 @@ impl Report {
         };
         let Some((period, why)) = chosen else { return report };
         let opts = &o.indicators;
-        let extra_members = &counted.extra_members;
         let counts = counted.counts(store, period);
         report.deadline_errors = counts.deadline_errors.clone();
         let previous = period.previous();
         let previous_complete = is_complete(&months, previous);
         report.period = Some(PeriodInfo { period, label: period.label(), why, previous, previous_complete });
 
-        let all = Figures::from_tally(&counts.city.all(), opts);
-        let (changes, changes_note) = if previous_complete {
-            let prev_counts = counted.counts(store, previous);
-            let prev = Figures::from_tally(&prev_counts.city.all(), opts);
-            let changes = all
-                .rates()
-                .zip(prev.rates())
-                .map(|((indicator, cur), (_, p))| Change {
-                    indicator: indicator.key().to_string(),
-                    previous: (*p).clone(),
-                    delta_pp: match (cur.basis_points(), p.basis_points()) {
-                        (Some(c), Some(q)) => {
-                            let d = c - q;
-                            Some(format!("{}{}", if d > 0 { "+" } else { "" }, format_basis_points(d)))
-                        }
-                        _ => None,
-                    },
-                })
-                .collect();
-            (changes, None)
-        } else {
-            (Vec::new(), Some(format!("上月数据不完整（{}）", previous.label())))
-        };
-        let accepted = all.accepted;
-        report.city = Some(City {
-            municipal: Figures::from_tally(counts.city.municipal(), opts),
-            province: Figures::from_tally(counts.city.province(), opts),
-            all,
-            changes,
-            changes_note,
-        });
+        let city = city_figures(counted, store, &counts, period, previous_complete, opts);
+        let accepted = city.all.accepted;
+        report.city = Some(city);
 
-        let shares = |names: &crate::store::Names, counts: &[u64]| -> Vec<Share> {
-            let mut v: Vec<Share> = names
-                .iter()
-                .filter(|(id, _)| counts[*id as usize] > 0)
-                .map(|(id, n)| Share {
-                    name: n.to_string(),
-                    count: counts[id as usize],
-                    share: Rate::new(counts[id as usize], accepted),
-                })
-                .collect();
-            v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-            v
-        };
-        report.channels = shares(&store.channels, &counts.channels);
-        report.kinds = shares(&store.kinds, &counts.kinds);
-        report.hot_topics = report
-            .channels
-            .iter()
-            .map(|ch| {
-                let cid = store.channels.find(&ch.name).unwrap_or(NO_NAME);
-                let mut topics: Vec<Share> = counts
-                    .channel_categories
-                    .iter()
-                    .filter(|((c, cat), _)| *c == cid && *cat != NO_NAME)
-                    .map(|((_, cat), n)| Share {
-                        name: store.categories.get(*cat).to_string(),
-                        count: *n,
-                        share: Rate::new(*n, ch.count),
-                    })
-                    .collect();
-                topics.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
-                topics.truncate(TOP_CATEGORIES);
-                ChannelTopics { channel: ch.name.clone(), topics }
-            })
-            .collect();
+        report.channels = shares(&store.channels, &counts.channels, accepted);
+        report.kinds = shares(&store.kinds, &counts.kinds, accepted);
+        report.hot_topics = hot_topics(store, &counts, &report.channels);
 
-        let registry = o.registry.as_ref();
-        let group_of = |name: &str| registry.and_then(|r| r.get(name)).map(|e| e.group.clone());
-        for (id, name) in store.units.iter() {
-            let s = &counts.units[id as usize];
-            if s.is_empty() {
-                continue;
-            }
-            let mut e = EntityFigures::new(name.to_string(), s, opts);
-            let member = counts.unit_member[id as usize];
-            e.member = Some(member_name(store, extra_members, member).to_string());
-            report.units.push(e);
-        }
-        let mut members_seen = Vec::new();
-        let member_ids =
-            (0..counts.members.len() as NameId).map(|id| (id, member_name(store, extra_members, id)));
-        for (id, name) in member_ids.clone() {
-            let s = &counts.members[id as usize];
-            if s.is_empty() {
-                continue;
-            }
-            let mut e = EntityFigures::new(name.to_string(), s, opts);
-            e.group = group_of(name);
-            members_seen.push(name.to_string());
-            report.members.push(e);
-        }
-        // Registry units with nothing in the period still appear, with zero counts.
-        if let Some(r) = registry {
-            for entry in &r.entries {
-                let is_member = entry.parent.is_empty();
-                if is_member && !members_seen.contains(&entry.unit) {
-                    let mut e = EntityFigures::new(entry.unit.clone(), &Split::default(), opts);
-                    e.group = Some(entry.group.clone());
-                    report.members.push(e);
-                }
-            }
-            let mut groups: Vec<(String, Split)> = Vec::new();
-            for e in &r.entries {
-                if !e.group.is_empty() && !groups.iter().any(|(g, _)| *g == e.group) {
-                    groups.push((e.group.clone(), Split::default()));
-                }
-            }
-            for (id, name) in member_ids {
-                let s = &counts.members[id as usize];
-                let g = group_of(name).filter(|g| !g.is_empty()).unwrap_or_else(|| "未分组".to_string());
-                if s.is_empty() {
-                    continue;
-                }
-                match groups.iter_mut().find(|(n, _)| *n == g) {
-                    Some((_, acc)) => acc.add(s),
-                    None => groups.push((g, *s)),
-                }
-            }
-            report.groups = groups.iter().map(|(n, s)| EntityFigures::new(n.clone(), s, opts)).collect();
-        }
+        (report.units, report.members, report.groups) =
+            entities(store, &counts, &counted.extra_members, o.registry.as_ref(), opts);
         sort_entities(&mut report.units);
         sort_entities(&mut report.members);
         report
@@ -440,7 +327,6 @@ impl Report {
             .collect()
     }
 
-    /// Scores the report's entities by `rules` and keeps the result in `scores`.
     /// Scores the report's units by `rules` and keeps them in the report.
     pub fn apply_rules(&mut self, rules: &crate::rules::RuleSet, ctx: &crate::score::Context) {
         self.scores = Some(self.score(rules, ctx));
@@ -456,4 +342,159 @@ impl Report {
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
+}
+
+/// The city's figures for the period, with the changes of its rates against the previous period
+/// (or the note saying why there are none).
+fn city_figures(
+    counted: &Counted,
+    store: &TicketStore,
+    counts: &crate::indicators::PeriodCounts,
+    period: Period,
+    previous_complete: bool,
+    opts: &IndicatorOptions,
+) -> City {
+    let previous = period.previous();
+    let all = Figures::from_tally(&counts.city.all(), opts);
+    let (changes, changes_note) = if previous_complete {
+        let prev_counts = counted.counts(store, previous);
+        let prev = Figures::from_tally(&prev_counts.city.all(), opts);
+        let changes = all
+            .rates()
+            .zip(prev.rates())
+            .map(|((indicator, cur), (_, p))| Change {
+                indicator: indicator.key().to_string(),
+                previous: (*p).clone(),
+                delta_pp: match (cur.basis_points(), p.basis_points()) {
+                    (Some(c), Some(q)) => {
+                        let d = c - q;
+                        Some(format!("{}{}", if d > 0 { "+" } else { "" }, format_basis_points(d)))
+                    }
+                    _ => None,
+                },
+            })
+            .collect();
+        (changes, None)
+    } else {
+        {
+            // A month compares with 上月; a quarter or any longer range with the period before it.
+            let word = if period.months() > 1 { "上期" } else { "上月" };
+            (Vec::new(), Some(format!("{word}数据不完整（{}）", previous.label())))
+        }
+    };
+    City {
+        municipal: Figures::from_tally(counts.city.municipal(), opts),
+        province: Figures::from_tally(counts.city.province(), opts),
+        all,
+        changes,
+        changes_note,
+    }
+}
+
+/// Counts by name (channels, kinds) with their shares of 受理量, largest first (ties by name).
+fn shares(names: &crate::store::Names, counts: &[u64], accepted: u64) -> Vec<Share> {
+    let mut v: Vec<Share> = names
+        .iter()
+        .filter(|(id, _)| counts[*id as usize] > 0)
+        .map(|(id, n)| Share {
+            name: n.to_string(),
+            count: counts[id as usize],
+            share: Rate::new(counts[id as usize], accepted),
+        })
+        .collect();
+    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    v
+}
+
+/// 高发问题: each channel's most frequent subjects, with their shares of the channel.
+fn hot_topics(
+    store: &TicketStore,
+    counts: &crate::indicators::PeriodCounts,
+    channels: &[Share],
+) -> Vec<ChannelTopics> {
+    channels
+        .iter()
+        .map(|ch| {
+            let cid = store.channels.find(&ch.name).unwrap_or(NO_NAME);
+            let mut topics: Vec<Share> = counts
+                .channel_categories
+                .iter()
+                .filter(|((c, cat), _)| *c == cid && *cat != NO_NAME)
+                .map(|((_, cat), n)| Share {
+                    name: store.categories.get(*cat).to_string(),
+                    count: *n,
+                    share: Rate::new(*n, ch.count),
+                })
+                .collect();
+            topics.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+            topics.truncate(TOP_CATEGORIES);
+            ChannelTopics { channel: ch.name.clone(), topics }
+        })
+        .collect()
+}
+
+/// The 承办单位, the member units (with the registry's, even without tickets) and the registry
+/// groups, each with its figures for the period.
+fn entities(
+    store: &TicketStore,
+    counts: &crate::indicators::PeriodCounts,
+    extra_members: &[String],
+    registry: Option<&Registry>,
+    opts: &IndicatorOptions,
+) -> (Vec<EntityFigures>, Vec<EntityFigures>, Vec<EntityFigures>) {
+    let (mut units, mut members, mut group_figures) = (Vec::new(), Vec::new(), Vec::new());
+    let group_of = |name: &str| registry.and_then(|r| r.get(name)).map(|e| e.group.clone());
+    for (id, name) in store.units.iter() {
+        let s = &counts.units[id as usize];
+        if s.is_empty() {
+            continue;
+        }
+        let mut e = EntityFigures::new(name.to_string(), s, opts);
+        let member = counts.unit_member[id as usize];
+        e.member = Some(member_name(store, extra_members, member).to_string());
+        units.push(e);
+    }
+    let mut members_seen = Vec::new();
+    let member_ids =
+        (0..counts.members.len() as NameId).map(|id| (id, member_name(store, extra_members, id)));
+    for (id, name) in member_ids.clone() {
+        let s = &counts.members[id as usize];
+        if s.is_empty() {
+            continue;
+        }
+        let mut e = EntityFigures::new(name.to_string(), s, opts);
+        e.group = group_of(name);
+        members_seen.push(name.to_string());
+        members.push(e);
+    }
+    // Registry units with nothing in the period still appear, with zero counts.
+    if let Some(r) = registry {
+        for entry in &r.entries {
+            let is_member = entry.parent.is_empty();
+            if is_member && !members_seen.contains(&entry.unit) {
+                let mut e = EntityFigures::new(entry.unit.clone(), &Split::default(), opts);
+                e.group = Some(entry.group.clone());
+                members.push(e);
+            }
+        }
+        let mut groups: Vec<(String, Split)> = Vec::new();
+        for e in &r.entries {
+            if !e.group.is_empty() && !groups.iter().any(|(g, _)| *g == e.group) {
+                groups.push((e.group.clone(), Split::default()));
+            }
+        }
+        for (id, name) in member_ids {
+            let s = &counts.members[id as usize];
+            let g = group_of(name).filter(|g| !g.is_empty()).unwrap_or_else(|| "未分组".to_string());
+            if s.is_empty() {
+                continue;
+            }
+            match groups.iter_mut().find(|(n, _)| *n == g) {
+                Some((_, acc)) => acc.add(s),
+                None => groups.push((g, *s)),
+            }
+        }
+        group_figures = groups.iter().map(|(n, s)| EntityFigures::new(n.clone(), s, opts)).collect();
+    }
+    (units, members, group_figures)
 }

@@ -143,7 +143,7 @@ fn a_range_of_months_counts_once_not_a_sum_of_months() {
     // Due: J4, J2, J3, F3, F4; closed: all but J3; on time: J4, J2, F4.
     assert_eq!((f.due, f.closed, f.on_time), (5, 4, 3));
     let note = r.city.as_ref().unwrap().changes_note.clone();
-    assert_eq!(note.as_deref(), Some("上月数据不完整（2020年11月—2020年12月）"));
+    assert_eq!(note.as_deref(), Some("上期数据不完整（2020年11月—2020年12月）"));
 }
 
 #[test]

@@ -59,6 +59,8 @@ impl Ingest {
     }
 
     /// Runs the checks in their fixed order; the first failure is the row's one reason.
+    // One function of ~130 lines on purpose: the checks' order is the contract (each row gets
+    // the first reason it fails, docs/indicators.md §3.1), and it reads top to bottom here.
     pub(super) fn check_row(&self, rec: &[u8], quoted: bool, line: u32) -> Result<(Ticket, u64), RowError> {
         let layout = self.layout.as_ref().expect("header read");
         let fields = &self.fields;
