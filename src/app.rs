@@ -5,7 +5,7 @@ use crate::load;
 use crate::model::{change_text, CellCounts, Level, PageCounts, Scope, Sort, UnitRows, UNIT_COLUMNS};
 use crate::worker::{FromWorker, SideFile, SideKind, WorkerClient};
 use hotline_engine::catalogue::Figures;
-use hotline_engine::catalogue::{Indicator, Measure};
+use hotline_engine::catalogue::{Indicator, Measure, View};
 use hotline_engine::export::csv_tables;
 use hotline_engine::presets::PRESETS;
 use hotline_engine::registry::{Adjustments, Registry};
@@ -739,42 +739,12 @@ fn PeriodPicker(state: State, months: Vec<(Month, bool)>, chosen: Option<Period>
     }
 }
 
-/// The overview's rows, in order. A rate row also shows its month-over-month change.
-const HEADLINE: &[Indicator] = {
-    use Indicator::*;
-    &[
-        Accepted,
-        Received,
-        CarriedOver,
-        Direct,
-        DirectRate,
-        Transferred,
-        Dispatched,
-        Due,
-        Closed,
-        CloseRate,
-        OnTime,
-        OnTimeRate,
-        ClosedLate,
-        OpenOverdue,
-        FirstTimeRate,
-        Reworked,
-        ReworkRate,
-        SignRate,
-        NoSignDue,
-        ContactRate,
-        Rated,
-        SatisfactionRate,
-        EffectiveCallbackRate,
-        AuditRate,
-        FeedbackRate,
-    ]
-};
-
 /// The headline figures: (key, label, value text, change key).
 fn headline(f: &Figures) -> Vec<(&'static str, &'static str, String, Option<&'static str>)> {
-    HEADLINE
+    // The catalogue says which figures are overview rows; a rate row also shows its change.
+    Indicator::ALL
         .iter()
+        .filter(|i| i.shown_in(View::Overview))
         .map(|i| (i.key(), i.label_zh(), f.get(*i).text(), (i.measure() == Measure::Rate).then(|| i.key())))
         .collect()
 }

@@ -31,6 +31,16 @@ pub enum Measure {
     Rate,
 }
 
+/// Where the engine's and the page's tables show a figure (the page's unit table chooses its own
+/// columns). A figure shown nowhere is still in the JSON and readable by rule files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// A row of the page's city overview (全市概况), in catalogue order.
+    Overview,
+    /// A column of every CSV entity table (units.csv, members.csv, …), in catalogue order.
+    Csv,
+}
+
 /// One figure's value in a [`Figures`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Value<'a> {
@@ -92,7 +102,8 @@ macro_rules! field_type {
 macro_rules! catalogue {
     ($(
         $(#[doc = $doc:literal])*
-        $variant:ident $key:ident : $measure:ident, $zh:literal, $en:literal, |$t:ident, $o:ident| $value:expr;
+        $variant:ident $key:ident : $measure:ident [$($shown:ident)*], $zh:literal, $en:literal,
+            |$t:ident, $o:ident| $value:expr;
     )*) => {
         /// Every figure the engine reports (docs/indicators.md §1 lists each with its definition).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -121,6 +132,10 @@ macro_rules! catalogue {
             pub fn measure(self) -> Measure {
                 match self { $( Indicator::$variant => Measure::$measure, )* }
             }
+            /// Whether the figure is a row or column of `view`.
+            pub fn shown_in(self, view: View) -> bool {
+                match self { $( Indicator::$variant => [$(View::$shown),*].contains(&view), )* }
+            }
         }
 
         /// Every count and rate of one entity for one period: one field per [`Indicator`], named
@@ -148,74 +163,74 @@ macro_rules! catalogue {
 
 catalogue! {
     /// 受理量 = 当月受理 + 上月结转.
-    Accepted accepted: Count, "受理量", "Accepted", |t, o| t.accepted();
+    Accepted accepted: Count [Overview Csv], "受理量", "Accepted", |t, o| t.accepted();
     /// 当月受理: tickets received in the period.
-    Received received: Count, "当月受理", "Received this period", |t, o| t.received;
+    Received received: Count [Overview Csv], "当月受理", "Received this period", |t, o| t.received;
     /// 上月结转: 转办 tickets received before the period and still open at its start.
-    CarriedOver carried_over: Count, "上月结转", "Carried over", |t, o| t.carried_over;
+    CarriedOver carried_over: Count [Overview Csv], "上月结转", "Carried over", |t, o| t.carried_over;
     /// 直接答复量: 直接答复 tickets received in the period.
-    Direct direct: Count, "直接答复量", "Answered directly", |t, o| t.direct;
-    /// 转办量: 转办 tickets received in the period plus the carry-over.
-    Transferred transferred: Count, "转办量", "Transferred", |t, o| t.transferred;
+    Direct direct: Count [Overview Csv], "直接答复量", "Answered directly", |t, o| t.direct;
     /// 直接答复率 = 直接答复量 / 受理量.
-    DirectRate direct_rate: Rate, "直接答复率", "Direct answer rate", |t, o| Rate::new(t.direct, t.accepted());
+    DirectRate direct_rate: Rate [Overview Csv], "直接答复率", "Direct answer rate", |t, o| Rate::new(t.direct, t.accepted());
+    /// 转办量: 转办 tickets received in the period plus the carry-over.
+    Transferred transferred: Count [Overview Csv], "转办量", "Transferred", |t, o| t.transferred;
     /// 总工单数: 转办 tickets dispatched in the period.
-    Dispatched dispatched: Count, "总工单数", "Dispatched", |t, o| t.dispatched;
+    Dispatched dispatched: Count [Overview Csv], "总工单数", "Dispatched", |t, o| t.dispatched;
     /// 应办结数: 转办 tickets whose 办理时限 falls in the period.
-    Due due: Count, "应办结数", "Due", |t, o| t.due;
+    Due due: Count [Overview Csv], "应办结数", "Due", |t, o| t.due;
     /// 办结数: due tickets closed by the end of the period.
-    Closed closed: Count, "办结数", "Closed", |t, o| t.closed;
+    Closed closed: Count [Overview Csv], "办结数", "Closed", |t, o| t.closed;
     /// 办结率 = 办结数 / 应办结数.
-    CloseRate close_rate: Rate, "办结率", "Close rate", |t, o| Rate::new(t.closed, t.due);
+    CloseRate close_rate: Rate [Overview Csv], "办结率", "Close rate", |t, o| Rate::new(t.closed, t.due);
     /// 按期办结数: due tickets closed by their 办理时限.
-    OnTime on_time: Count, "按期办结数", "Closed on time", |t, o| t.on_time;
+    OnTime on_time: Count [Overview Csv], "按期办结数", "Closed on time", |t, o| t.on_time;
     /// 按期办结率 = 按期办结数 / 应办结数.
-    OnTimeRate on_time_rate: Rate, "按期办结率", "On-time close rate", |t, o| Rate::new(t.on_time, t.due);
+    OnTimeRate on_time_rate: Rate [Overview Csv], "按期办结率", "On-time close rate", |t, o| Rate::new(t.on_time, t.due);
     /// 超期办理数 = 办结数 − 按期办结数.
-    ClosedLate closed_late: Count, "超期办理数", "Closed late", |t, o| t.closed_late();
+    ClosedLate closed_late: Count [Overview Csv], "超期办理数", "Closed late", |t, o| t.closed_late();
     /// 超期未结数 = 应办结数 − 办结数.
-    OpenOverdue open_overdue: Count, "超期未结数", "Overdue and open", |t, o| t.open_overdue();
+    OpenOverdue open_overdue: Count [Overview Csv], "超期未结数", "Overdue and open", |t, o| t.open_overdue();
     /// 返工数: due tickets sent back at least once.
-    Reworked reworked: Count, "返工数", "Reworked", |t, o| t.reworked;
+    Reworked reworked: Count [Overview Csv], "返工数", "Reworked", |t, o| t.reworked;
     /// 返工率 = 返工数 / 应办结数.
-    ReworkRate rework_rate: Rate, "返工率", "Rework rate", |t, o| Rate::new(t.reworked, t.due);
+    ReworkRate rework_rate: Rate [Overview Csv], "返工率", "Rework rate", |t, o| Rate::new(t.reworked, t.due);
     /// 一次完成率 = (应办结数 − 返工数) / 应办结数.
-    FirstTimeRate first_time_rate: Rate, "一次完成率", "First-time completion rate",
+    FirstTimeRate first_time_rate: Rate [Overview Csv], "一次完成率", "First-time completion rate",
         |t, o| Rate::new(t.due.saturating_sub(t.reworked), t.due);
     /// 急件应办结数: urgent tickets among the due.
-    UrgentDue urgent_due: Count, "急件应办结数", "Urgent due", |t, o| t.urgent_due;
+    UrgentDue urgent_due: Count [], "急件应办结数", "Urgent due", |t, o| t.urgent_due;
     /// 急件按期办结数: urgent due tickets closed by their 办理时限.
-    UrgentOnTime urgent_on_time: Count, "急件按期办结数", "Urgent closed on time", |t, o| t.urgent_on_time;
+    UrgentOnTime urgent_on_time: Count [], "急件按期办结数", "Urgent closed on time", |t, o| t.urgent_on_time;
     /// 无签收时限: dispatched tickets without a 签收时限.
-    NoSignDue no_sign_due: Count, "无签收时限", "No signing deadline", |t, o| t.no_sign_due();
+    NoSignDue no_sign_due: Count [Overview Csv], "无签收时限", "No signing deadline", |t, o| t.no_sign_due();
     /// 及时签收率 = signed by the 签收时限 / dispatched with a 签收时限.
-    SignRate sign_rate: Rate, "及时签收率", "On-time signing rate", |t, o| Rate::new(t.signed_on_time, t.sign_due_known);
+    SignRate sign_rate: Rate [Overview Csv], "及时签收率", "On-time signing rate", |t, o| Rate::new(t.signed_on_time, t.sign_due_known);
     /// 首次联系率 = first contact by the 首次联系时限 / dispatched with a 首次联系时限.
-    ContactRate contact_rate: Rate, "首次联系率", "First-contact rate",
+    ContactRate contact_rate: Rate [Overview Csv], "首次联系率", "First-contact rate",
         |t, o| Rate::new(t.contacted_on_time, t.contact_due_known);
     /// 回访数: callbacks with a rating in the period.
-    Rated rated: Count, "回访数", "Rated callbacks", |t, o| t.rated();
+    Rated rated: Count [Overview Csv], "回访数", "Rated callbacks", |t, o| t.rated();
     /// 满意数.
-    Satisfied satisfied: Count, "满意数", "Satisfied", |t, o| t.satisfied;
+    Satisfied satisfied: Count [], "满意数", "Satisfied", |t, o| t.satisfied;
     /// 基本满意数.
-    BasicallySatisfied basically_satisfied: Count, "基本满意数", "Basically satisfied", |t, o| t.basically_satisfied;
+    BasicallySatisfied basically_satisfied: Count [], "基本满意数", "Basically satisfied", |t, o| t.basically_satisfied;
     /// 不满意数.
-    Unsatisfied unsatisfied: Count, "不满意数", "Unsatisfied", |t, o| t.unsatisfied;
+    Unsatisfied unsatisfied: Count [Csv], "不满意数", "Unsatisfied", |t, o| t.unsatisfied;
     /// 未回访数: callbacks tried and not completed.
-    NotReached not_reached: Count, "未回访数", "Not reached", |t, o| t.not_reached;
+    NotReached not_reached: Count [], "未回访数", "Not reached", |t, o| t.not_reached;
     /// 回访满意率, as the indicator options read it (docs/indicators.md §3.6).
-    SatisfactionRate satisfaction_rate: Rate, "回访满意率", "Satisfaction rate", |t, o| o.satisfaction_rate(t);
+    SatisfactionRate satisfaction_rate: Rate [Overview Csv], "回访满意率", "Satisfaction rate", |t, o| o.satisfaction_rate(t);
     /// 有效回访率 = 回访数 / (回访数 + 未回访数): callbacks that reached the citizen (Panjin).
-    EffectiveCallbackRate effective_callback_rate: Rate, "有效回访率", "Effective callback rate",
+    EffectiveCallbackRate effective_callback_rate: Rate [Overview Csv], "有效回访率", "Effective callback rate",
         |t, o| Rate::new(t.rated(), t.rated() + t.not_reached);
     /// 答复抽检数: replies audited, of tickets closed in the period.
-    Audited audited: Count, "答复抽检数", "Audited replies", |t, o| t.audited();
+    Audited audited: Count [Csv], "答复抽检数", "Audited replies", |t, o| t.audited();
     /// 答复不规范数: audited replies found non-compliant.
-    AuditNonCompliant audit_non_compliant: Count, "答复不规范数", "Non-compliant replies", |t, o| t.audit_non_compliant;
+    AuditNonCompliant audit_non_compliant: Count [], "答复不规范数", "Non-compliant replies", |t, o| t.audit_non_compliant;
     /// 答复规范率 = compliant / audited.
-    AuditRate audit_rate: Rate, "答复规范率", "Reply compliance rate", |t, o| Rate::new(t.audit_compliant, t.audited());
+    AuditRate audit_rate: Rate [Overview Csv], "答复规范率", "Reply compliance rate", |t, o| Rate::new(t.audit_compliant, t.audited());
     /// 按时反馈率 = fed back by the 反馈时限 / 反馈时限 in the period.
-    FeedbackRate feedback_rate: Rate, "按时反馈率", "On-time feedback rate", |t, o| Rate::new(t.feedback_on_time, t.feedback_due);
+    FeedbackRate feedback_rate: Rate [Overview Csv], "按时反馈率", "On-time feedback rate", |t, o| Rate::new(t.feedback_on_time, t.feedback_due);
 }
 
 impl Indicator {

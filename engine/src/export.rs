@@ -2,49 +2,21 @@
 //!
 //! UTF-8 with a BOM, so Excel opens the Chinese headers correctly.
 
-use crate::catalogue::{Figures, Indicator};
+use crate::catalogue::{Figures, Indicator, View};
 use crate::csv_field;
 
 use crate::reject::Reject;
 use crate::report::{EntityFigures, Report, Share};
 
-/// The figure columns of every entity table, in order; headers and keys come from the catalogue.
-pub const FIGURE_COLUMNS: &[Indicator] = {
-    use Indicator::*;
-    &[
-        Accepted,
-        Received,
-        CarriedOver,
-        Direct,
-        DirectRate,
-        Transferred,
-        Dispatched,
-        Due,
-        Closed,
-        CloseRate,
-        OnTime,
-        OnTimeRate,
-        ClosedLate,
-        OpenOverdue,
-        Reworked,
-        ReworkRate,
-        FirstTimeRate,
-        NoSignDue,
-        SignRate,
-        ContactRate,
-        Rated,
-        Unsatisfied,
-        SatisfactionRate,
-        EffectiveCallbackRate,
-        Audited,
-        AuditRate,
-        FeedbackRate,
-    ]
-};
-
-/// The figure columns of an entity row: (JSON key, Chinese header, CSV value).
+/// The figure columns of an entity row: (JSON key, Chinese header, CSV value), for the indicators
+/// the catalogue shows in CSV ([`View::Csv`]), in catalogue order.
 pub fn figure_columns(f: &Figures) -> Vec<(&'static str, &'static str, String)> {
-    FIGURE_COLUMNS.iter().map(|i| (i.key(), i.label_zh(), f.get(*i).csv())).collect()
+    figure_column_indicators().map(|i| (i.key(), i.label_zh(), f.get(i).csv())).collect()
+}
+
+/// The indicators of the CSV entity tables' figure columns, in order.
+pub fn figure_column_indicators() -> impl Iterator<Item = Indicator> {
+    Indicator::ALL.iter().copied().filter(|i| i.shown_in(View::Csv))
 }
 
 fn line(out: &mut String, cells: impl IntoIterator<Item = String>) {

@@ -2,7 +2,7 @@
 //! catalogue says (key, Chinese label, count or rate, order).
 
 use hotline_engine::catalogue::{Indicator, Measure};
-use hotline_engine::export::FIGURE_COLUMNS;
+use hotline_engine::export::figure_column_indicators;
 
 fn doc(name: &str) -> String {
     let path = format!("{}/../docs/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -66,8 +66,7 @@ fn report_json_lists_the_figures_in_catalogue_order() {
     assert_eq!(rows, want);
 
     let columns = table_after(&text, "**Figure columns**");
-    let want: Vec<Vec<String>> = FIGURE_COLUMNS
-        .iter()
+    let want: Vec<Vec<String>> = figure_column_indicators()
         .enumerate()
         .map(|(n, i)| vec![(n + 1).to_string(), i.label_zh().to_string(), i.key().to_string()])
         .collect();

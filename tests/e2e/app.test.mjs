@@ -11,9 +11,10 @@ let chrome;
 before(async () => { server = await serve(); chrome = await browser(); });
 after(async () => { await chrome?.close(); await server?.close(); });
 
-const OVERVIEW_KEYS = ['accepted', 'received', 'carried_over', 'direct', 'direct_rate', 'transferred', 'dispatched',
-  'due', 'closed', 'close_rate', 'on_time', 'on_time_rate', 'closed_late', 'open_overdue', 'first_time_rate', 'reworked',
-  'rework_rate', 'sign_rate', 'no_sign_due', 'contact_rate', 'rated', 'satisfaction_rate', 'effective_callback_rate', 'audit_rate', 'feedback_rate'];
+const OVERVIEW_KEYS = ['accepted', 'received', 'carried_over', 'direct', 'direct_rate', 'transferred',
+  'dispatched', 'due', 'closed', 'close_rate', 'on_time', 'on_time_rate', 'closed_late', 'open_overdue',
+  'reworked', 'rework_rate', 'first_time_rate', 'no_sign_due', 'sign_rate', 'contact_rate', 'rated',
+  'satisfaction_rate', 'effective_callback_rate', 'audit_rate', 'feedback_rate'];
 
 async function overview(page) {
   return page.$$eval('#overview tbody tr', (rows) => rows.map((r) => ({
