@@ -203,18 +203,21 @@ fn rules_of(args: &Args) -> Result<Option<hotline_engine::rules::RuleSet>, Strin
     let Some(r) = args.get(&["rules"]) else { return Ok(None) };
     Ok(Some(match hotline_engine::presets::preset(r) {
         Some(p) => p,
-        None => hotline_engine::rules::RuleSet::parse(&String::from_utf8_lossy(&read(r)?))?,
+        None => hotline_engine::rules::RuleSet::parse(&String::from_utf8_lossy(&read(r)?))
+            .map_err(|e| e.to_string())?,
     }))
 }
 
 /// `--mapping`: a saved column mapping.
 fn mapping_of(args: &Args) -> Result<Option<Mapping>, String> {
-    args.get(&["mapping"]).map(|p| Mapping::from_json(&String::from_utf8_lossy(&read(p)?))).transpose()
+    args.get(&["mapping"])
+        .map(|p| Mapping::from_json(&String::from_utf8_lossy(&read(p)?)).map_err(|e| e.to_string()))
+        .transpose()
 }
 
 /// `--units`: the unit registry.
 fn registry_of(args: &Args) -> Result<Option<Registry>, String> {
-    args.get(&["units"]).map(|p| Registry::parse(&read(p)?)).transpose()
+    args.get(&["units"]).map(|p| Registry::parse(&read(p)?).map_err(|e| e.to_string())).transpose()
 }
 
 fn run_report(args: &Args) -> Result<(), Fail> {
@@ -242,10 +245,14 @@ fn run_report(args: &Args) -> Result<(), Fail> {
     };
     let (mapping, registry) = (mapping_of(args)?, registry_of(args)?);
     let adjustments = match args.get(&["adjustments"]) {
-        Some(p) => Some(Adjustments::parse(&read(p)?)?),
+        Some(p) => Some(Adjustments::parse(&read(p)?).map_err(|e| e.to_string())?),
         None => None,
     };
-    let period = args.get(&["period", "month"]).map(Period::parse).transpose().map_err(Fail::Usage)?;
+    let period = args
+        .get(&["period", "month"])
+        .map(Period::parse)
+        .transpose()
+        .map_err(|e| Fail::Usage(e.to_string()))?;
     let stream = match args.get(&["stream"]) {
         None | Some("1") => true,
         Some("0") => false,
@@ -412,7 +419,7 @@ fn run_shortfalls(args: &Args) -> Result<(), Fail> {
     let ingest = IngestOptions { mapping, size_hint: file_size(file), ..Default::default() };
     let options = ReportOptions { registry, deadlines: deadlines.clone(), ..Default::default() };
     let period = match args.get(&["period", "month"]) {
-        Some(p) => Period::parse(p).map_err(Fail::Usage)?,
+        Some(p) => Period::parse(p).map_err(|e| Fail::Usage(e.to_string()))?,
         None => {
             let mut first = StreamingPartial::new(file, ingest.clone(), deadlines, BATCH_TICKETS);
             stream_into(file, |c| first.push(c))?;
