@@ -105,7 +105,8 @@ impl PageCounts {
     /// The counts, and the rejected rows that came with them; an error when the bytes do not
     /// read (a bug: both ends are one build).
     pub fn new(mut meta: CellCounts) -> Result<(PageCounts, Vec<Reject>), String> {
-        let (store, cells) = Cells::from_bytes(&std::mem::take(&mut meta.bytes))?;
+        let (store, cells) =
+            Cells::from_bytes(&std::mem::take(&mut meta.bytes)).map_err(|e| e.to_string())?;
         let rejects = std::mem::take(&mut meta.rejects);
         let names = Ingested { store, rejects: Vec::new(), summary: meta.summary.clone() };
         Ok((PageCounts { meta, names, cells, counted: None }, rejects))

@@ -443,7 +443,8 @@ pub fn run_worker() {
                             }
                             SideKind::Adjustments => hotline_engine::registry::Adjustments::parse(&bytes)
                                 .map(SideFile::Adjustments),
-                        },
+                        }
+                        .map_err(|e| e.to_string()),
                         Err(e) => Err(e.message()),
                     };
                     post(FromWorker::SideFile { name, read });

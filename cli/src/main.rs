@@ -232,7 +232,7 @@ enum Rules {
 }
 
 fn parse_period(s: &str) -> Result<Period, String> {
-    Period::parse(s)
+    Period::parse(s).map_err(|e| e.to_string())
 }
 
 fn parse_month(s: &str) -> Result<Month, String> {
@@ -387,20 +387,25 @@ fn rules_of(rules: &Option<Rules>) -> Result<Option<hotline_engine::rules::RuleS
     Ok(match rules {
         None => None,
         Some(Rules::Preset(id)) => hotline_engine::presets::preset(id),
-        Some(Rules::File(path)) => {
-            Some(hotline_engine::rules::RuleSet::parse(&String::from_utf8_lossy(&read(path)?))?)
-        }
+        Some(Rules::File(path)) => Some(
+            hotline_engine::rules::RuleSet::parse(&String::from_utf8_lossy(&read(path)?))
+                .map_err(|e| e.to_string())?,
+        ),
     })
 }
 
 /// `--mapping`: a saved column mapping.
 fn mapping_of(common: &Common) -> Result<Option<Mapping>, String> {
-    common.mapping.as_deref().map(|p| Mapping::from_json(&String::from_utf8_lossy(&read(p)?))).transpose()
+    common
+        .mapping
+        .as_deref()
+        .map(|p| Mapping::from_json(&String::from_utf8_lossy(&read(p)?)).map_err(|e| e.to_string()))
+        .transpose()
 }
 
 /// `--units`: the unit registry.
 fn registry_of(common: &Common) -> Result<Option<Registry>, String> {
-    common.units.as_deref().map(|p| Registry::parse(&read(p)?)).transpose()
+    common.units.as_deref().map(|p| Registry::parse(&read(p)?).map_err(|e| e.to_string())).transpose()
 }
 
 fn run_report(args: &ReportArgs) -> Result<(), String> {
@@ -415,7 +420,7 @@ fn run_report(args: &ReportArgs) -> Result<(), String> {
     };
     let (mapping, registry) = (mapping_of(common)?, registry_of(common)?);
     let adjustments = match &args.adjustments {
-        Some(p) => Some(Adjustments::parse(&read(p)?)?),
+        Some(p) => Some(Adjustments::parse(&read(p)?).map_err(|e| e.to_string())?),
         None => None,
     };
     let period = common.period;

@@ -30,6 +30,7 @@ pub use crate::aggregate::{Accepts, Basis, Cell, MonthPair, MonthTally, TopicAcc
 use crate::aggregate::Cells;
 use crate::deadlines::Deadlines;
 use crate::deadlines::{DeadlineErrors, DeadlinePlan};
+use crate::error::{classify, location, read, Lang, PartialFileError, PartialFileErrorKind};
 use crate::idhash::id_hash;
 use crate::indicators::Tally;
 use crate::ingest::{IngestSummary, Ingested};
@@ -40,6 +41,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub const PARTIAL_FORMAT: &str = "hotline-eval.partial/1";
+
+/// The field of the ticket-number hashes, as errors name it.
+const HASHES: &str = "ticket_hashes";
 
 /// The most distinct months a partial may span: the counts are month × month tables per cell,
 /// so a mistyped file with centuries of months would exhaust memory instead of failing clearly.
@@ -90,8 +94,10 @@ pub struct Source {
 /// Why partials do not merge or read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PartialError {
-    /// Not a partial of this format (message says what).
-    Format(String),
+    /// A file that is not a partial of this format, or whose fields do not read.
+    File(PartialFileError),
+    /// A merge of nothing.
+    NoInputs,
     /// Counted with different deadline rules.
     Deadlines { first: String, other: String },
     /// Tickets present in two inputs: merging would count them twice.
@@ -110,30 +116,45 @@ pub struct Overlap {
     pub tickets: u64,
 }
 
+impl PartialError {
+    /// The message (the one place it is written; see [`crate::error`]).
+    pub fn render(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => match self {
+                PartialError::File(e) => e.render(lang),
+                PartialError::NoInputs => "没有可合并的部分汇总".into(),
+                PartialError::TooManyMonths(name) => {
+                    format!("“{name}”的工单时间分布在超过 {MAX_MONTHS} 个不同的月份：请检查日期列，部分汇总不能生成")
+                }
+                PartialError::Deadlines { first, other } => {
+                    format!("“{first}”与“{other}”按不同的办理时限规则统计，不能合并：请用同一规则重新生成部分汇总")
+                }
+                PartialError::Overlap(list) => {
+                    let parts: Vec<String> = list
+                        .iter()
+                        .map(|o| {
+                            format!("“{}”与“{}”有 {} 张相同工单编号的工单", o.first, o.second, o.tickets)
+                        })
+                        .collect();
+                    format!(
+                        "{}：合并会重复计数。相邻月份的导出会重复仍在办理的工单：请把这些工单文件一起交给 hotline（按工单合并，同一工单以后导出的为准），而不是分别汇总后再合并",
+                        parts.join("；")
+                    )
+                }
+            },
+        }
+    }
+}
+
 impl std::fmt::Display for PartialError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PartialError::Format(m) => f.write_str(m),
-            PartialError::TooManyMonths(name) => write!(
-                f,
-                "“{name}”的工单时间分布在超过 {MAX_MONTHS} 个不同的月份：请检查日期列，部分汇总不能生成"
-            ),
-            PartialError::Deadlines { first, other } => write!(
-                f,
-                "“{first}”与“{other}”按不同的办理时限规则统计，不能合并：请用同一规则重新生成部分汇总"
-            ),
-            PartialError::Overlap(list) => {
-                let parts: Vec<String> = list
-                    .iter()
-                    .map(|o| format!("“{}”与“{}”有 {} 张相同工单编号的工单", o.first, o.second, o.tickets))
-                    .collect();
-                write!(
-                    f,
-                    "{}：合并会重复计数。相邻月份的导出会重复仍在办理的工单：请把这些工单文件一起交给 hotline（按工单合并，同一工单以后导出的为准），而不是分别汇总后再合并",
-                    parts.join("；")
-                )
-            }
-        }
+        f.write_str(&self.render(Lang::Zh))
+    }
+}
+
+impl From<PartialFileError> for PartialError {
+    fn from(e: PartialFileError) -> PartialError {
+        PartialError::File(e)
     }
 }
 
@@ -196,23 +217,27 @@ impl Partial {
 
     /// Reads a partial file, checking its format and version.
     pub fn from_json(text: &str) -> Result<Partial, PartialError> {
+        use PartialFileErrorKind as K;
+        let json = |path: &serde_path_to_error::Path, e: &serde_json::Error| PartialFileError {
+            kind: K::Json(classify(e)),
+            at: location(path, e),
+        };
         let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| PartialError::Format(format!("不是 JSON：{e}")))?;
+            read(text).map_err(|(kind, at)| PartialFileError { kind: K::Json(kind), at })?;
+        let expected = PARTIAL_FORMAT.to_string();
         match value.get("format").and_then(|f| f.as_str()) {
             Some(PARTIAL_FORMAT) => {}
             Some(other) => {
-                return Err(PartialError::Format(format!("格式为“{other}”，本工具读取“{PARTIAL_FORMAT}”")))
+                let kind = K::WrongFormat { expected, found: other.to_string() };
+                return Err(PartialFileError::new("format", kind).into());
             }
-            None => return Err(PartialError::Format(format!("缺少 \"format\": \"{PARTIAL_FORMAT}\""))),
+            None => return Err(PartialFileError::new("format", K::MissingFormat { expected }).into()),
         }
-        let p: Partial = serde_path_to_error::deserialize(value)
-            .map_err(|e| PartialError::Format(format!("字段 {}：{}", e.path(), e.inner())))?;
+        let p: Partial = serde_path_to_error::deserialize(value).map_err(|e| json(e.path(), e.inner()))?;
         p.hashes()?;
         let months = p.months();
         if months > MAX_MONTHS {
-            return Err(PartialError::Format(format!(
-                "部分汇总涉及 {months} 个不同的月份，超过上限 {MAX_MONTHS}（10 年）：请检查月份是否填错"
-            )));
+            return Err(PartialFileError::new("", K::TooManyMonths { months, limit: MAX_MONTHS }).into());
         }
         Ok(p)
     }
@@ -240,16 +265,23 @@ impl Partial {
 
     /// The sorted ticket-number hashes.
     pub fn hashes(&self) -> Result<Vec<u64>, PartialError> {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(self.ticket_hashes.as_bytes())
-            .map_err(|e| PartialError::Format(format!("ticket_hashes 不是 base64：{e}")))?;
+        let bytes =
+            base64::engine::general_purpose::STANDARD.decode(self.ticket_hashes.as_bytes()).map_err(|e| {
+                use base64::DecodeError as D;
+                let at = match e {
+                    D::InvalidByte(at, _) | D::InvalidLastSymbol(at, _) => Some(at),
+                    D::InvalidLength(_) | D::InvalidPadding => None,
+                };
+                PartialFileError::new(HASHES, PartialFileErrorKind::HashesNotBase64 { at })
+            })?;
         if bytes.len() % 8 != 0 {
-            return Err(PartialError::Format("ticket_hashes 的长度不是 8 字节的整数倍".into()));
+            let kind = PartialFileErrorKind::HashesLength { bytes: bytes.len() };
+            return Err(PartialFileError::new(HASHES, kind).into());
         }
         let v: Vec<u64> =
             bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect();
         if v.windows(2).any(|w| w[0] >= w[1]) {
-            return Err(PartialError::Format("ticket_hashes 未按升序排列或有重复".into()));
+            return Err(PartialFileError::new(HASHES, PartialFileErrorKind::HashesUnsorted).into());
         }
         Ok(v)
     }
@@ -260,7 +292,7 @@ impl Partial {
     /// when two inputs share tickets.
     pub fn merge(parts: &[Partial]) -> Result<Partial, PartialError> {
         let Some(first) = parts.first() else {
-            return Err(PartialError::Format("没有可合并的部分汇总".into()));
+            return Err(PartialError::NoInputs);
         };
         for p in parts {
             if p.deadlines != first.deadlines {

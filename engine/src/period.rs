@@ -1,6 +1,7 @@
 //! Reporting periods: one month by default, or any range of whole months (a quarter, a year to
 //! date), and the choice of the default month for a file.
 
+use crate::error::{PeriodError, PeriodErrorKind};
 use crate::store::TicketStore;
 use crate::time::{Month, Stamp};
 use serde::{Deserialize, Serialize};
@@ -47,14 +48,15 @@ impl Period {
         (self.first.index()..=self.last.index()).map(Month::from_index)
     }
     /// Parses `2021-02` or `2021-01..2021-04`.
-    pub fn parse(s: &str) -> Result<Period, String> {
+    pub fn parse(s: &str) -> Result<Period, PeriodError> {
         let s = s.trim();
-        let bad = || format!("无法识别的期间“{s}”：应为 2021-02 或 2021-01..2021-04");
+        let fail = |kind| PeriodError { kind, value: s.to_string() };
+        let bad = || fail(PeriodErrorKind::Unrecognised);
         match s.split_once("..") {
             None => Month::parse(s).map(Period::month).ok_or_else(bad),
             Some((a, b)) => {
                 let (a, b) = (Month::parse(a).ok_or_else(bad)?, Month::parse(b).ok_or_else(bad)?);
-                Period::range(a, b).ok_or_else(|| format!("期间“{s}”的结束月份早于开始月份"))
+                Period::range(a, b).ok_or_else(|| fail(PeriodErrorKind::EndBeforeStart))
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Rule files that ship with the engine: each reproduces a published bulletin (docs/rules.md
 //! says which figures, and states every assumption next to the preset).
 
+use crate::error::PresetError;
 use crate::rules::RuleSet;
 
 /// (id, rule file). The id is what `hotline --rules` and the page's preset list take.
@@ -19,11 +20,16 @@ pub fn preset(id: &str) -> Option<RuleSet> {
     PRESETS.iter().find(|(i, _)| *i == id).and_then(|(_, json)| RuleSet::parse(json).ok())
 }
 
-/// A preset id, or else a rule file's text.
-pub fn load(id_or_json: &str) -> Result<RuleSet, String> {
-    match preset(id_or_json.trim()) {
+/// A preset id, or else a rule file's text (which starts with `{`).
+pub fn load(id_or_json: &str) -> Result<RuleSet, PresetError> {
+    let id = id_or_json.trim();
+    match preset(id) {
         Some(r) => Ok(r),
-        None => RuleSet::parse(id_or_json),
+        None if !id.starts_with('{') => Err(PresetError::UnknownPreset {
+            id: id.to_string(),
+            known: PRESETS.iter().map(|(i, _)| i.to_string()).collect(),
+        }),
+        None => Ok(RuleSet::parse(id_or_json)?),
     }
 }
 

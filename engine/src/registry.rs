@@ -4,6 +4,7 @@
 //! column, like the ticket file's.
 
 use crate::encoding::{self, TextEncoding};
+use crate::error::{SideFile, SideFileError, SideFileErrorKind as K};
 use crate::records::{find_record_end, trim, Fields};
 use serde::{Deserialize, Serialize};
 
@@ -49,8 +50,12 @@ struct Table {
     rows: Vec<(u32, Vec<String>)>,
 }
 
-fn read_table(bytes: &[u8], what: &str) -> Result<Table, String> {
-    let (skip, bom) = encoding::strip_bom(bytes).map_err(|m| format!("{what}：{m}"))?;
+fn fail(file: SideFile, line: Option<u32>, column: Option<&str>, kind: K) -> SideFileError {
+    SideFileError { file, kind, line, column: column.map(str::to_string) }
+}
+
+fn read_table(bytes: &[u8], file: SideFile) -> Result<Table, SideFileError> {
+    let (skip, bom) = encoding::strip_bom(bytes).map_err(|_| fail(file, None, None, K::Utf16))?;
     let bytes = &bytes[skip..];
     let enc = bom.or_else(|| encoding::detect(bytes, true)).unwrap_or(TextEncoding::Utf8);
     let mut at = 0;
@@ -74,12 +79,13 @@ fn read_table(bytes: &[u8], what: &str) -> Result<Table, String> {
         match &headers {
             None => headers = Some(fields),
             Some(h) if h.len() != fields.len() => {
-                return Err(format!("{what}第 {this} 行：应有 {} 个字段，实际 {} 个", h.len(), fields.len()))
+                let kind = K::FieldCount { expected: h.len(), found: fields.len() };
+                return Err(fail(file, Some(this), None, kind));
             }
             Some(_) => rows.push((this, fields)),
         }
     }
-    let headers = headers.ok_or_else(|| format!("{what}为空"))?;
+    let headers = headers.ok_or_else(|| fail(file, None, None, K::Empty))?;
     Ok(Table { headers, rows })
 }
 
@@ -88,23 +94,23 @@ impl Table {
     fn col(&self, zh: &str, en: &str) -> Option<usize> {
         self.headers.iter().position(|h| h == zh || h == en)
     }
-    fn require(&self, zh: &str, en: &str, what: &str) -> Result<usize, String> {
-        self.col(zh, en).ok_or_else(|| format!("{what}第 1 行（表头）：缺少“{zh}”列"))
+    fn require(&self, zh: &str, en: &str, file: SideFile) -> Result<usize, SideFileError> {
+        self.col(zh, en).ok_or_else(|| fail(file, Some(1), None, K::MissingColumn { column: zh.into() }))
     }
 }
 
-fn number(v: &str, line: u32, column: &str, what: &str) -> Result<f64, String> {
+fn number(v: &str, line: u32, column: &str, file: SideFile) -> Result<f64, SideFileError> {
     v.parse::<f64>()
         .ok()
         .filter(|x| x.is_finite())
-        .ok_or_else(|| format!("{what}第 {line} 行，列“{column}”：“{v}”不是数字"))
+        .ok_or_else(|| fail(file, Some(line), Some(column), K::NotANumber { value: v.into() }))
 }
 
 impl Registry {
     /// Reads `单位,分组,满分,上级单位` (English: unit, group, full_score, parent_unit; only 单位
     /// is required, order is free).
-    pub fn parse(bytes: &[u8]) -> Result<Registry, String> {
-        const WHAT: &str = "单位名录";
+    pub fn parse(bytes: &[u8]) -> Result<Registry, SideFileError> {
+        const WHAT: SideFile = SideFile::Registry;
         let t = read_table(bytes, WHAT)?;
         let unit = t.require("单位", "unit", WHAT)?;
         let (group, full, parent) =
@@ -113,10 +119,11 @@ impl Registry {
         for (line, f) in t.rows {
             let name = f[unit].clone();
             if name.is_empty() {
-                return Err(format!("{WHAT}第 {line} 行，列“单位”：单位名称为空"));
+                return Err(fail(WHAT, Some(line), Some("单位"), K::EmptyUnit));
             }
             if let Some(first) = entries.iter().find(|e| e.unit == name) {
-                return Err(format!("{WHAT}第 {line} 行，列“单位”：“{name}”已在第 {} 行出现", first.line));
+                let kind = K::DuplicateUnit { name, first_line: first.line };
+                return Err(fail(WHAT, Some(line), Some("单位"), kind));
             }
             let full_score = match full.map(|i| f[i].as_str()).filter(|v| !v.is_empty()) {
                 Some(v) => Some(number(v, line, "满分", WHAT)?),
@@ -140,8 +147,8 @@ impl Registry {
 
 impl Adjustments {
     /// Reads `单位,项目,分值,说明` (English: unit, item, points, note).
-    pub fn parse(bytes: &[u8]) -> Result<Adjustments, String> {
-        const WHAT: &str = "加减分文件";
+    pub fn parse(bytes: &[u8]) -> Result<Adjustments, SideFileError> {
+        const WHAT: SideFile = SideFile::Adjustments;
         let t = read_table(bytes, WHAT)?;
         let unit = t.require("单位", "unit", WHAT)?;
         let item = t.require("项目", "item", WHAT)?;
@@ -150,16 +157,17 @@ impl Adjustments {
         let mut entries = Vec::new();
         for (line, f) in t.rows {
             if f[unit].is_empty() {
-                return Err(format!("{WHAT}第 {line} 行，列“单位”：单位名称为空"));
+                return Err(fail(WHAT, Some(line), Some("单位"), K::EmptyUnit));
             }
             if f[item].is_empty() {
-                return Err(format!("{WHAT}第 {line} 行，列“项目”：项目为空"));
+                return Err(fail(WHAT, Some(line), Some("项目"), K::EmptyItem));
             }
             entries.push(Adjustment {
                 unit: f[unit].clone(),
                 item: f[item].clone(),
-                points: crate::ratio::Ratio::parse_decimal(&f[points])
-                    .ok_or_else(|| format!("{WHAT}第 {line} 行，列“分值”：“{}”不是数字", f[points]))?,
+                points: crate::ratio::Ratio::parse_decimal(&f[points]).ok_or_else(|| {
+                    fail(WHAT, Some(line), Some("分值"), K::NotANumber { value: f[points].clone() })
+                })?,
                 note: note.map(|i| f[i].clone()).unwrap_or_default(),
                 line,
             });
@@ -181,8 +189,8 @@ mod tests {
         assert_eq!(r.get("东海县").unwrap().full_score, Some(150.0));
         assert_eq!(r.get("路南街道办").unwrap().parent, "海州区");
         let bad = Registry::parse("单位,满分\n东海县,一百五\n".as_bytes()).unwrap_err();
-        assert_eq!(bad, "单位名录第 2 行，列“满分”：“一百五”不是数字");
-        let dup = Registry::parse("单位\nA\nA\n".as_bytes()).unwrap_err();
+        assert_eq!(bad.to_string(), "单位名录第 2 行，列“满分”：“一百五”不是数字");
+        let dup = Registry::parse("单位\nA\nA\n".as_bytes()).unwrap_err().to_string();
         assert!(dup.contains("第 3 行") && dup.contains("第 2 行"), "{dup}");
     }
 
@@ -193,6 +201,6 @@ mod tests {
                 .unwrap();
         assert_eq!(a.entries[0].points.to_string(), "10.82");
         assert_eq!(a.entries[0].note, "表扬, 市领导批示");
-        assert!(Adjustments::parse("单位,分值\nA,1\n".as_bytes()).unwrap_err().contains("项目"));
+        assert!(Adjustments::parse("单位,分值\nA,1\n".as_bytes()).unwrap_err().to_string().contains("项目"));
     }
 }

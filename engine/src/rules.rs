@@ -7,6 +7,7 @@
 
 use crate::catalogue::{Indicator, Measure};
 use crate::deadlines::Deadlines;
+use crate::error::{classify, read, JsonKind, JsonLocation, Reads, RuleError, RuleErrorKind, ValueType};
 use crate::indicators::IndicatorOptions;
 use crate::ratio::Ratio;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -19,15 +20,20 @@ pub struct Dec(pub Ratio);
 
 impl<'de> Deserialize<'de> for Dec {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Dec, D::Error> {
+        use serde::de::{Error, Unexpected};
         let v = serde_json::Value::deserialize(d)?;
         let text = match &v {
             serde_json::Value::Number(n) => n.to_string(),
             serde_json::Value::String(s) => s.clone(),
-            other => return Err(serde::de::Error::custom(format!("应为数字，实际是 {other}"))),
+            serde_json::Value::Bool(b) => {
+                return Err(D::Error::invalid_type(Unexpected::Bool(*b), &"a number"))
+            }
+            serde_json::Value::Null => return Err(D::Error::invalid_type(Unexpected::Unit, &"a number")),
+            serde_json::Value::Array(_) => return Err(D::Error::invalid_type(Unexpected::Seq, &"a number")),
+            serde_json::Value::Object(_) => return Err(D::Error::invalid_type(Unexpected::Map, &"a number")),
         };
-        Ratio::parse_decimal(&text)
-            .map(Dec)
-            .ok_or_else(|| serde::de::Error::custom(format!("应为数字，实际是 “{text}”")))
+        // The message `crate::error` reads as `JsonKind::NotANumber`, like `Ratio`'s.
+        Ratio::parse_decimal(&text).map(Dec).ok_or_else(|| D::Error::custom(format!("not a number: {text}")))
     }
 }
 
@@ -384,14 +390,11 @@ pub struct RuleSet {
 
 /// Items are written `{"type": "weighted", "name": …}`. serde buffers internally tagged enums and
 /// then loses the path of an error inside them, so items go through the externally tagged form
-/// `{"weighted": {…}}`, deserialized one by one with their own path.
+/// `{"weighted": {…}}`, deserialized one by one with their own path ([`item_from_value`]).
 mod tagged_items {
     use super::Item;
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
     use serde_json::{Map, Value};
-
-    /// Marks an error whose path continues inside the items list: `\u{1}[2].weight\u{1}message`.
-    pub const MARK: char = '\u{1}';
 
     pub fn serialize<S: Serializer>(items: &[Item], s: S) -> Result<S::Ok, S::Error> {
         let mut out = Vec::new();
@@ -409,141 +412,143 @@ mod tagged_items {
         out.serialize(s)
     }
 
+    /// Outside [`super::RuleSet::parse`] (which reads the items again for a typed error), an
+    /// item's error is its rendered message.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Item>, D::Error> {
         let raw = Vec::<Value>::deserialize(d)?;
-        let fail = |path: String, msg: String| serde::de::Error::custom(format!("{MARK}{path}{MARK}{msg}"));
-        let mut items = Vec::with_capacity(raw.len());
-        for (i, v) in raw.into_iter().enumerate() {
-            let Value::Object(mut m) = v else { return Err(fail(format!("[{i}]"), "应为对象".into())) };
-            let ty = match m.remove("type") {
-                Some(Value::String(t)) => t,
-                Some(_) => return Err(fail(format!("[{i}].type"), "应为字符串".into())),
-                None => return Err(fail(format!("[{i}]"), "missing field `type`".into())),
-            };
-            let mut wrapped = Map::new();
-            wrapped.insert(ty.clone(), Value::Object(m));
-            match serde_path_to_error::deserialize::<_, Item>(Value::Object(wrapped)) {
-                Ok(item) => items.push(item),
-                Err(e) => {
-                    let inner = e.path().to_string();
-                    let rest = inner.strip_prefix(ty.as_str()).unwrap_or("");
-                    let msg = e.into_inner().to_string();
-                    if rest.is_empty() && msg.starts_with("unknown variant") {
-                        return Err(fail(format!("[{i}].type"), msg));
-                    }
-                    return Err(fail(format!("[{i}]{rest}"), msg));
-                }
-            }
-        }
-        Ok(items)
+        raw.into_iter()
+            .enumerate()
+            .map(|(i, v)| super::item_from_value(i, v).map_err(serde::de::Error::custom))
+            .collect()
     }
 }
 
-/// Turns serde's English into the Chinese message the page shows, keeping the path.
-fn explain(path: &str, err: &str) -> String {
-    if let Some(rest) = err.strip_prefix(tagged_items::MARK) {
-        if let Some((inner, msg)) = rest.split_once(tagged_items::MARK) {
-            // serde_json adds " at line L column C" to the whole message; keep it at the end.
-            return explain(&format!("{path}{inner}"), msg);
-        }
-    }
-    let what = if let Some(rest) = err.strip_prefix("unknown field `") {
-        let field = rest.split('`').next().unwrap_or("");
-        format!("未知字段“{field}”")
-    } else if let Some(rest) = err.strip_prefix("missing field `") {
-        let field = rest.split('`').next().unwrap_or("");
-        format!("缺少字段“{field}”")
-    } else if err.starts_with("unknown variant `") {
-        let v = err.trim_start_matches("unknown variant `").split('`').next().unwrap_or("");
-        format!("无法识别的取值“{v}”（{err}）")
-    } else if err.starts_with("EOF while parsing") {
-        format!("文件不完整（为空或被截断）（{err}）")
-    } else if err.starts_with("expected") || err.starts_with("trailing") || err.starts_with("key must be") {
-        format!("JSON 语法错误（{err}）")
-    } else if err.starts_with("invalid type") {
-        format!("类型不对（{err}）")
-    } else {
-        err.to_string()
+/// Item `i` of the file's `items`: its errors name their path from `items[i]`.
+fn item_from_value(i: usize, v: serde_json::Value) -> Result<Item, RuleError> {
+    use serde_json::{Map, Value};
+    let at =
+        |rest: &str, kind: JsonKind| RuleError::new(format!("items[{i}]{rest}"), RuleErrorKind::Json(kind));
+    let Value::Object(mut m) = v else {
+        let found = ValueType::of(&v);
+        return Err(at("", JsonKind::WrongType { expected: Some(ValueType::Object), found, value: None }));
     };
-    if path.is_empty() || path == "." {
-        format!("规则文件：{what}")
-    } else {
-        format!("规则文件 {path}：{what}")
-    }
+    let ty = match m.remove("type") {
+        Some(Value::String(t)) => t,
+        Some(other) => {
+            let (found, value) = (ValueType::of(&other), Some(other.to_string()));
+            return Err(at(".type", JsonKind::WrongType { expected: Some(ValueType::String), found, value }));
+        }
+        None => return Err(at("", JsonKind::MissingField { field: "type".into() })),
+    };
+    let mut wrapped = Map::new();
+    wrapped.insert(ty.clone(), Value::Object(m));
+    serde_path_to_error::deserialize::<_, Item>(Value::Object(wrapped)).map_err(|e| {
+        let inner = e.path().to_string();
+        let rest = inner.strip_prefix(ty.as_str()).unwrap_or("");
+        match classify(e.inner()) {
+            kind @ JsonKind::UnknownVariant { .. } if rest.is_empty() => at(".type", kind),
+            kind => at(rest, kind),
+        }
+    })
 }
 
 impl RuleSet {
     /// Parses and validates a rule file. The error names the field and what is wrong.
-    pub fn parse(json: &str) -> Result<RuleSet, String> {
-        let de = &mut serde_json::Deserializer::from_str(json);
-        let rules: RuleSet = serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let msg = inner.to_string();
-            // serde_json appends " at line L column C"; keep it, it says where.
-            explain(&path, &msg)
+    pub fn parse(json: &str) -> Result<RuleSet, RuleError> {
+        let rules: RuleSet = read(json).map_err(|(kind, at)| {
+            // An error inside an item surfaces at `items` with the item's message: read the
+            // items again, one by one, for the typed error and its path from `items[i]`.
+            if matches!(&at, JsonLocation::Field(p) if p == "items") {
+                if let Some(e) = Self::items_error(json) {
+                    return e;
+                }
+            }
+            RuleError { kind: RuleErrorKind::Json(kind), at }
         })?;
         rules.validate()?;
         Ok(rules)
+    }
+
+    /// The first item that does not read, of a file whose items did not.
+    fn items_error(json: &str) -> Option<RuleError> {
+        let mut v: serde_json::Value = serde_json::from_str(json).ok()?;
+        let serde_json::Value::Array(items) = v.get_mut("items")?.take() else { return None };
+        items.into_iter().enumerate().find_map(|(i, item)| item_from_value(i, item).err())
     }
 
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    fn validate(&self) -> Result<(), String> {
-        let err = |path: String, what: String| Err(format!("规则文件 {path}：{what}"));
+    fn validate(&self) -> Result<(), RuleError> {
+        use RuleErrorKind as K;
+        let err = |path: String, kind: RuleErrorKind| Err(RuleError::new(path, kind));
         if self.format != RULES_FORMAT {
-            return err("format".into(), format!("应为 “{RULES_FORMAT}”，实际是 “{}”", self.format));
+            return err(
+                "format".into(),
+                K::WrongFormat { expected: RULES_FORMAT.into(), found: self.format.clone() },
+            );
         }
         if self.score.decimals > 6 {
-            return err("score.decimals".into(), "最多 6 位小数".into());
+            return err("score.decimals".into(), K::TooManyDecimals { max: 6, found: self.score.decimals });
         }
         if self.groups.is_empty() {
-            return err("groups".into(), "至少需要一个分组".into());
+            return err("groups".into(), K::NoGroups);
         }
         for (i, g) in self.groups.iter().enumerate() {
             if g.name.trim().is_empty() {
-                return err(format!("groups[{i}].name"), "分组名称为空".into());
+                return err(format!("groups[{i}].name"), K::EmptyGroupName);
             }
             if let Some(j) = self.groups[..i].iter().position(|h| h.name == g.name) {
-                return err(format!("groups[{i}].name"), format!("分组“{}”与 groups[{j}] 重名", g.name));
+                return err(
+                    format!("groups[{i}].name"),
+                    K::DuplicateGroup { name: g.name.clone(), first: j },
+                );
             }
             if g.full_score.0 <= Ratio::ZERO {
-                return err(format!("groups[{i}].full_score"), "满分应大于 0".into());
+                return err(
+                    format!("groups[{i}].full_score"),
+                    K::FullScoreNotPositive { value: g.full_score.0.to_string() },
+                );
             }
             if let Some(parent) = &g.subgroup_of {
                 if !self.groups.iter().any(|h| &h.name == parent && h.subgroup_of.is_none()) {
-                    return err(format!("groups[{i}].subgroup_of"), format!("没有名为“{parent}”的上级分组"));
+                    return err(
+                        format!("groups[{i}].subgroup_of"),
+                        K::UnknownParentGroup { name: parent.clone() },
+                    );
                 }
             }
         }
         if self.items.is_empty() {
-            return err("items".into(), "至少需要一个考评项目".into());
+            return err("items".into(), K::NoItems);
         }
         for (i, item) in self.items.iter().enumerate() {
             if let Some(key) = item.indicator() {
-                let measure = if item.reads_rate() { Measure::Rate } else { Measure::Count };
+                let (measure, reads) = if item.reads_rate() {
+                    (Measure::Rate, Reads::Rate)
+                } else {
+                    (Measure::Count, Reads::Count)
+                };
                 if Indicator::from_key(key).map(Indicator::measure) != Some(measure) {
-                    let kind = if item.reads_rate() { "比率" } else { "件数" };
-                    let known: Vec<&str> =
-                        Indicator::ALL.iter().filter(|i| i.measure() == measure).map(|i| i.key()).collect();
+                    let known = Indicator::ALL
+                        .iter()
+                        .filter(|i| i.measure() == measure)
+                        .map(|i| i.key().to_string())
+                        .collect();
                     return err(
                         format!("items[{i}].indicator"),
-                        format!("未知的{kind}指标“{key}”；可用：{}", known.join(", ")),
+                        K::UnknownIndicator { key: key.into(), reads, known },
                     );
                 }
             }
             if let Item::Steps { steps, .. } = item {
                 if steps.is_empty() {
-                    return err(format!("items[{i}].steps"), "至少需要一个档次".into());
+                    return err(format!("items[{i}].steps"), K::NoSteps);
                 }
                 for w in 1..steps.len() {
                     if steps[w].min.0 >= steps[w - 1].min.0 {
-                        return err(
-                            format!("items[{i}].steps[{w}].min"),
-                            "档次应按 min 从高到低排列且不重复".into(),
-                        );
+                        return err(format!("items[{i}].steps[{w}].min"), K::StepsOutOfOrder);
                     }
                 }
             }
@@ -551,23 +556,20 @@ impl RuleSet {
         if let Some(g) = &self.grades {
             for (i, b) in g.bands.iter().enumerate() {
                 if let Some(j) = g.bands[..i].iter().position(|c| c.min.0 == b.min.0) {
-                    return err(
-                        format!("grades.bands[{i}].min"),
-                        format!("与 grades.bands[{j}] 的下限相同，等级区间重叠"),
-                    );
+                    return err(format!("grades.bands[{i}].min"), K::OverlappingBands { first: j });
                 }
                 if let Some(j) = g.bands[..i].iter().position(|c| c.label == b.label) {
-                    return err(format!("grades.bands[{i}].label"), format!("与 grades.bands[{j}] 重名"));
+                    return err(format!("grades.bands[{i}].label"), K::DuplicateBandLabel { first: j });
                 }
             }
         }
         for (i, h) in self.highlights.iter().enumerate() {
             if h.top.is_none() == h.bottom.is_none() {
-                return err(format!("highlights[{i}]"), "top 与 bottom 须且只须给出一个".into());
+                return err(format!("highlights[{i}]"), K::TopXorBottom);
             }
             if let Some(g) = &h.group {
                 if !self.groups.iter().any(|x| &x.name == g) {
-                    return err(format!("highlights[{i}].group"), format!("没有名为“{g}”的分组"));
+                    return err(format!("highlights[{i}].group"), K::UnknownGroup { name: g.clone() });
                 }
             }
         }
@@ -606,7 +608,7 @@ mod tests {
     fn refused(edit: impl Fn(&mut serde_json::Value)) -> String {
         let mut v: serde_json::Value = serde_json::from_str(MINIMAL).unwrap();
         edit(&mut v);
-        RuleSet::parse(&v.to_string()).unwrap_err()
+        RuleSet::parse(&v.to_string()).unwrap_err().to_string()
     }
 
     #[test]
@@ -660,13 +662,14 @@ mod item_error_tests {
         let e = RuleSet::parse(&base(
             r#"{"type":"weighted","name":"a","indicator":"on_time_rate","weight":"x","rate_as":"fraction"}"#,
         ))
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
         assert!(e.starts_with("规则文件 items[0].weight：应为数字"), "{e}");
-        let e = RuleSet::parse(&base(r#"{"type":"weighted","name":"a","indicator":"on_time_rate","weight":1,"rate_as":"fraction","colour":1}"#)).unwrap_err();
+        let e = RuleSet::parse(&base(r#"{"type":"weighted","name":"a","indicator":"on_time_rate","weight":1,"rate_as":"fraction","colour":1}"#)).unwrap_err().to_string();
         assert!(e.starts_with("规则文件 items[0].colour：未知字段“colour”"), "{e}");
-        let e = RuleSet::parse(&base(r#"{"type":"magic","name":"a"}"#)).unwrap_err();
+        let e = RuleSet::parse(&base(r#"{"type":"magic","name":"a"}"#)).unwrap_err().to_string();
         assert!(e.starts_with("规则文件 items[0].type：无法识别的取值“magic”"), "{e}");
-        let e = RuleSet::parse(&base(r#"{"type":"threshold","name":"a","indicator":"sign_rate","full":10,"per_point":1,"rate_as":"percent"}"#)).unwrap_err();
+        let e = RuleSet::parse(&base(r#"{"type":"threshold","name":"a","indicator":"sign_rate","full":10,"per_point":1,"rate_as":"percent"}"#)).unwrap_err().to_string();
         assert!(e.starts_with("规则文件 items[0]：缺少字段“threshold”"), "{e}");
     }
 }

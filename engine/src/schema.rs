@@ -5,6 +5,7 @@
 //! user confirms or corrects it, and it can be saved as JSON (the page and `hotline --mapping`
 //! read the same file).
 
+use crate::error::{read, MappingError};
 use serde::{Deserialize, Serialize};
 
 /// One canonical column (see `ticket-format.md` and docs/indicators.md).
@@ -339,8 +340,9 @@ impl Mapping {
         headers.iter().map(|h| h.trim()).collect::<Vec<_>>().join("\u{1f}")
     }
 
-    pub fn from_json(s: &str) -> Result<Mapping, String> {
-        serde_json::from_str(s).map_err(|e| format!("映射文件无法读取：{e}"))
+    /// Reads a saved mapping; the error names the field (`columns[3][1]`) and what is wrong.
+    pub fn from_json(s: &str) -> Result<Mapping, MappingError> {
+        read(s).map_err(|(kind, at)| MappingError { kind, at })
     }
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()

@@ -21,6 +21,7 @@
 
 use super::{Accepted, Cells, Fragments, MonthIndex, MAX_DENSE_MONTHS};
 use crate::deadlines::DeadlineErrors;
+use crate::error::{CellsError, CellsErrorKind, CellsErrorKind as K};
 use crate::indicators::Tally;
 use crate::store::{NameId, Names, TicketStore, NO_NAME};
 
@@ -75,25 +76,27 @@ impl Cells {
     }
 
     /// The cells of [`Cells::to_bytes`], with a ticket store that holds only the names.
-    pub fn from_bytes(bytes: &[u8]) -> Result<(TicketStore, Cells), String> {
+    pub fn from_bytes(bytes: &[u8]) -> Result<(TicketStore, Cells), CellsError> {
         let mut r = Reader { b: bytes, at: 0 };
-        if r.take(MAGIC.len())? != MAGIC {
-            return Err("不是本程序的计数数据".into());
+        if r.take(MAGIC.len()).ok() != Some(MAGIC) {
+            return Err(CellsError { kind: K::NotCells, at: 0 });
         }
         let mut store = TicketStore::default();
         for names in [&mut store.units, &mut store.channels, &mut store.kinds, &mut store.categories] {
             let count = r.len()?;
             for i in 0..count {
+                let at = r.at;
                 let name = r.str()?;
                 if names.intern(name) as usize != i {
-                    return Err(format!("名称“{name}”重复"));
+                    return Err(CellsError { kind: K::DuplicateName { name: name.to_string() }, at });
                 }
             }
         }
         store.has_callback_time = r.u64()? != 0;
+        let at = r.at;
         let months = (0..r.len()?).map(|_| r.month()).collect::<Result<Vec<_>, _>>()?;
         if months.len() > MAX_DENSE_MONTHS || !months.windows(2).all(|w| w[0] < w[1]) {
-            return Err("月份表无效".into());
+            return Err(CellsError { kind: K::BadMonthTable, at });
         }
         let index = MonthIndex::from_months(months);
         let n = index.len();
@@ -115,26 +118,28 @@ impl Cells {
             c.cells.push((key, sides));
         }
         for (tables, names) in [(&mut c.channels, &store.channels), (&mut c.kinds, &store.kinds)] {
+            let at = r.at;
             let count = r.len()?;
             if count > names.len() {
-                return Err("名称与计数表不符".into());
+                return Err(CellsError { kind: K::NamesMismatch, at });
             }
             for _ in 0..count {
                 tables.push(Accepted(if r.flag()? { r.table(n * n)? } else { Vec::new() }));
             }
         }
         for _ in 0..r.len()? {
+            let at = r.at;
             let key = (r.name(&store.channels)?, r.name(&store.categories)?);
             let table = Accepted(r.table(n * n)?);
             if c.channel_categories.insert(key, table).is_some() {
-                return Err("高发问题计数重复".into());
+                return Err(CellsError { kind: K::DuplicateTopic, at });
             }
         }
         let count = r.u64()?;
         let examples = (0..r.len()?).map(|_| r.str().map(str::to_string)).collect::<Result<_, _>>()?;
         c.deadline_errors = DeadlineErrors { count, examples };
         if r.at != bytes.len() {
-            return Err("计数数据末尾有多余的字节".into());
+            return Err(CellsError { kind: K::TrailingBytes { count: bytes.len() - r.at }, at: r.at });
         }
         Ok((store, c))
     }
@@ -189,13 +194,19 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], String> {
-        let end = self.at.checked_add(n).filter(|e| *e <= self.b.len()).ok_or("计数数据不完整")?;
+    fn fail<T>(&self, kind: CellsErrorKind, at: usize) -> Result<T, CellsError> {
+        Err(CellsError { kind, at })
+    }
+    fn take(&mut self, n: usize) -> Result<&'a [u8], CellsError> {
+        let Some(end) = self.at.checked_add(n).filter(|e| *e <= self.b.len()) else {
+            return self.fail(K::Truncated, self.at);
+        };
         let out = &self.b[self.at..end];
         self.at = end;
         Ok(out)
     }
-    fn u64(&mut self) -> Result<u64, String> {
+    fn u64(&mut self) -> Result<u64, CellsError> {
+        let at = self.at;
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
             let byte = self.take(1)?[0];
@@ -204,49 +215,55 @@ impl<'a> Reader<'a> {
                 return Ok(v);
             }
         }
-        Err("计数数据中的数字过长".into())
+        self.fail(K::NumberTooLong, at)
     }
-    fn flag(&mut self) -> Result<bool, String> {
+    fn flag(&mut self) -> Result<bool, CellsError> {
+        let at = self.at;
         match self.u64()? {
             0 => Ok(false),
             1 => Ok(true),
-            _ => Err("计数数据无效".into()),
+            value => self.fail(K::BadFlag { value }, at),
         }
     }
     /// A count of things still to read: each takes at least a byte, so a count beyond the bytes
     /// left is damage, refused before anything is allocated for it.
-    fn len(&mut self) -> Result<usize, String> {
+    fn len(&mut self) -> Result<usize, CellsError> {
+        let at = self.at;
         let n = self.u64()?;
-        usize::try_from(n)
-            .ok()
-            .filter(|n| *n <= self.b.len() - self.at)
-            .ok_or_else(|| "计数数据长度无效".into())
+        match usize::try_from(n).ok().filter(|n| *n <= self.b.len() - self.at) {
+            Some(n) => Ok(n),
+            None => self.fail(K::BadLength { value: n }, at),
+        }
     }
-    fn month(&mut self) -> Result<i32, String> {
+    fn month(&mut self) -> Result<i32, CellsError> {
+        let at = self.at;
         let z = self.u64()?;
         let v = ((z >> 1) as i64) ^ -((z & 1) as i64);
-        i32::try_from(v).map_err(|_| "月份无效".into())
+        i32::try_from(v).or_else(|_| self.fail(K::BadMonth { value: z }, at))
     }
-    fn str(&mut self) -> Result<&'a str, String> {
+    fn str(&mut self) -> Result<&'a str, CellsError> {
         let n = self.len()?;
-        std::str::from_utf8(self.take(n)?).map_err(|_| "计数数据中的名称不是 UTF-8".into())
+        let at = self.at;
+        std::str::from_utf8(self.take(n)?).or_else(|_| self.fail(K::NameNotUtf8, at))
     }
-    fn name(&mut self, names: &Names) -> Result<NameId, String> {
+    fn name(&mut self, names: &Names) -> Result<NameId, CellsError> {
+        let at = self.at;
         match self.u64()? {
             0 => Ok(NO_NAME),
             v if v <= names.len() as u64 => Ok((v - 1) as NameId),
-            _ => Err("计数数据中的名称编号无效".into()),
+            value => self.fail(K::BadNameId { value }, at),
         }
     }
     /// `n` values of [`Writer::table`].
-    fn table(&mut self, n: usize) -> Result<Vec<u64>, String> {
+    fn table(&mut self, n: usize) -> Result<Vec<u64>, CellsError> {
         let mut v = Vec::with_capacity(n);
         while v.len() < n {
+            let at = self.at;
             match self.u64()? {
                 0 => {
                     let run = self.u64()?;
                     if run == 0 || run > (n - v.len()) as u64 {
-                        return Err("计数表无效".into());
+                        return self.fail(K::BadTable, at);
                     }
                     v.resize(v.len() + run as usize, 0);
                 }

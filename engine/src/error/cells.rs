@@ -1,0 +1,83 @@
+//! The cells' wire form's errors (the worker sends the page a file's cells as bytes; both ends
+//! are one build, so any of these is a bug or damaged bytes).
+
+use super::Lang;
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CellsErrorKind {
+    /// The bytes do not start with the wire form's mark.
+    NotCells,
+    /// The bytes end inside a value.
+    Truncated,
+    NumberTooLong,
+    /// A flag other than 0 or 1.
+    BadFlag {
+        value: u64,
+    },
+    /// A count of things larger than the bytes left.
+    BadLength {
+        value: u64,
+    },
+    BadMonth {
+        value: u64,
+    },
+    NameNotUtf8,
+    BadNameId {
+        value: u64,
+    },
+    /// A run of zeros that is empty or overruns its table.
+    BadTable,
+    DuplicateName {
+        name: String,
+    },
+    /// Months out of order, or too many.
+    BadMonthTable,
+    /// More count tables than names.
+    NamesMismatch,
+    DuplicateTopic,
+    TrailingBytes {
+        count: usize,
+    },
+}
+
+/// Cells' bytes refused: what, and the offset (from 0) of the value that is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CellsError {
+    pub kind: CellsErrorKind,
+    pub at: usize,
+}
+
+impl CellsError {
+    pub fn render(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => {
+                let what = match &self.kind {
+                    CellsErrorKind::NotCells => "不是本程序的计数数据".to_string(),
+                    CellsErrorKind::Truncated => "数据不完整".into(),
+                    CellsErrorKind::NumberTooLong => "数字过长".into(),
+                    CellsErrorKind::BadFlag { value } => format!("标志应为 0 或 1，实际是 {value}"),
+                    CellsErrorKind::BadLength { value } => format!("长度 {value} 超出剩余的字节"),
+                    CellsErrorKind::BadMonth { value } => format!("月份 {value} 无效"),
+                    CellsErrorKind::NameNotUtf8 => "名称不是 UTF-8".into(),
+                    CellsErrorKind::BadNameId { value } => format!("名称编号 {value} 无效"),
+                    CellsErrorKind::BadTable => "计数表无效".into(),
+                    CellsErrorKind::DuplicateName { name } => format!("名称“{name}”重复"),
+                    CellsErrorKind::BadMonthTable => "月份表无效".into(),
+                    CellsErrorKind::NamesMismatch => "名称与计数表不符".into(),
+                    CellsErrorKind::DuplicateTopic => "高发问题计数重复".into(),
+                    CellsErrorKind::TrailingBytes { count } => format!("末尾有 {count} 个多余的字节"),
+                };
+                format!("计数数据无法读取（第 {} 字节）：{what}", self.at + 1)
+            }
+        }
+    }
+}
+
+impl fmt::Display for CellsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::Zh))
+    }
+}
+
+impl std::error::Error for CellsError {}

@@ -1,0 +1,90 @@
+//! A partial-aggregates file's errors (docs/partials.md): not JSON, another format, or fields
+//! that do not read.
+
+use super::json::{JsonKind, JsonLocation};
+use super::Lang;
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PartialFileErrorKind {
+    /// Not JSON, or JSON not of the partial's shape.
+    Json(JsonKind),
+    /// Another format or version.
+    WrongFormat {
+        expected: String,
+        found: String,
+    },
+    MissingFormat {
+        expected: String,
+    },
+    /// `at`: the offset of the first character that is not base64, when one is.
+    HashesNotBase64 {
+        at: Option<usize>,
+    },
+    /// Not a whole number of 8-byte hashes.
+    HashesLength {
+        bytes: usize,
+    },
+    HashesUnsorted,
+    TooManyMonths {
+        months: usize,
+        limit: usize,
+    },
+}
+
+/// A partial-aggregates file refused: what is wrong, and where (a field path, or line and
+/// column of a JSON syntax error).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartialFileError {
+    pub kind: PartialFileErrorKind,
+    pub at: JsonLocation,
+}
+
+impl PartialFileError {
+    pub fn new(path: impl Into<String>, kind: PartialFileErrorKind) -> PartialFileError {
+        PartialFileError { kind, at: JsonLocation::Field(path.into()) }
+    }
+
+    pub fn render(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => self.zh(),
+        }
+    }
+
+    fn zh(&self) -> String {
+        match &self.kind {
+            PartialFileErrorKind::Json(k) => {
+                let what = k.render(Lang::Zh);
+                match &self.at {
+                    JsonLocation::Text { line, column } => {
+                        format!("不是 JSON：第 {line} 行第 {column} 列：{what}")
+                    }
+                    JsonLocation::Field(p) if p.is_empty() => what,
+                    JsonLocation::Field(p) => format!("字段 {p}：{what}"),
+                }
+            }
+            PartialFileErrorKind::WrongFormat { expected, found } => {
+                format!("格式为“{found}”，本工具读取“{expected}”")
+            }
+            PartialFileErrorKind::MissingFormat { expected } => format!("缺少 \"format\": \"{expected}\""),
+            PartialFileErrorKind::HashesNotBase64 { at: Some(at) } => {
+                format!("ticket_hashes 不是 base64（第 {} 个字符）", at + 1)
+            }
+            PartialFileErrorKind::HashesNotBase64 { at: None } => "ticket_hashes 不是 base64".into(),
+            PartialFileErrorKind::HashesLength { .. } => "ticket_hashes 的长度不是 8 字节的整数倍".into(),
+            PartialFileErrorKind::HashesUnsorted => "ticket_hashes 未按升序排列或有重复".into(),
+            PartialFileErrorKind::TooManyMonths { months, limit } => format!(
+                "部分汇总涉及 {months} 个不同的月份，超过上限 {limit}（{} 年）：请检查月份是否填错",
+                limit / 12
+            ),
+        }
+    }
+}
+
+impl fmt::Display for PartialFileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::Zh))
+    }
+}
+
+impl std::error::Error for PartialFileError {}
