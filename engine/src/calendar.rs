@@ -71,7 +71,14 @@ pub enum DayCount {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CalendarError {
     /// The date's year is outside `first..=last`, the years the calendar data covers.
-    OutOfRange { year: i32, first: i32, last: i32 },
+    OutOfRange {
+        /// The year of the date asked about.
+        year: i32,
+        /// The first year the calendar data covers.
+        first: i32,
+        /// The last year the calendar data covers (inclusive).
+        last: i32,
+    },
 }
 
 impl CalendarError {

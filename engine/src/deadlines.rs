@@ -19,6 +19,7 @@ pub struct Deadlines {
     /// The same for 急件.
     #[serde(default)]
     pub urgent_close_within_working_days: Option<u32>,
+    /// How a number of working days is counted from 派单时间: whether the dispatch day is day 1.
     #[serde(default)]
     pub day_count: crate::calendar::DayCount,
     /// Replace deadlines the export does carry, too.
@@ -76,6 +77,8 @@ impl DeadlinePlan {
 /// Tickets whose deadline could not be computed: how many, and the first few for the message.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeadlineErrors {
+    /// Tickets whose 办理时限 or 签收时限 could not be computed (e.g. outside the calendar's years);
+    /// they are counted without that deadline.
     pub count: u64,
     /// "第 12 行：…" for the first ten.
     pub examples: Vec<String>,

@@ -9,15 +9,19 @@ use encoding_rs::GB18030;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 
+/// The text encoding an export was read in, detected from its bytes (module doc).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum TextEncoding {
+    /// UTF-8, with or without a BOM.
     #[serde(rename = "UTF-8")]
     Utf8,
+    /// GB18030, a superset of GBK: every export that is not valid UTF-8.
     #[serde(rename = "GB18030")]
     Gb18030,
 }
 
 impl TextEncoding {
+    /// The encoding's usual name (`UTF-8`, `GB18030`), as in the JSON and the summary's 编码.
     pub fn label(self) -> &'static str {
         match self {
             TextEncoding::Utf8 => "UTF-8",

@@ -98,6 +98,7 @@ impl TailReader {
         Ok(TailReader { first_line: ingest.next_line(), ingest, header_bytes: header.len() as u64 })
     }
 
+    /// Feeds the next bytes of the tail, in file order; fails only on a file-level error.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), FileError> {
         self.ingest.push(chunk)
     }
@@ -107,6 +108,7 @@ impl TailReader {
         self.ingest.rows_read()
     }
 
+    /// Ends the tail's input (its last record may lack a line feed) and hands back what was read.
     pub fn finish(self) -> Result<Tail, FileError> {
         let (ingested, end_line) = self.ingest.finish_with_lines()?;
         Ok(Tail { ingested, first_line: self.first_line, end_line, header_bytes: self.header_bytes })
@@ -117,6 +119,8 @@ impl TailReader {
 /// ([`Tail::write`], [`Tail::to_bytes`]), which is how it travels between workers.
 #[derive(Debug)]
 pub struct Tail {
+    /// The tail's rows as its own reader accepted and rejected them, with lines counted from its
+    /// header; [`Ingest::absorb`] moves them by the first reader's line count.
     pub ingested: Ingested,
     /// Line of the tail's first record as its reader counted (header = 1).
     pub(crate) first_line: u32,
@@ -177,6 +181,7 @@ const TAIL_FORMAT: u32 = 2;
 pub trait TailSource {
     /// Bytes in the wire form.
     fn len(&self) -> usize;
+    /// Whether the wire form has no bytes at all.
     fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -52,9 +52,11 @@ impl IdSet {
         IdSet { hashes: vec![0; slots], owners: vec![0; slots], len: 0 }
     }
 
+    /// Distinct hashes claimed (a duplicate 工单编号 claims no new slot).
     pub fn len(&self) -> usize {
         self.len
     }
+    /// Whether no ticket number has been claimed yet.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }

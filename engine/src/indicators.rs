@@ -15,6 +15,7 @@ pub use crate::tally::{Split, Tally};
 /// Everything one pass over the store counts for a period.
 #[derive(Clone, Debug, Default)]
 pub struct PeriodCounts {
+    /// 全市: every ticket (直接答复 included), counted directly, not as the sum of the units.
     pub city: Split,
     /// Indexed by unit [`NameId`] (承办单位).
     pub units: Vec<Split>,
@@ -24,9 +25,11 @@ pub struct PeriodCounts {
     pub unit_member: Vec<NameId>,
     /// 受理量 by channel id, by kind id.
     pub channels: Vec<u64>,
+    /// 受理量 by kind (诉求类型) id.
     pub kinds: Vec<u64>,
     /// 受理量 by (channel, category).
     pub channel_categories: FxHashMap<(NameId, NameId), u64>,
+    /// Tickets whose rule-file or working-day deadline could not be computed; counted without it.
     pub deadline_errors: DeadlineErrors,
 }
 
@@ -145,13 +148,16 @@ impl IndicatorOptions {
 /// An exact rate: numerator over denominator, with its display form. The default is 0/0 ("—").
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rate {
+    /// Tickets that met the indicator (e.g. 按期办结数 for 按期办结率).
     pub num: u64,
+    /// Tickets the indicator is taken over (e.g. 应办结数); 0 makes the rate "—".
     pub den: u64,
     /// Percent at 2 decimals, rounded half-up; `None` ("—") when the denominator is zero.
     pub percent: Option<String>,
 }
 
 impl Rate {
+    /// The rate `num`/`den` with its 2-decimal half-up percent filled in.
     pub fn new(num: u64, den: u64) -> Rate {
         Rate { num, den, percent: basis_points(num, den).map(format_basis_points) }
     }
@@ -167,6 +173,7 @@ impl Rate {
             self.num as f64 / self.den as f64
         }
     }
+    /// The percent as the page shows it, `96.16%`, or `—` when the denominator is 0.
     pub fn display(&self) -> String {
         self.percent.as_ref().map_or_else(|| "—".to_string(), |p| format!("{p}%"))
     }

@@ -27,21 +27,27 @@ fn gcd(mut a: i128, mut b: i128) -> i128 {
 }
 
 impl Ratio {
+    /// 0: the start of a sum of points, and the floor a deduction cannot push a score below.
     pub const ZERO: Ratio = Ratio { num: 0, den: 1 };
+    /// 1: a rate of 100 % as a fraction (e.g. the 1 − rate of a shortfall).
     pub const ONE: Ratio = Ratio { num: 1, den: 1 };
 
+    /// `num / den` reduced to lowest terms with the sign on the numerator; panics when `den` is 0.
     pub fn new(num: i128, den: i128) -> Ratio {
         assert!(den != 0, "zero denominator");
         let g = gcd(num, den);
         let s = if den < 0 { -1 } else { 1 };
         Ratio { num: s * num / g, den: s * den / g }
     }
+    /// The whole number `n` (a point value, a count).
     pub fn int(n: i64) -> Ratio {
         Ratio { num: i128::from(n), den: 1 }
     }
+    /// The numerator in lowest terms; carries the sign.
     pub fn num(&self) -> i128 {
         self.num
     }
+    /// The denominator in lowest terms; always positive.
     pub fn den(&self) -> i128 {
         self.den
     }
@@ -76,9 +82,11 @@ impl Ratio {
         Some(if scale >= 0 { Ratio::new(num.checked_mul(p)?, 1) } else { Ratio::new(num, p) })
     }
 
+    /// The magnitude, sign dropped; exact like every other operation.
     pub fn abs(self) -> Ratio {
         Ratio { num: self.num.abs(), den: self.den }
     }
+    /// The larger of the two, compared exactly (scores clamp at 0 with it).
     pub fn max(self, o: Ratio) -> Ratio {
         if self >= o {
             self
@@ -86,6 +94,7 @@ impl Ratio {
             o
         }
     }
+    /// The smaller of the two, compared exactly (a score's cap applies with it).
     pub fn min(self, o: Ratio) -> Ratio {
         if self <= o {
             self
@@ -120,6 +129,7 @@ impl Ratio {
         }
     }
 
+    /// The nearest `f64`: lossy, so never used for a score, which stays exact (module doc).
     pub fn to_f64(self) -> f64 {
         self.num as f64 / self.den as f64
     }

@@ -224,9 +224,11 @@ impl Fields {
         }
     }
 
+    /// Fields in the last record split: one more than its separating commas, so never 0 after a split.
     pub fn len(&self) -> usize {
         self.ranges.len()
     }
+    /// Whether no record has been split yet (a split always yields at least one field).
     pub fn is_empty(&self) -> bool {
         self.ranges.is_empty()
     }

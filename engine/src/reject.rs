@@ -25,6 +25,7 @@ pub enum Reason {
 }
 
 impl Reason {
+    /// Every reason, in check order: the order of the summary's per-reason counts.
     pub const ALL: [Reason; 5] = [
         Reason::FieldCount,
         Reason::MissingValue,
@@ -44,6 +45,7 @@ impl Reason {
         }
     }
 
+    /// Stable snake_case code, as in the JSON (`field_count`, …) and docs/indicators.md §3.1.
     pub fn code(self) -> &'static str {
         match self {
             Reason::FieldCount => "field_count",
@@ -63,17 +65,41 @@ impl Reason {
 pub enum RejectDetail {
     /// The row has `found` fields where the header has `expected`; `open_quote` when the record
     /// held a quote and is short (a quote may be unclosed).
-    FieldCount { expected: u32, found: u32, open_quote: bool },
+    FieldCount {
+        /// Fields in the header row.
+        expected: u32,
+        /// Fields in this record.
+        found: u32,
+        /// The record held a quote and is short: the message suggests an unclosed quote.
+        open_quote: bool,
+    },
     /// A required value is empty; `transferred`: required because the row is 转办.
-    Missing { column: Column, transferred: bool },
+    Missing {
+        /// The first required column found empty.
+        column: Column,
+        /// The column is required only because the row is 转办 (承办单位, 派单时间, 办理时限).
+        transferred: bool,
+    },
     /// A coded value outside its column's list.
-    UnknownValue { column: Column },
+    UnknownValue {
+        /// The coded column; its accepted values are named in the message.
+        column: Column,
+    },
     /// A datetime in no accepted form: the standard forms, or the mapping's own `pattern`.
-    BadDatetime { pattern: Option<String> },
+    BadDatetime {
+        /// The mapping's datetime pattern, if one was given; `None` = the standard forms.
+        pattern: Option<String>,
+    },
     /// The 工单编号 is held by the accepted row that starts on `first_line`.
-    DuplicateId { first_line: u32 },
+    DuplicateId {
+        /// Line where the accepted row holding the 工单编号 starts (header = line 1).
+        first_line: u32,
+    },
     /// A message recorded as text by an earlier version (a saved report read again).
-    Recorded { message: String },
+    Recorded {
+        /// The rendered Chinese message as the saved report carried it.
+        message: String,
+    },
 }
 
 /// What each coded column accepts, for messages.
@@ -96,6 +122,7 @@ pub struct Reject {
     pub line: u32,
     /// The column as the file names it (empty for a field-count error).
     pub column: String,
+    /// The first check the row failed; its only reason.
     pub reason: Reason,
     /// What exactly was wrong: the message is rendered from it.
     pub detail: RejectDetail,

@@ -12,6 +12,7 @@ use crate::reject::Reject;
 use crate::store::{NameId, TicketStore, NO_NAME};
 use serde::{Deserialize, Serialize};
 
+/// The JSON's `format` tag; bumped when the shape changes incompatibly (docs/report-json.md).
 pub const REPORT_FORMAT: &str = "hotline-eval.report/1";
 /// How many subjects the 高发问题 list keeps per channel.
 pub const TOP_CATEGORIES: usize = 5;
@@ -19,8 +20,11 @@ pub const TOP_CATEGORIES: usize = 5;
 /// What to report on. Defaults: the latest complete month, default indicator options.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct ReportOptions {
+    /// The period chosen (`--period`); `None` = the latest complete month (indicators.md §2).
     pub period: Option<Period>,
+    /// Readings of the indicators that admit several (e.g. whether 基本满意 counts as satisfied).
     pub indicators: IndicatorOptions,
+    /// The 单位名录 (`--units`): member roll-up, groups and members without tickets.
     pub registry: Option<Registry>,
     /// Deadlines from the rules in force (working-day 办理时限 in the export apply regardless).
     pub deadlines: Option<crate::deadlines::Deadlines>,
@@ -43,6 +47,7 @@ pub use crate::catalogue::Figures;
 /// One entity's figures: all tickets, 市派 and 省派.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EntityFigures {
+    /// The 承办单位, member unit or group name as the file (or registry) spells it.
     pub name: String,
     /// For a 承办单位: the member unit it rolls up into (itself when it is one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -50,8 +55,11 @@ pub struct EntityFigures {
     /// The registry group, when a registry is loaded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
+    /// 全部: 市派 + 省派, rates recomputed from the summed counts.
     pub all: Figures,
+    /// 市派 tickets only.
     pub municipal: Figures,
+    /// 省派 tickets only.
     pub province: Figures,
     /// The counts behind the figures (市派, 省派): scoring rules re-read them with their own
     /// options, and a report can be scored again without its tickets.
@@ -60,6 +68,7 @@ pub struct EntityFigures {
 }
 
 impl EntityFigures {
+    /// The figures of tallies `s` read with options `o`; `member` and `group` left for the caller.
     pub fn new(name: String, s: &Split, o: &IndicatorOptions) -> EntityFigures {
         EntityFigures {
             name,
@@ -76,60 +85,86 @@ impl EntityFigures {
 /// A count and its share of 受理量.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Share {
+    /// The 来源渠道, 诉求类型 or 问题分类.
     pub name: String,
+    /// Tickets in 受理量 (received in the period or carried over) with that name.
     pub count: u64,
+    /// `count` / 受理量; for a hot topic, / its channel's count. Shares are not forced to sum to 100.
     pub share: Rate,
 }
 
 /// 高发问题 of one channel.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ChannelTopics {
+    /// The 来源渠道, in the order of the report's `channels`.
     pub channel: String,
+    /// Its top [`TOP_CATEGORIES`] 问题分类 by count, ties by name; empty 问题分类 not listed.
     pub topics: Vec<Share>,
 }
 
 /// Change of a city rate against the previous period, in percentage points.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Change {
+    /// The rate's key in [`Figures`] (`on_time_rate`, …), in catalogue order.
     pub indicator: String,
+    /// The same rate of `city.all` for the previous period.
     pub previous: Rate,
     /// Difference of the two displayed (2-decimal) rates, e.g. "+4.65"; `None` = "—".
     pub delta_pp: Option<String>,
 }
 
+/// The period reported on, how it was chosen, and the previous period changes compare with.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PeriodInfo {
+    /// The whole months counted, `first..=last`.
     pub period: Period,
+    /// `2021年2月`, or `2021年1月—2021年4月` for a range.
     pub label: String,
     /// Why this period: chosen by the user, or the default rule.
     pub why: String,
+    /// 上期: the same number of months just before `period`.
     pub previous: Period,
     /// Whether every month of the previous period is complete in the data.
     pub previous_complete: bool,
 }
 
+/// 全市 figures: every ticket, 直接答复 included, counted directly (not the sum of units).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct City {
+    /// 全部: 市派 + 省派.
     pub all: Figures,
+    /// 市派 tickets only.
     pub municipal: Figures,
+    /// 省派 tickets only.
     pub province: Figures,
     /// Changes of `all`'s rates; empty with `changes_note` when the previous period is incomplete.
     pub changes: Vec<Change>,
+    /// `上月数据不完整（<previous label>）` when the previous period is incomplete, else `None`.
     pub changes_note: Option<String>,
 }
 
 /// The whole report.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
+    /// Always [`REPORT_FORMAT`].
     pub format: String,
+    /// What was read: encoding, rows read / scored / rejected, headers.
     pub source: IngestSummary,
+    /// The rejected rows kept, in file order (not counted in any figure).
     pub rejects: Vec<Reject>,
+    /// Tickets received per month of 受理时间, in month order, each marked complete or not.
     pub months: Vec<MonthVolume>,
+    /// `None` only when the file has no accepted ticket and no period was chosen.
     pub period: Option<PeriodInfo>,
+    /// The indicator readings the figures were computed with (echoed for the reader).
     pub options: IndicatorOptions,
+    /// `None` exactly when `period` is `None`.
     pub city: Option<City>,
+    /// 来源渠道 shares of 受理量, by count descending then name; only names with a count.
     pub channels: Vec<Share>,
+    /// 诉求类型 shares of 受理量, in the same order.
     pub kinds: Vec<Share>,
+    /// 高发问题: one entry per entry of `channels`, in the same order.
     pub hot_topics: Vec<ChannelTopics>,
     /// Per 承办单位, by 总工单数 descending then name.
     pub units: Vec<EntityFigures>,
@@ -154,6 +189,7 @@ pub struct Counted {
     /// counted directly from the tickets.
     pub aggregates: Option<crate::aggregate::MonthAggregates>,
     parents: Vec<NameId>,
+    /// Tickets received per month of 受理时间 (for choosing the default period).
     pub months: Vec<MonthVolume>,
     extra_members: Vec<String>,
     registry: Option<Registry>,
@@ -161,6 +197,8 @@ pub struct Counted {
 }
 
 impl Counted {
+    /// Counts `ingested` under `o`'s registry and deadlines (its period and indicator options
+    /// are not used: any period can then be reported from the result).
     pub fn new(ingested: &Ingested, o: &ReportOptions) -> Counted {
         let store = &ingested.store;
         let (parents, extra_members) = registry_parents(store, o.registry.as_ref());
@@ -339,6 +377,7 @@ impl Report {
         crate::score::score(rules, &self.candidates(), &crate::score::Context { months, ..*ctx })
     }
 
+    /// The report as pretty-printed JSON (two-space indent, no final newline; docs/report-json.md).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }

@@ -64,6 +64,7 @@ pub enum ShortfallKind {
 }
 
 impl ShortfallKind {
+    /// Every list, in the order the page, the CSV and `Shortfalls::counts` use.
     pub const ALL: [ShortfallKind; 9] = [
         ShortfallKind::SignedLate,
         ShortfallKind::ContactLate,
@@ -76,6 +77,7 @@ impl ShortfallKind {
         ShortfallKind::FeedbackLate,
     ];
 
+    /// The list's Chinese name (签收超时, 超期办理, …), as the page and the CSV show it.
     pub fn label(self) -> &'static str {
         match self {
             ShortfallKind::SignedLate => "签收超时",
@@ -180,12 +182,16 @@ pub enum EntityLevel {
 /// 口径: which tickets of the entity.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Scope {
+    /// 全部: 市派 and 省派 tickets alike.
     All,
+    /// 市派: tickets with 省派 empty or no.
     Municipal,
+    /// 省派: tickets dispatched down from the provincial platform.
     Province,
 }
 
 impl Scope {
+    /// 全部, 市派 or 省派, as the page and the CLI show the scope.
     pub fn label(self) -> &'static str {
         match self {
             Scope::All => "全部",
@@ -206,9 +212,13 @@ impl Scope {
 /// Whose lists, for which period.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShortfallQuery {
+    /// Whether `name` is a 承办单位 or a 成员单位.
     pub level: EntityLevel,
+    /// The unit's name exactly as the file (or the registry) spells it.
     pub name: String,
+    /// Which of its tickets: 全部, 市派 or 省派.
     pub scope: Scope,
+    /// The report's period: each list matches its figure for this period.
     pub period: Period,
 }
 
@@ -218,21 +228,38 @@ pub struct ShortfallQuery {
 pub struct ShortfallRow {
     /// Line of the file the ticket was read from.
     pub line: u32,
+    /// 工单编号.
     pub id: String,
+    /// 承办单位 (for a member's lists, the unit below it that handled the ticket).
     pub unit: String,
+    /// 问题分类; empty when the row leaves it empty.
     pub category: String,
+    /// 受理时间.
     pub received: String,
+    /// 派单时间.
     pub dispatched: String,
+    /// 签收时限 as counted (a rule file may fill it in).
     pub sign_due: String,
+    /// 签收时间; empty = never signed (late).
     pub signed: String,
+    /// 首次联系时限.
     pub contact_due: String,
+    /// 首次联系时间; empty = never contacted (late).
     pub first_contact: String,
+    /// 办理时限 as counted (working days and rule deadlines turned into a time).
     pub due: String,
+    /// 办结时间; empty = still open.
     pub closed: String,
+    /// The callback's time as counted: 回访时间, else 办结时间 (直接答复: 受理时间); empty when no
+    /// callback.
     pub callback_at: String,
+    /// 回访结果 in Chinese (满意, 基本满意, 不满意, 未回访); empty when no callback.
     pub callback: String,
+    /// 反馈时限.
     pub feedback_due: String,
+    /// 反馈时间; empty = no feedback (late).
     pub feedback_at: String,
+    /// 退回次数 (0 when empty); above 0 puts a due ticket on the 返工 list.
     pub returned: u16,
     /// The lists it is on, in [`ShortfallKind::ALL`] order.
     pub kinds: Vec<ShortfallKind>,
@@ -241,6 +268,7 @@ pub struct ShortfallRow {
 /// The lists of one query.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shortfalls {
+    /// Whose lists these are: entity, scope and period.
     pub query: ShortfallQuery,
     /// Tickets per list, in [`ShortfallKind::ALL`] order: always the full count.
     pub counts: Vec<u64>,
@@ -255,6 +283,7 @@ impl Shortfalls {
         Shortfalls { query, counts: vec![0; ShortfallKind::ALL.len()], rows: Vec::new(), complete: true }
     }
 
+    /// Tickets on list `kind`: the full count even when `rows` is an excerpt.
     pub fn count(&self, kind: ShortfallKind) -> u64 {
         self.counts[kind as usize]
     }
@@ -435,6 +464,8 @@ pub struct ShortfallScan {
 }
 
 impl ShortfallScan {
+    /// A scan for query `q`, reading with `ingest` (the first pass's options), counting with
+    /// `report`, and holding at most `batch` tickets at a time.
     pub fn new(
         ingest: IngestOptions,
         report: ReportOptions,
@@ -449,6 +480,7 @@ impl ShortfallScan {
         }
     }
 
+    /// Reads the next bytes of the file, in order; every `batch` tickets are checked and dropped.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), FileError> {
         self.ingest.push(chunk)?;
         if self.ingest.tickets_held() >= self.batch {
@@ -464,6 +496,7 @@ impl ShortfallScan {
         self.ingest.rows_read()
     }
 
+    /// Ends the file and returns the lists, whole (`complete`), rows in file order.
     pub fn finish(mut self) -> Result<Shortfalls, FileError> {
         let mut done = self.ingest.finish()?;
         let last = done.store.take_tickets();

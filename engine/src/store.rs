@@ -12,6 +12,7 @@ use serde::Serialize;
 
 /// Index into one of the [`Names`] tables; `NO_NAME` for an empty field.
 pub type NameId = u32;
+/// The id of an empty name field (no 承办单位 on a 直接答复 ticket, an empty 上级单位 or 问题分类).
 pub const NO_NAME: NameId = u32::MAX;
 
 /// An interned set of names (units, channels, kinds or categories), in first-seen order.
@@ -22,6 +23,7 @@ pub struct Names {
 }
 
 impl Names {
+    /// The id of `name`, added at the end if it is new: ids follow first appearance in the file.
     pub fn intern(&mut self, name: &str) -> NameId {
         if let Some(id) = self.by_name.get(name) {
             return *id;
@@ -31,18 +33,23 @@ impl Names {
         self.by_name.insert(name.to_string(), id);
         id
     }
+    /// The name with id `id`; `""` for [`NO_NAME`] or any id not in the table.
     pub fn get(&self, id: NameId) -> &str {
         self.names.get(id as usize).map_or("", |s| s.as_str())
     }
+    /// The id of `name` if the file used it (exact match, no trimming); never adds it.
     pub fn find(&self, name: &str) -> Option<NameId> {
         self.by_name.get(name).copied()
     }
+    /// Distinct names: ids run `0..len`.
     pub fn len(&self) -> usize {
         self.names.len()
     }
+    /// Whether no name has been interned.
     pub fn is_empty(&self) -> bool {
         self.names.is_empty()
     }
+    /// Every name with its id, in id (first-seen) order.
     pub fn iter(&self) -> impl Iterator<Item = (NameId, &str)> {
         self.names.iter().enumerate().map(|(i, s)| (i as NameId, s.as_str()))
     }
@@ -76,6 +83,7 @@ pub enum Callback {
 /// 答复抽检.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
 pub enum Audit {
+    /// Empty: not sampled, so in no 答复抽检数.
     #[default]
     NotSampled,
     /// 规范
@@ -87,34 +95,56 @@ pub enum Audit {
 /// One accepted row. Times are [`Stamp`]s (`Stamp::NONE` = empty field).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Ticket {
+    /// 受理时间: puts the ticket in 当月受理 (or 上月结转) and in its month's volume.
     pub received: Stamp,
+    /// 派单时间: puts a 转办 ticket in 总工单数 and the 签收/首次联系 rates.
     pub dispatched: Stamp,
+    /// 签收时限; `NONE` takes the ticket out of 及时签收率 (counted as 无签收时限).
     pub sign_due: Stamp,
+    /// 签收时间; `NONE` (never signed) sorts after every 签收时限, so it is late.
     pub signed: Stamp,
+    /// 首次联系时限; `NONE` takes the ticket out of 首次联系率.
     pub contact_due: Stamp,
+    /// 首次联系时间; `NONE` (never contacted) is late.
     pub first_contact: Stamp,
+    /// 办理时限 (after any approved extension; a date alone is 00:00:00): puts the ticket in
+    /// 应办结数. `NONE` when empty or given as working days (`due_days`): then never due unless
+    /// the count fills it in.
     pub due: Stamp,
+    /// 办结时间 as the file gives it; `NONE` = still open, so never 办结 and never on time.
     pub closed: Stamp,
+    /// 回访时间: puts the callback in a period; `NONE` falls back to [`Ticket::ended_at`].
     pub callback_at: Stamp,
+    /// 反馈时限: puts a 转办 ticket in 按时反馈率; `NONE` = in no period's.
     pub feedback_due: Stamp,
+    /// 反馈时间; `NONE` (no feedback) is late.
     pub feedback_at: Stamp,
     /// 承办单位; `NO_NAME` on 直接答复 tickets.
     pub unit: NameId,
     /// 上级单位 if filled, else `NO_NAME`.
     pub parent: NameId,
+    /// 来源渠道 (always filled: the check requires it), in [`TicketStore::channels`].
     pub channel: NameId,
+    /// 诉求类型 (always filled), in [`TicketStore::kinds`].
     pub kind: NameId,
+    /// 问题分类, in [`TicketStore::categories`]; `NO_NAME` when empty (in no hot topic).
     pub category: NameId,
     /// Physical line of the row in its file (header = 1): every figure traces back to it.
     pub line: u32,
+    /// 退回次数 (empty = 0): the ticket is 返工 when it is above 0.
     pub returned: u16,
     /// 办理时限 given as a number of working days after dispatch (0 = given as a datetime or
     /// empty); turned into a deadline with the official calendar when counting.
     pub due_days: u16,
+    /// 办理方式: 直接答复 tickets count only in receipts and callbacks, never for a unit.
     pub handling: Handling,
+    /// 省派 (是/Y/1/true): the ticket counts on the 省派 side, else on the 市派 side.
     pub from_province: bool,
+    /// 急件 (是/Y/1/true): counts in 急件应办结/急件按期 and may take the rule file's 急件 deadline.
     pub urgent: bool,
+    /// 回访结果; [`Callback::None`] when there was no callback.
     pub callback: Callback,
+    /// 答复抽检 result; [`Audit::NotSampled`] when empty.
     pub audit: Audit,
 }
 
@@ -171,6 +201,7 @@ impl Ticket {
         }
     }
 
+    /// 办理方式 = 转办: the ticket has a unit and counts in every dispatch and closing figure.
     pub fn is_transferred(&self) -> bool {
         self.handling == Handling::Transferred
     }
@@ -196,25 +227,31 @@ impl Ticket {
 /// All accepted tickets of one file, with their name tables.
 #[derive(Clone, Debug, Default)]
 pub struct TicketStore {
+    /// The accepted rows, in file order.
     pub tickets: Vec<Ticket>,
     pub(crate) id_bytes: Vec<u8>,
     pub(crate) id_ends: Vec<u32>,
     /// Unit names: both 承办单位 and 上级单位 live here, so a member unit that also handles
     /// tickets itself is one name.
     pub units: Names,
+    /// 来源渠道 names.
     pub channels: Names,
+    /// 诉求类型 names.
     pub kinds: Names,
+    /// 问题分类 names.
     pub categories: Names,
     /// Whether the file had a 回访时间 column (otherwise callbacks count in the month of 办结时间).
     pub has_callback_time: bool,
 }
 
 impl TicketStore {
+    /// Appends an accepted ticket, its 工单编号 going to the id arena (same index as the ticket).
     pub fn push(&mut self, id: &str, t: Ticket) {
         self.id_bytes.extend_from_slice(id.as_bytes());
         self.id_ends.push(self.id_bytes.len() as u32);
         self.tickets.push(t);
     }
+    /// Tickets stored: the rows scored.
     pub fn len(&self) -> usize {
         self.tickets.len()
     }
@@ -235,6 +272,7 @@ impl TicketStore {
             self.id_bytes.shrink_to_fit();
         }
     }
+    /// Whether no row was accepted.
     pub fn is_empty(&self) -> bool {
         self.tickets.is_empty()
     }

@@ -37,14 +37,18 @@ pub struct Tally {
     pub urgent_due: u64,
     /// 急件 closed by their 办理时限.
     pub urgent_on_time: u64,
-    /// Callbacks in the period (回访时间 in it, or 办结时间 where the ticket has no 回访时间).
+    /// 满意数: callbacks in the period rated 满意 (回访时间 in it, or 办结时间 where the ticket has
+    /// no 回访时间; 受理时间 for 直接答复).
     pub satisfied: u64,
+    /// 基本满意数: callbacks in the period rated 基本满意 (counted as satisfied by default).
     pub basically_satisfied: u64,
+    /// 不满意数: callbacks in the period rated 不满意.
     pub unsatisfied: u64,
     /// 未回访: a callback tried and not completed.
     pub not_reached: u64,
-    /// 答复抽检 of tickets closed in the period.
+    /// 答复抽检 of 转办 tickets closed in the period: those found 规范.
     pub audit_compliant: u64,
+    /// 答复不规范数: those found 不规范 (LYG 2021 deducts per finding).
     pub audit_non_compliant: u64,
     /// 转办 tickets with 反馈时限 in the period (the 按时反馈率 denominator).
     pub feedback_due: u64,
@@ -109,10 +113,12 @@ impl Tally {
     pub fn rated(&self) -> u64 {
         self.satisfied + self.basically_satisfied + self.unsatisfied
     }
+    /// 答复抽检数: sampled 转办 tickets closed in the period (规范 + 不规范); unsampled ones are not.
     pub fn audited(&self) -> u64 {
         self.audit_compliant + self.audit_non_compliant
     }
 
+    /// Adds `o`'s counters into these: how groups, `all` and month ranges are summed.
     pub fn add(&mut self, o: &Tally) {
         macro_rules! add {
             ($($f:ident),*) => { $( self.$f += o.$f; )* };
@@ -167,9 +173,11 @@ impl From<Split> for SplitFields {
 }
 
 impl Split {
+    /// 市派: tickets with 省派 empty or no.
     pub fn municipal(&self) -> &Tally {
         &self.0[0]
     }
+    /// 省派: tickets dispatched down from the provincial platform.
     pub fn province(&self) -> &Tally {
         &self.0[1]
     }
@@ -179,10 +187,12 @@ impl Split {
         t.add(&self.0[1]);
         t
     }
+    /// Adds `o` side by side: 市派 into 市派, 省派 into 省派.
     pub fn add(&mut self, o: &Split) {
         self.0[0].add(&o.0[0]);
         self.0[1].add(&o.0[1]);
     }
+    /// Whether every counter of both sides is 0: the entity has no ticket in the period.
     pub fn is_empty(&self) -> bool {
         *self == Split::default()
     }

@@ -14,17 +14,22 @@ pub struct Stamp(pub u32);
 
 /// Days from 1970-01-01 to 2000-01-01.
 const EPOCH_2000_DAYS: i64 = 10_957;
+/// Seconds in a calendar day: local time has no DST, so every day has exactly this many.
 pub const SECONDS_PER_DAY: u32 = 86_400;
 
 impl Stamp {
     /// The empty field. Sorts after every real time, so `closed <= due` is false for an open ticket.
     pub const NONE: Stamp = Stamp(u32::MAX);
+    /// The first year a stamp can hold; a datetime before 2000 is a `bad_datetime` reject.
     pub const MIN_YEAR: i32 = 2000;
+    /// The last whole year a stamp can hold (the `u32` seconds run out in 2136).
     pub const MAX_YEAR: i32 = 2135;
 
+    /// Whether the field was empty (the event has not happened, or no deadline was given).
     pub fn is_none(self) -> bool {
         self == Stamp::NONE
     }
+    /// Whether the field holds a real time.
     pub fn is_some(self) -> bool {
         self != Stamp::NONE
     }
@@ -58,6 +63,7 @@ impl Stamp {
         (y, m, d, s / 3600, s / 60 % 60, s % 60)
     }
 
+    /// The calendar month the time falls in. Meaningless for [`Stamp::NONE`]: test it first.
     pub fn month(self) -> Month {
         let (y, m, ..) = self.to_civil();
         Month::new(y, m)
@@ -84,10 +90,12 @@ impl fmt::Debug for Stamp {
     }
 }
 
+/// Whether `y` has a 29 February (proleptic Gregorian rules).
 pub fn is_leap(y: i32) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
 }
 
+/// Days in month `m` (1–12) of year `y`; 0 for a month number outside 1–12.
 pub fn days_in_month(y: i32, m: u32) -> u32 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -147,11 +155,14 @@ fn civil_from_days(z: i64) -> (i32, u32, u32) {
 /// A calendar month. Ordered; `Month::index` numbers months consecutively.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub struct Month {
+    /// The calendar year, e.g. 2021.
     pub year: i32,
+    /// 1 = January … 12 = December.
     pub month: u32,
 }
 
 impl Month {
+    /// The month `month` (1–12) of `year`; not checked, so callers pass a real month.
     pub fn new(year: i32, month: u32) -> Month {
         Month { year, month }
     }
@@ -159,12 +170,15 @@ impl Month {
     pub fn index(self) -> i32 {
         self.year * 12 + self.month as i32 - 1
     }
+    /// The month with [`Month::index`] `i`.
     pub fn from_index(i: i32) -> Month {
         Month::new(i.div_euclid(12), (i.rem_euclid(12) + 1) as u32)
     }
+    /// The following month (December → January of the next year).
     pub fn next(self) -> Month {
         Month::from_index(self.index() + 1)
     }
+    /// The month before (January → December of the year before): 上期 of a one-month period.
     pub fn prev(self) -> Month {
         Month::from_index(self.index() - 1)
     }

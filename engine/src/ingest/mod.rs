@@ -68,7 +68,14 @@ pub enum FileError {
     /// An encoding the engine does not read.
     Encoding(String),
     /// Required columns are missing or named twice. Carries the header for the mapping step.
-    Header { headers: Vec<String>, missing: Vec<Column>, duplicated: Vec<Column> },
+    Header {
+        /// The header row as read, for the user to map columns from.
+        headers: Vec<String>,
+        /// Required columns no header maps to.
+        missing: Vec<Column>,
+        /// Columns two or more headers map to.
+        duplicated: Vec<Column>,
+    },
 }
 
 impl FileError {
@@ -103,10 +110,15 @@ impl std::error::Error for FileError {}
 /// Counts shown on the ingest summary screen.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IngestSummary {
+    /// The text encoding detected from the file's bytes (UTF-8 when the file is all ASCII).
     pub encoding: Option<TextEncoding>,
+    /// Bytes of the file read, BOM and header row included.
     pub bytes: u64,
+    /// 读取行数: data rows read, blank lines not counted; always rows_scored + rows_rejected.
     pub rows_read: u64,
+    /// 计分行数: rows accepted, i.e. the tickets in the store.
     pub rows_scored: u64,
+    /// 拒收行数: rows that failed a check (docs/indicators.md §3.1), kept or not.
     pub rows_rejected: u64,
     /// Rejected rows per reason, in check order.
     pub rejected_by_reason: Vec<(Reason, u64)>,
@@ -122,8 +134,11 @@ pub struct IngestSummary {
 /// The result of a finished ingest.
 #[derive(Clone, Debug, Default)]
 pub struct Ingested {
+    /// The accepted tickets (计分行数 of them), with the names they use.
     pub store: TicketStore,
+    /// The rejected rows kept whole: all of them unless `IngestOptions::rejects_kept` says fewer.
     pub rejects: Vec<Reject>,
+    /// The counts for the ingest summary screen.
     pub summary: IngestSummary,
 }
 
@@ -204,6 +219,7 @@ pub struct Ingest {
 }
 
 impl Ingest {
+    /// A reader with nothing read yet; feed it with [`Ingest::push`], end it with [`Ingest::finish`].
     pub fn new(options: IngestOptions) -> Ingest {
         let date_format = match options.mapping.as_ref().and_then(|m| m.datetime_format.clone()) {
             Some(p) => DateFormat::Custom(p),

@@ -17,14 +17,18 @@ mod rank;
 /// One entity the rules may score: its name and its tallies for the period.
 #[derive(Clone, Debug)]
 pub struct Candidate {
+    /// The 成员单位 or 承办单位 name, as in the report's tables.
     pub name: String,
+    /// Which table it comes from; a rule group scores one level.
     pub level: Level,
+    /// Its counts for the period (市派, 省派), read with the rule file's indicator options.
     pub tallies: Split,
 }
 
 /// Points of one item for one entity.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ItemPoints {
+    /// The rule file's item name (e.g. 按期办结率).
     pub item: String,
     /// The indicator value the item read (a rate as "96.16%", a count), or "—".
     pub value: String,
@@ -32,35 +36,49 @@ pub struct ItemPoints {
     pub points: Option<Ratio>,
 }
 
+/// One scored entity's line of its group's table.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScoreRow {
+    /// The entity scored.
     pub name: String,
     /// 总工单数, also the tie order.
     pub dispatched: u64,
+    /// 应办结数 in the period (shown beside the score; 0 may make it unscored).
     pub due: u64,
+    /// Points per item, in the rule file's item order.
     pub items: Vec<ItemPoints>,
     /// The exact total before rounding.
     pub exact: Ratio,
     /// The score as printed (at the group's decimals); ranks, grades and counts use it.
     pub score: String,
+    /// Competition rank on printed scores within the group (1 = best; equal scores share one);
+    /// `None` for rows given the mean or full marks (`note` says why).
     pub rank: Option<u32>,
+    /// The grade band the printed score reaches; `None` without bands or below every band.
     pub grade: Option<String>,
     /// Why the score is not computed from items (e.g. 本月无工单，取平均分).
     pub note: Option<String>,
 }
 
+/// An entity a group lists but does not score or rank.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Unscored {
+    /// The entity.
     pub name: String,
     /// 本月无工单 or 无应办结工单.
     pub reason: String,
 }
 
+/// One rule group's table (e.g. 县区组), in the rule file's group order.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GroupScores {
+    /// The group's name in the rule file.
     pub name: String,
+    /// The group it is reported inside, apart from its other members (Panjin's 经济区).
     pub subgroup_of: Option<String>,
+    /// 满分: the most an entity of the group can score.
     pub full_score: Ratio,
+    /// Decimals of the printed score, rounded half-up from the exact total.
     pub decimals: u32,
     /// In printed order: score descending, ties by 总工单数 descending, then name.
     pub rows: Vec<ScoreRow>,
@@ -68,23 +86,34 @@ pub struct GroupScores {
     pub unscored: Vec<Unscored>,
 }
 
+/// A top or bottom list by printed score (十佳/较差, 红榜/黑榜), as the rule file asks.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HighlightList {
+    /// The list's name in the rule file.
     pub name: String,
+    /// The group it is drawn from; `None` = over every group.
     pub group: Option<String>,
+    /// (entity, printed score), best first for a top list, worst first for a bottom list.
     pub rows: Vec<(String, String)>,
 }
 
+/// How many entities reached one grade band, and their share.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GradeShare {
+    /// The band's label (e.g. 优秀).
     pub label: String,
+    /// Scored entities whose grade is this band.
     pub count: u64,
+    /// `count` over the scored entities (plus the unscored when `shares_count_unscored`).
     pub share: crate::indicators::Rate,
 }
 
+/// Everything the rules in force give for the period (`--rules`; docs/rules.md).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Scores {
+    /// The rule file's `name`.
     pub rules: String,
+    /// One table per rule group, in the rule file's order.
     pub groups: Vec<GroupScores>,
     /// Scored entities no group takes (not scored; listed so nothing is silently dropped).
     pub ungrouped: Vec<String>,
@@ -97,14 +126,19 @@ pub struct Scores {
     pub unscored_mean: Option<String>,
     /// "X分以上": (X, count), inclusive, over every entity with a score.
     pub score_counts: Vec<(String, u64)>,
+    /// One per grade band, highest band first; empty when the rules have no grades.
     pub grade_shares: Vec<GradeShare>,
+    /// The rule file's highlight lists, in its order.
     pub highlights: Vec<HighlightList>,
 }
 
 /// Inputs besides the tallies.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Context<'a> {
+    /// The 单位名录 (`--units`): groups and 满分 where the rules take them from it, and units with
+    /// no ticket that must still be listed.
     pub registry: Option<&'a Registry>,
+    /// 加减分: manual points per unit and item, read by the rule file's adjustment items.
     pub adjustments: Option<&'a Adjustments>,
     /// Months in the period scored (0 and 1 both mean a month): names the no-ticket reason.
     pub months: u32,
