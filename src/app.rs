@@ -2,7 +2,7 @@
 
 use crate::browser::{self, LoadError, Progress};
 use crate::load;
-use crate::model::{change_text, CellCounts, Level, PageCounts, Scope, Sort, UnitRows, UNIT_COLUMNS};
+use crate::model::{change_text, CellCounts, EntityTable, PageCounts, Scope, Sort, UnitRows, UNIT_COLUMNS};
 use crate::worker::{FromWorker, SideFile, SideKind, WorkerClient};
 use hotline_engine::catalogue::Figures;
 use hotline_engine::catalogue::{Indicator, Measure, View};
@@ -843,16 +843,16 @@ fn Shares(state: State) -> impl IntoView {
 
 #[component]
 fn UnitTable(state: State) -> impl IntoView {
-    let level = RwSignal::new(Level::Unit);
+    let level = RwSignal::new(EntityTable::Unit);
     let scope = RwSignal::new(Scope::All);
     let sort = RwSignal::new(Sort::default());
     let rows = move || -> Vec<EntityFigures> {
         state.report.with(|r| {
             r.as_ref()
                 .map(|r| match level.get() {
-                    Level::Unit => r.units.clone(),
-                    Level::Member => r.members.clone(),
-                    Level::Group => r.groups.clone(),
+                    EntityTable::Unit => r.units.clone(),
+                    EntityTable::Member => r.members.clone(),
+                    EntityTable::Group => r.groups.clone(),
                 })
                 .unwrap_or_default()
         })
@@ -860,7 +860,7 @@ fn UnitTable(state: State) -> impl IntoView {
     // Rows keyed by name: a re-count updates the cells' text, the rows stay (month switch).
     let table = Memo::new(move |_| UnitRows::new(&rows(), scope.get(), sort.get()));
     let has_groups = move || state.report.with(|r| r.as_ref().is_some_and(|r| !r.groups.is_empty()));
-    let level_button = move |l: Level| {
+    let level_button = move |l: EntityTable| {
         view! {
             <button class:active=move || level.get() == l data-level=l.label() on:click=move |_| level.set(l)>
                 {l.label()}
@@ -878,9 +878,9 @@ fn UnitTable(state: State) -> impl IntoView {
         <section class="units" id="units">
             <h2>"分单位指标"</h2>
             <div class="toolbar no-print">
-                {level_button(Level::Unit)}
-                {level_button(Level::Member)}
-                <Show when=has_groups>{level_button(Level::Group)}</Show>
+                {level_button(EntityTable::Unit)}
+                {level_button(EntityTable::Member)}
+                <Show when=has_groups>{level_button(EntityTable::Group)}</Show>
                 <span class="sep"></span>
                 {scope_button(Scope::All)}
                 {scope_button(Scope::Municipal)}
@@ -922,12 +922,12 @@ fn UnitTable(state: State) -> impl IntoView {
                                     level.get_untracked().entity(),
                                     state.report.with_untracked(|r| r.as_ref().and_then(|r| r.period.as_ref().map(|p| p.period))),
                                 ) else { return };
-                                let scope = scope.get_untracked().engine();
+                                let scope = scope.get_untracked();
                                 state.ask_shortfalls(ShortfallQuery { level, name: name.clone(), scope, period });
                             }
                         };
                         let open_key = open.clone();
-                        let name_cell = move || if level.get() == Level::Group {
+                        let name_cell = move || if level.get() == EntityTable::Group {
                             view! { <span>{name.clone()}</span> }.into_any()
                         } else {
                             let (open, open_key) = (open.clone(), open_key.clone());

@@ -2,9 +2,11 @@
 //! No web types here, so these are tested natively (`cargo test -p hotline-web --lib`).
 
 use hotline_engine::aggregate::Cells;
-use hotline_engine::catalogue::{Figures, Indicator};
+use hotline_engine::catalogue::Indicator;
 use hotline_engine::deadlines::DeadlinePlan;
 use hotline_engine::deadlines::Deadlines;
+use hotline_engine::entity::EntityLevel;
+pub use hotline_engine::entity::Scope;
 use hotline_engine::partial::Partial;
 use hotline_engine::period::{choose_default, month_volumes, MonthVolume};
 use hotline_engine::report::{Counted, EntityFigures, Report, ReportOptions};
@@ -151,8 +153,9 @@ impl PageCounts {
     }
 }
 
+/// Which table the page shows: one of the two entity levels, or the registry groups.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Level {
+pub enum EntityTable {
     /// 承办单位
     Unit,
     /// 成员单位 (上级单位 if filled, else 承办单位)
@@ -161,48 +164,20 @@ pub enum Level {
     Group,
 }
 
-impl Level {
+impl EntityTable {
     /// The entity level shortfall lists are made for (groups have none: they are sums of members).
-    pub fn entity(self) -> Option<hotline_engine::shortfall::EntityLevel> {
+    pub fn entity(self) -> Option<EntityLevel> {
         match self {
-            Level::Unit => Some(hotline_engine::shortfall::EntityLevel::Unit),
-            Level::Member => Some(hotline_engine::shortfall::EntityLevel::Member),
-            Level::Group => None,
+            EntityTable::Unit => Some(EntityLevel::Unit),
+            EntityTable::Member => Some(EntityLevel::Member),
+            EntityTable::Group => None,
         }
     }
     pub fn label(self) -> &'static str {
         match self {
-            Level::Unit => "承办单位",
-            Level::Member => "成员单位",
-            Level::Group => "分组",
-        }
-    }
-}
-
-/// Which tickets the figures cover.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
-    All,
-    Municipal,
-    Province,
-}
-
-impl Scope {
-    pub fn engine(self) -> hotline_engine::shortfall::Scope {
-        match self {
-            Scope::All => hotline_engine::shortfall::Scope::All,
-            Scope::Municipal => hotline_engine::shortfall::Scope::Municipal,
-            Scope::Province => hotline_engine::shortfall::Scope::Province,
-        }
-    }
-    pub fn label(self) -> &'static str {
-        self.engine().label()
-    }
-    pub fn pick(self, e: &EntityFigures) -> &Figures {
-        match self {
-            Scope::All => &e.all,
-            Scope::Municipal => &e.municipal,
-            Scope::Province => &e.province,
+            EntityTable::Unit => EntityLevel::Unit.label(),
+            EntityTable::Member => EntityLevel::Member.label(),
+            EntityTable::Group => "分组",
         }
     }
 }
@@ -256,7 +231,7 @@ impl Sort {
     /// Row order for `rows` (indices), stable, ties by name.
     pub fn order(self, rows: &[EntityFigures], scope: Scope) -> Vec<usize> {
         let mut idx: Vec<usize> = (0..rows.len()).collect();
-        let key = |i: usize| self.column.map(|c| scope.pick(&rows[i]).get(UNIT_COLUMNS[c]).sort_key());
+        let key = |i: usize| self.column.map(|c| rows[i].scope(scope).get(UNIT_COLUMNS[c]).sort_key());
         idx.sort_by(|&a, &b| {
             let ord = match (key(a), key(b)) {
                 (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
@@ -284,7 +259,7 @@ impl UnitRows {
         let cells = rows
             .iter()
             .map(|e| {
-                let f = scope.pick(e);
+                let f = e.scope(scope);
                 (e.name.clone(), UNIT_COLUMNS.iter().map(|c| f.get(*c).text()).collect())
             })
             .collect();
@@ -313,6 +288,7 @@ pub fn change_text(delta: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hotline_engine::catalogue::Figures;
     use hotline_engine::indicators::{IndicatorOptions, Tally};
 
     fn entity(name: &str, dispatched: u64, due: u64, on_time: u64) -> EntityFigures {

@@ -15,10 +15,10 @@
 //! a bad value, a missing input) exit 2 before any file is read; failures while running exit 1.
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+use hotline_engine::entity::Scope;
 use hotline_engine::export::csv_tables;
 use hotline_engine::partial::{Partial, PartialError, StreamError, Streamed, StreamingPartial, MAX_MONTHS};
 use hotline_engine::registry::{Adjustments, Registry};
-use hotline_engine::shortfall::Scope;
 use hotline_engine::{ingest_bytes, IngestOptions, Mapping, Month, Period, Report, ReportOptions};
 use hotline_sample::{generate, GenConfig};
 use std::ffi::OsString;
@@ -575,7 +575,8 @@ fn stream_into<E: std::fmt::Display>(
 /// The shortfall lists of one unit, as the page makes them for a streamed file: a first pass
 /// for the default period (when none is given), a second that keeps only that unit's rows.
 fn run_shortfalls(args: &ShortfallsArgs) -> Result<(), String> {
-    use hotline_engine::shortfall::{EntityLevel, ShortfallQuery, ShortfallScan};
+    use hotline_engine::entity::EntityLevel;
+    use hotline_engine::shortfall::{ShortfallQuery, ShortfallScan};
     let (common, file) = (&args.common, args.file.as_str());
     // One of the two (clap sees to it).
     let (level, name) = match (&args.unit, &args.member) {

@@ -23,6 +23,7 @@ pub mod catalogue;
 pub mod datetime;
 pub mod deadlines;
 pub mod encoding;
+pub mod entity;
 pub mod error;
 pub mod events;
 pub mod export;

@@ -68,6 +68,15 @@ pub struct EntityFigures {
 }
 
 impl EntityFigures {
+    /// The figures of one scope (口径).
+    pub fn scope(&self, scope: crate::entity::Scope) -> &Figures {
+        match scope {
+            crate::entity::Scope::All => &self.all,
+            crate::entity::Scope::Municipal => &self.municipal,
+            crate::entity::Scope::Province => &self.province,
+        }
+    }
+
     /// The figures of tallies `s` read with options `o`; `member` and `group` left for the caller.
     pub fn new(name: String, s: &Split, o: &IndicatorOptions) -> EntityFigures {
         EntityFigures {
@@ -352,7 +361,7 @@ impl Report {
 
     /// Every member unit and 承办单位 with its tallies, for [`crate::score::score`].
     pub fn candidates(&self) -> Vec<crate::score::Candidate> {
-        use crate::rules::Level;
+        use crate::entity::EntityLevel;
         let one = |e: &EntityFigures, level| crate::score::Candidate {
             name: e.name.clone(),
             level,
@@ -360,8 +369,8 @@ impl Report {
         };
         self.members
             .iter()
-            .map(|e| one(e, Level::Member))
-            .chain(self.units.iter().map(|e| one(e, Level::Unit)))
+            .map(|e| one(e, EntityLevel::Member))
+            .chain(self.units.iter().map(|e| one(e, EntityLevel::Unit)))
             .collect()
     }
 

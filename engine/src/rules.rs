@@ -7,6 +7,7 @@
 
 use crate::catalogue::{Indicator, Measure};
 use crate::deadlines::Deadlines;
+use crate::entity::{EntityLevel, Scope};
 use crate::error::{classify, read, JsonKind, JsonLocation, Reads, RuleError, RuleErrorKind, ValueType};
 use crate::indicators::IndicatorOptions;
 use crate::ratio::Ratio;
@@ -52,27 +53,6 @@ impl Dec {
     pub fn int(n: i64) -> Dec {
         Dec(Ratio::int(n))
     }
-}
-
-/// Which entities are scored.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    /// 成员单位 (上级单位 if filled, else 承办单位).
-    #[default]
-    Member,
-    /// 承办单位 (e.g. Panjin's 基层承办单位).
-    Unit,
-}
-
-/// Which tickets an item reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Scope {
-    #[default]
-    All,
-    Municipal,
-    Province,
 }
 
 /// How a rate enters a function.
@@ -268,7 +248,7 @@ pub struct Group {
     pub decimals: Option<u32>,
     /// Which entities this group ranks (default: the rule file's `level`).
     #[serde(default)]
-    pub level: Option<Level>,
+    pub level: Option<EntityLevel>,
 }
 
 /// Where a unit's group and full score come from when both the registry and the rules say.
@@ -368,7 +348,7 @@ pub struct RuleSet {
     #[serde(default)]
     pub indicator_options: IndicatorOptions,
     #[serde(default)]
-    pub level: Level,
+    pub level: EntityLevel,
     pub score: ScoreRule,
     #[serde(default)]
     pub unscored: Unscored,

@@ -2,7 +2,8 @@
 //! These are the self-audit's lists: a unit's staff see which tickets lowered a rate.
 //!
 //! ```
-//! use hotline_engine::shortfall::{find, EntityLevel, Scope, ShortfallKind, ShortfallQuery};
+//! use hotline_engine::entity::{EntityLevel, Scope};
+//! use hotline_engine::shortfall::{find, ShortfallKind, ShortfallQuery};
 //! use hotline_engine::{ingest_bytes, IngestOptions, Month, Period, ReportOptions};
 //! let csv = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限,办结时间\n\
 //!            A1,2021-02-01 09:00,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08,2021-02-05 12:00\n\
@@ -31,6 +32,7 @@
 
 use crate::catalogue::Indicator;
 use crate::deadlines::{DeadlineErrors, DeadlinePlan};
+use crate::entity::{EntityLevel, Scope};
 use crate::indicators::Tally;
 use crate::ingest::{FileError, Ingest, IngestOptions};
 use crate::period::Period;
@@ -166,45 +168,6 @@ impl ShortfallKind {
             ShortfallKind::FeedbackLate => {
                 [("反馈时限", s(&r.feedback_due)), ("反馈时间", s(&r.feedback_at))]
             }
-        }
-    }
-}
-
-/// Which table the entity is a row of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum EntityLevel {
-    /// 承办单位
-    Unit,
-    /// 成员单位 (上级单位 if filled, else the registry's, else the 承办单位 itself)
-    Member,
-}
-
-/// 口径: which tickets of the entity.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Scope {
-    /// 全部: 市派 and 省派 tickets alike.
-    All,
-    /// 市派: tickets with 省派 empty or no.
-    Municipal,
-    /// 省派: tickets dispatched down from the provincial platform.
-    Province,
-}
-
-impl Scope {
-    /// 全部, 市派 or 省派, as the page and the CLI show the scope.
-    pub fn label(self) -> &'static str {
-        match self {
-            Scope::All => "全部",
-            Scope::Municipal => "市派",
-            Scope::Province => "省派",
-        }
-    }
-
-    fn admits(self, t: &Ticket) -> bool {
-        match self {
-            Scope::All => true,
-            Scope::Municipal => !t.from_province,
-            Scope::Province => t.from_province,
         }
     }
 }
@@ -385,7 +348,7 @@ impl Shortfalls {
         let mut errors = DeadlineErrors::default();
         let (start, end) = (q.period.start(), q.period.end());
         for (i, raw) in store.tickets.iter().enumerate() {
-            if !is_ours(raw) || !q.scope.admits(raw) {
+            if !is_ours(raw) || !q.scope.admits(raw.from_province) {
                 continue;
             }
             // As counted: the same deadlines `count_period` applies.

@@ -2,11 +2,11 @@
 //! engine. For each preset the test asserts how many published rows come out exact from the
 //! counts and rules alone, and names the others with published − model.
 
+use hotline_engine::entity::EntityLevel;
 use hotline_engine::indicators::{Rate, Split, Tally};
 use hotline_engine::presets::{preset, LYG2017_BONUS};
 use hotline_engine::ratio::Ratio;
 use hotline_engine::registry::Adjustments;
-use hotline_engine::rules::Level;
 use hotline_engine::score::{score, Candidate, Context, Scores};
 
 type Row = std::collections::HashMap<String, String>;
@@ -31,7 +31,7 @@ fn fit(pct: &str, den: u64) -> u64 {
 }
 
 fn member(name: &str, t: Tally) -> Candidate {
-    Candidate { name: name.to_string(), level: Level::Member, tallies: Split([t, Tally::default()]) }
+    Candidate { name: name.to_string(), level: EntityLevel::Member, tallies: Split([t, Tally::default()]) }
 }
 
 fn printed(scores: &Scores, name: &str) -> Option<String> {
@@ -182,7 +182,7 @@ fn lyg2021_city_units() {
         }
         cands.push(Candidate {
             name: r["单位"].clone(),
-            level: Level::Member,
+            level: EntityLevel::Member,
             tallies: Split([t, province]),
         });
         published.push((r["单位"].clone(), r["得分"].clone()));
@@ -212,7 +212,7 @@ fn panjin_counties_and_top_ten() {
     let mut cands = Vec::new();
     let mut published = Vec::new();
     for (file, level) in
-        [("pj2023_01_04_counties.csv", Level::Member), ("pj2023_01_04_top10.csv", Level::Unit)]
+        [("pj2023_01_04_counties.csv", EntityLevel::Member), ("pj2023_01_04_top10.csv", EntityLevel::Unit)]
     {
         for r in table(file) {
             let total = n(&r["交办总量"]);

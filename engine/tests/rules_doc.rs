@@ -1,8 +1,9 @@
 //! The example of docs/rules.md, run as written: a method that is none of the presets, scored on
 //! four units whose scores were worked out by hand in the document.
 
+use hotline_engine::entity::EntityLevel;
 use hotline_engine::indicators::{Split, Tally};
-use hotline_engine::rules::{Level, RuleSet};
+use hotline_engine::rules::RuleSet;
 use hotline_engine::score::{score, Candidate, Context};
 
 fn doc_example() -> String {
@@ -26,7 +27,7 @@ fn unit(name: &str, due: u64, on_time: u64, rated: u64, satisfied: u64, non_comp
         audit_non_compliant: non_compliant,
         ..Default::default()
     };
-    Candidate { name: name.into(), level: Level::Member, tallies: Split([t, Tally::default()]) }
+    Candidate { name: name.into(), level: EntityLevel::Member, tallies: Split([t, Tally::default()]) }
 }
 
 #[test]
@@ -36,7 +37,7 @@ fn the_documented_example_scores_as_worked_by_hand() {
         unit("东海县", 40, 38, 20, 19, 0),
         unit("海州区", 50, 40, 10, 9, 1),
         unit("市住建局", 8, 7, 0, 0, 4),
-        Candidate { name: "市档案局".into(), level: Level::Member, tallies: Split::default() },
+        Candidate { name: "市档案局".into(), level: EntityLevel::Member, tallies: Split::default() },
     ];
     let s = score(&rules, &cands, &Context::default());
     let rows: Vec<(String, String, String, Option<String>)> = s

@@ -1,9 +1,10 @@
 //! What scoring says besides the points: entities below every grade band, the no-ticket reason
 //! of a period of several months, and registry groups the rule file lacks.
 
+use hotline_engine::entity::EntityLevel;
 use hotline_engine::indicators::{Split, Tally};
 use hotline_engine::registry::Registry;
-use hotline_engine::rules::{Level, RuleSet};
+use hotline_engine::rules::RuleSet;
 use hotline_engine::score::{score, Candidate, Context, Scores};
 
 fn rules(extra: &str) -> RuleSet {
@@ -26,7 +27,7 @@ fn unit(name: &str, due: u64, on_time: u64) -> Candidate {
         on_time,
         ..Default::default()
     };
-    Candidate { name: name.into(), level: Level::Member, tallies: Split([t, Tally::default()]) }
+    Candidate { name: name.into(), level: EntityLevel::Member, tallies: Split([t, Tally::default()]) }
 }
 
 fn check(scores: &Scores, expect: &str) {
@@ -59,7 +60,7 @@ ungraded 乙区"#,
 #[test]
 fn no_tickets_in_a_quarter_is_said_of_the_period() {
     let r = rules(r#", "unscored": {"no_tickets": "list"}"#);
-    let empty = Candidate { name: "丙区".into(), level: Level::Member, tallies: Split::default() };
+    let empty = Candidate { name: "丙区".into(), level: EntityLevel::Member, tallies: Split::default() };
     let cands = [unit("甲区", 10, 10), empty];
     let month = score(&r, &cands, &Context::default());
     assert_eq!(month.groups[0].unscored[0].reason, "本月无工单");

@@ -3,8 +3,9 @@
 use super::place::Member;
 use super::{Context, ItemPoints, ScoreRow};
 use crate::catalogue::{Figures, Indicator};
+use crate::entity::Scope;
 use crate::ratio::Ratio;
-use crate::rules::{Cap, Item, NoDenominator, RateAs, RuleSet, Scope, UnscoredRule};
+use crate::rules::{Cap, Item, NoDenominator, RateAs, RuleSet, UnscoredRule};
 
 /// A scored row before the unscored rule and ranking.
 pub(super) struct Pending {

@@ -4,10 +4,11 @@
 //! Pure and cheap: it reads the tallies the indicator pass produced, never the tickets, so a
 //! change of weights, bands, groups or rounding re-scores at once.
 
+use crate::entity::EntityLevel;
 use crate::indicators::Split;
 use crate::ratio::Ratio;
 use crate::registry::{Adjustments, Registry};
-use crate::rules::{Level, RuleSet};
+use crate::rules::RuleSet;
 use serde::{Deserialize, Serialize};
 
 mod evaluate;
@@ -20,7 +21,7 @@ pub struct Candidate {
     /// The 成员单位 or 承办单位 name, as in the report's tables.
     pub name: String,
     /// Which table it comes from; a rule group scores one level.
-    pub level: Level,
+    pub level: EntityLevel,
     /// Its counts for the period (市派, 省派), read with the rule file's indicator options.
     pub tallies: Split,
 }

@@ -2,9 +2,10 @@
 //! registry and the rule file disagree.
 
 use super::{Candidate, Context};
+use crate::entity::EntityLevel;
 use crate::indicators::Split;
 use crate::ratio::Ratio;
-use crate::rules::{pattern_matches, GroupSource, Level, RuleSet};
+use crate::rules::{pattern_matches, GroupSource, RuleSet};
 
 /// One entity a group scores.
 pub(super) struct Member {
@@ -39,7 +40,7 @@ pub(super) fn place_all(rules: &RuleSet, candidates: &[Candidate], ctx: &Context
         }
     }
     // Units the groups or the registry name that had no ticket at all: unscored, not forgotten.
-    let mut known: Vec<(String, Level)> = Vec::new();
+    let mut known: Vec<(String, EntityLevel)> = Vec::new();
     for g in &rules.groups {
         for m in &g.members {
             known.push((m.clone(), g.level.unwrap_or(rules.level)));
@@ -72,7 +73,7 @@ fn place(
     rules: &RuleSet,
     ctx: &Context,
     name: &str,
-    level: Level,
+    level: EntityLevel,
     conflicts: &mut Vec<String>,
 ) -> Option<(usize, Ratio)> {
     let by_rules = rules_group(rules, name, level);
@@ -122,7 +123,7 @@ fn place(
 
 /// Which group an entity belongs to by the rule file: explicit members first, then patterns,
 /// subgroups before their parents.
-fn rules_group(rules: &RuleSet, name: &str, level: Level) -> Option<usize> {
+fn rules_group(rules: &RuleSet, name: &str, level: EntityLevel) -> Option<usize> {
     let at_level = |g: &crate::rules::Group| g.level.unwrap_or(rules.level) == level;
     if let Some(i) = rules.groups.iter().position(|g| at_level(g) && g.members.iter().any(|m| m == name)) {
         return Some(i);
