@@ -4,16 +4,16 @@ use crate::browser::{self, LoadError, Progress};
 use crate::load;
 use crate::model::{change_text, CellCounts, EntityTable, PageCounts, Scope, Sort, UnitRows, UNIT_COLUMNS};
 use crate::worker::{FromWorker, SideFile, SideKind, WorkerClient};
-use hotline_engine::catalogue::Figures;
-use hotline_engine::catalogue::{Indicator, Measure, View};
-use hotline_engine::export::csv_tables;
-use hotline_engine::presets::PRESETS;
-use hotline_engine::registry::{Adjustments, Registry};
+use hotline_engine::count::catalogue::Figures;
+use hotline_engine::count::catalogue::{Indicator, Measure, View};
+use hotline_engine::report::export::csv_tables;
+use hotline_engine::report::shortfall::{ShortfallKind, ShortfallQuery, Shortfalls};
 use hotline_engine::report::{EntityFigures, Report, ReportOptions};
-use hotline_engine::rules::RuleSet;
-use hotline_engine::schema::{Column, Mapping};
+use hotline_engine::score::presets::PRESETS;
+use hotline_engine::score::registry::{Adjustments, Registry};
+use hotline_engine::score::rules::RuleSet;
 use hotline_engine::score::{Context, Scores};
-use hotline_engine::shortfall::{ShortfallKind, ShortfallQuery, Shortfalls};
+use hotline_engine::tickets::schema::{Column, Mapping};
 use hotline_engine::{FileError, IndicatorOptions, IngestOptions, Month, Period, Reject};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -516,7 +516,7 @@ fn MappingStep(
                 <thead><tr><th>"标准列"</th><th>"文件中的列"</th></tr></thead>
                 <tbody>
                     {Column::ALL.iter().map(|&col| {
-                        let required = col.required() != hotline_engine::schema::Required::No;
+                        let required = col.required() != hotline_engine::tickets::schema::Required::No;
                         let current = move || mapping.with(|m| m.columns.iter().find(|(_, c)| *c == col).map(|(h, _)| h.clone()).unwrap_or_default());
                         view! {
                             <tr>
@@ -1162,7 +1162,7 @@ fn RulesForm(
     rules: RuleSet,
     set_number: impl Fn(Vec<PathStep>, String) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    use hotline_engine::rules::Item;
+    use hotline_engine::score::rules::Item;
     let value = serde_json::to_value(&rules).unwrap_or_default();
     let num = move |path: Vec<PathStep>, current: String, label: String, id: String| {
         view! {
@@ -1241,8 +1241,8 @@ fn RulesForm(
     });
     let unscored_rule = move |key: &'static str,
                               label: &'static str,
-                              current: hotline_engine::rules::UnscoredRule| {
-        use hotline_engine::rules::UnscoredRule as U;
+                              current: hotline_engine::score::rules::UnscoredRule| {
+        use hotline_engine::score::rules::UnscoredRule as U;
         let options =
             [(U::List, "list", "列出，不计分"), (U::Mean, "mean", "取平均分"), (U::Full, "full", "计满分")];
         view! {

@@ -10,7 +10,7 @@
 
 use crate::browser::{self, LoadError};
 use crate::protocol::{decode, encode, WORKER_URL};
-use hotline_engine::halves::TailReader;
+use hotline_engine::read::halves::TailReader;
 use hotline_engine::IngestOptions;
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
@@ -42,7 +42,7 @@ enum FromHelper {
         bytes: u64,
         rows: u64,
     },
-    /// The tail's bytes (`hotline_engine::halves::Tail::to_bytes`) are in the envelope's `bytes`.
+    /// The tail's bytes (`hotline_engine::read::halves::Tail::to_bytes`) are in the envelope's `bytes`.
     Tail,
     Failed(LoadError),
 }

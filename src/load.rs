@@ -5,7 +5,7 @@
 
 use crate::browser::{js_err, now_ms, start_read, stream, LoadError, Progress};
 use crate::helper::{Helper, TailResult};
-use hotline_engine::halves::{self, TailSource};
+use hotline_engine::read::halves::{self, TailSource};
 use hotline_engine::{Ingest, IngestOptions, Ingested};
 use std::cell::Cell;
 use std::rc::Rc;

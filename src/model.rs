@@ -1,15 +1,15 @@
 //! Plain view-model types with pure methods: what the tables show and how they sort.
 //! No web types here, so these are tested natively (`cargo test -p hotline-web --lib`).
 
-use hotline_engine::aggregate::Cells;
-use hotline_engine::catalogue::Indicator;
-use hotline_engine::deadlines::DeadlinePlan;
-use hotline_engine::deadlines::Deadlines;
-use hotline_engine::entity::EntityLevel;
-pub use hotline_engine::entity::Scope;
+use hotline_engine::count::aggregate::Cells;
+use hotline_engine::count::catalogue::Indicator;
+use hotline_engine::count::entity::EntityLevel;
+pub use hotline_engine::count::entity::Scope;
 use hotline_engine::partial::Partial;
-use hotline_engine::period::{choose_default, month_volumes, MonthVolume};
 use hotline_engine::report::{Counted, EntityFigures, Report, ReportOptions};
+use hotline_engine::tickets::deadlines::DeadlinePlan;
+use hotline_engine::tickets::deadlines::Deadlines;
+use hotline_engine::tickets::period::{choose_default, month_volumes, MonthVolume};
 use hotline_engine::{IngestSummary, Ingested, Period, Reject};
 use serde::{Deserialize, Serialize};
 
@@ -288,8 +288,8 @@ pub fn change_text(delta: Option<&str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hotline_engine::catalogue::Figures;
-    use hotline_engine::indicators::{IndicatorOptions, Tally};
+    use hotline_engine::count::catalogue::Figures;
+    use hotline_engine::count::indicators::{IndicatorOptions, Tally};
 
     fn entity(name: &str, dispatched: u64, due: u64, on_time: u64) -> EntityFigures {
         let t = Tally { dispatched, due, closed: due, on_time, ..Default::default() };
@@ -328,7 +328,7 @@ mod tests {
         assert!(table.row("丙").is_empty());
     }
 
-    use hotline_engine::registry::Registry;
+    use hotline_engine::score::registry::Registry;
     use hotline_engine::{ingest_bytes, IngestOptions, Month};
     use hotline_sample::{generate_string, GenConfig};
 
@@ -372,7 +372,7 @@ mod tests {
             }
         }
         // Rule-file deadlines the cells were not counted with: the worker counts again.
-        let deadlines = hotline_engine::deadlines::Deadlines {
+        let deadlines = hotline_engine::tickets::deadlines::Deadlines {
             sign_within_hours: None,
             close_within_working_days: Some(5),
             urgent_close_within_working_days: None,

@@ -11,7 +11,7 @@ use crate::load::{self, Readers};
 use crate::model::CellCounts;
 use crate::protocol::{decode, encode, WORKER_URL};
 use hotline_engine::partial::{Partial, StreamError, StreamingPartial};
-use hotline_engine::shortfall::{ShortfallQuery, ShortfallScan, Shortfalls};
+use hotline_engine::report::shortfall::{ShortfallQuery, ShortfallScan, Shortfalls};
 use hotline_engine::{IngestOptions, Ingested, ReportOptions};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
@@ -58,8 +58,8 @@ pub enum SideKind {
 /// A side file as read, or why it was refused (the message names the line and column).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum SideFile {
-    Registry(hotline_engine::registry::Registry),
-    Adjustments(hotline_engine::registry::Adjustments),
+    Registry(hotline_engine::score::registry::Registry),
+    Adjustments(hotline_engine::score::registry::Adjustments),
 }
 
 /// Rejected rows sent to the page with a report (it lists 200); the download asks for all.
@@ -239,7 +239,9 @@ async fn shortfalls(query: ShortfallQuery, report: ReportOptions, post: Rc<dyn F
         Some(Held { partial: Some(_), .. }) => {
             Source::None("部分汇总文件只有各单位的计数，不含工单，无法列出扣分工单".into())
         }
-        Some(held) => Source::Found(hotline_engine::shortfall::find(&held.ingested.store, &report, &query)),
+        Some(held) => {
+            Source::Found(hotline_engine::report::shortfall::find(&held.ingested.store, &report, &query))
+        }
     });
     let found = match source {
         Source::Found(f) => Ok(f),
@@ -438,11 +440,12 @@ pub fn run_worker() {
                 wasm_bindgen_futures::spawn_local(async move {
                     let read = match browser::read_range(&blob, 0.0, blob.size()).await {
                         Ok(bytes) => match kind {
-                            SideKind::Registry => {
-                                hotline_engine::registry::Registry::parse(&bytes).map(SideFile::Registry)
+                            SideKind::Registry => hotline_engine::score::registry::Registry::parse(&bytes)
+                                .map(SideFile::Registry),
+                            SideKind::Adjustments => {
+                                hotline_engine::score::registry::Adjustments::parse(&bytes)
+                                    .map(SideFile::Adjustments)
                             }
-                            SideKind::Adjustments => hotline_engine::registry::Adjustments::parse(&bytes)
-                                .map(SideFile::Adjustments),
                         }
                         .map_err(|e| e.to_string()),
                         Err(e) => Err(e.message()),

@@ -15,10 +15,10 @@
 //! a bad value, a missing input) exit 2 before any file is read; failures while running exit 1.
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
-use hotline_engine::entity::Scope;
-use hotline_engine::export::csv_tables;
+use hotline_engine::count::entity::Scope;
 use hotline_engine::partial::{Partial, PartialError, StreamError, Streamed, StreamingPartial, MAX_MONTHS};
-use hotline_engine::registry::{Adjustments, Registry};
+use hotline_engine::report::export::csv_tables;
+use hotline_engine::score::registry::{Adjustments, Registry};
 use hotline_engine::{ingest_bytes, IngestOptions, Mapping, Month, Period, Report, ReportOptions};
 use hotline_sample::{generate, GenConfig};
 use std::ffi::OsString;
@@ -241,10 +241,10 @@ fn parse_month(s: &str) -> Result<Month, String> {
 
 /// The presets, one line `  id  name` each.
 fn preset_list() -> String {
-    hotline_engine::presets::PRESETS
+    hotline_engine::score::presets::PRESETS
         .iter()
         .map(|(id, _)| {
-            let name = hotline_engine::presets::preset(id).map(|r| r.name).unwrap_or_default();
+            let name = hotline_engine::score::presets::preset(id).map(|r| r.name).unwrap_or_default();
             format!("\n  {id:<12} {name}")
         })
         .collect()
@@ -252,7 +252,7 @@ fn preset_list() -> String {
 
 /// The help of `--rules`, which lists the presets; `what` says what the rules do there.
 fn rules_help(what: &str) -> String {
-    let ids: Vec<&str> = hotline_engine::presets::PRESETS.iter().map(|(id, _)| *id).collect();
+    let ids: Vec<&str> = hotline_engine::score::presets::PRESETS.iter().map(|(id, _)| *id).collect();
     format!(
         "评分规则 / a preset ({}; `hotline presets` lists them) or a rule file (docs/rules.md): {what}",
         ids.join(", ")
@@ -261,7 +261,7 @@ fn rules_help(what: &str) -> String {
 
 /// A preset's id, or else a path that exists (its content is read, and checked, before any ticket).
 fn parse_rules(s: &str) -> Result<Rules, String> {
-    if hotline_engine::presets::preset(s).is_some() {
+    if hotline_engine::score::presets::preset(s).is_some() {
         Ok(Rules::Preset(s.to_string()))
     } else if std::path::Path::new(s).exists() {
         Ok(Rules::File(s.to_string()))
@@ -335,7 +335,7 @@ fn held_report(file: &str, mapping: Option<Mapping>, o: &ReportOptions) -> Resul
     let options = IngestOptions { mapping, ..Default::default() };
     let two = bytes.len() >= 8 << 20 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     let ingested = if two {
-        hotline_engine::halves::ingest_in_two(&bytes, options, bytes.len() / 2).map(|(d, _)| d)
+        hotline_engine::read::halves::ingest_in_two(&bytes, options, bytes.len() / 2).map(|(d, _)| d)
     } else {
         ingest_bytes(&bytes, options)
     }
@@ -370,7 +370,7 @@ fn run_generate(args: &GenerateArgs) -> Result<(), String> {
         Encoding::Utf8 => out,
         Encoding::Gbk => {
             let text = String::from_utf8(out).map_err(|e| e.to_string())?;
-            hotline_engine::encoding::encode(hotline_engine::TextEncoding::Gb18030, &text)
+            hotline_engine::read::encoding::encode(hotline_engine::TextEncoding::Gb18030, &text)
         }
     };
     match &args.out {
@@ -383,12 +383,12 @@ fn run_generate(args: &GenerateArgs) -> Result<(), String> {
 }
 
 /// `--rules`: a preset, or a rule file read and parsed (before any ticket file is read).
-fn rules_of(rules: &Option<Rules>) -> Result<Option<hotline_engine::rules::RuleSet>, String> {
+fn rules_of(rules: &Option<Rules>) -> Result<Option<hotline_engine::score::rules::RuleSet>, String> {
     Ok(match rules {
         None => None,
-        Some(Rules::Preset(id)) => hotline_engine::presets::preset(id),
+        Some(Rules::Preset(id)) => hotline_engine::score::presets::preset(id),
         Some(Rules::File(path)) => Some(
-            hotline_engine::rules::RuleSet::parse(&String::from_utf8_lossy(&read(path)?))
+            hotline_engine::score::rules::RuleSet::parse(&String::from_utf8_lossy(&read(path)?))
                 .map_err(|e| e.to_string())?,
         ),
     })
@@ -575,8 +575,8 @@ fn stream_into<E: std::fmt::Display>(
 /// The shortfall lists of one unit, as the page makes them for a streamed file: a first pass
 /// for the default period (when none is given), a second that keeps only that unit's rows.
 fn run_shortfalls(args: &ShortfallsArgs) -> Result<(), String> {
-    use hotline_engine::entity::EntityLevel;
-    use hotline_engine::shortfall::{ShortfallQuery, ShortfallScan};
+    use hotline_engine::count::entity::EntityLevel;
+    use hotline_engine::report::shortfall::{ShortfallQuery, ShortfallScan};
     let (common, file) = (&args.common, args.file.as_str());
     // One of the two (clap sees to it).
     let (level, name) = match (&args.unit, &args.member) {
@@ -607,7 +607,7 @@ fn run_shortfalls(args: &ShortfallsArgs) -> Result<(), String> {
     eprintln!(
         "{name}，{}：{}",
         period.label(),
-        hotline_engine::shortfall::ShortfallKind::ALL
+        hotline_engine::report::shortfall::ShortfallKind::ALL
             .iter()
             .map(|k| format!("{} {}", k.label(), found.count(*k)))
             .collect::<Vec<_>>()
@@ -634,8 +634,8 @@ fn main() -> ExitCode {
         Command::Report(args) => run_report(args),
         Command::Shortfalls(args) => run_shortfalls(args),
         Command::Presets => {
-            for (id, _) in hotline_engine::presets::PRESETS {
-                let name = hotline_engine::presets::preset(id).map(|r| r.name).unwrap_or_default();
+            for (id, _) in hotline_engine::score::presets::PRESETS {
+                let name = hotline_engine::score::presets::preset(id).map(|r| r.name).unwrap_or_default();
                 println!("{id}\t{name}");
             }
             Ok(())

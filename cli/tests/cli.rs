@@ -72,7 +72,7 @@ fn consecutive_exports_combine_at_ticket_level_and_partials_merge() {
         let bytes = std::fs::read(path(file)).unwrap();
         let mut out = Vec::new();
         let mut rest = &bytes[..];
-        while let Some(end) = hotline_engine::records::find_record_end(rest, true) {
+        while let Some(end) = hotline_engine::read::records::find_record_end(rest, true) {
             out.push(String::from_utf8(rest[..end.consumed].to_vec()).unwrap());
             rest = &rest[end.consumed..];
         }
@@ -236,7 +236,7 @@ fn an_unknown_preset_is_refused_with_the_list_of_presets() {
         let (code, out, err) = run(args);
         assert_eq!((code, out.as_str()), (2, ""), "{args:?}: {err}");
         assert!(err.contains("lyg-2017") && !err.contains("无法读取"), "{err}");
-        for (id, _) in hotline_engine::presets::PRESETS {
+        for (id, _) in hotline_engine::score::presets::PRESETS {
             assert!(err.contains(id), "{id} listed: {err}");
         }
     }

@@ -32,7 +32,7 @@ fn main() {
     let samples = if full { 5 } else { 1 };
     println!("| tickets | rows | MB | ingest + report (median of {samples}) | MB/s | rows/s | store MB | re-count one period | month switch (report of another period from the cells) | re-score (rule change) | peak RSS MB |");
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    let rules = hotline_engine::presets::preset("lyg2021").expect("preset");
+    let rules = hotline_engine::score::presets::preset("lyg2021").expect("preset");
     for n in sizes {
         let mut bytes = Vec::new();
         generate(&GenConfig::new(Month::new(2021, 2), n, 1), &mut bytes);
@@ -63,9 +63,11 @@ fn main() {
             assert_eq!(again, report);
             // A month switch on the page: the report of another period from the file's cells,
             // which the page holds (summed by the registry once, when they arrive).
-            let plan = hotline_engine::deadlines::DeadlinePlan::default();
-            let bytes = hotline_engine::aggregate::Cells::build(&done.store, &plan).to_bytes(&done.store);
-            let (store, cells) = hotline_engine::aggregate::Cells::from_bytes(&bytes).expect("cells read");
+            let plan = hotline_engine::tickets::deadlines::DeadlinePlan::default();
+            let bytes =
+                hotline_engine::count::aggregate::Cells::build(&done.store, &plan).to_bytes(&done.store);
+            let (store, cells) =
+                hotline_engine::count::aggregate::Cells::from_bytes(&bytes).expect("cells read");
             let names = hotline_engine::Ingested { store, ..Default::default() };
             let counted =
                 hotline_engine::report::Counted::from_cells(&names, &cells, &ReportOptions::default());

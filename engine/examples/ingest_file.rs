@@ -16,8 +16,9 @@ fn main() {
         let options = hotline_engine::IngestOptions::default();
         let done = if two {
             let (done, outcome) =
-                hotline_engine::halves::ingest_in_two(&bytes, options, bytes.len() / 2).expect("file reads");
-            assert_eq!(outcome, hotline_engine::halves::Outcome::Absorbed);
+                hotline_engine::read::halves::ingest_in_two(&bytes, options, bytes.len() / 2)
+                    .expect("file reads");
+            assert_eq!(outcome, hotline_engine::read::halves::Outcome::Absorbed);
             done
         } else {
             hotline_engine::ingest_bytes(&bytes, options).expect("file reads")

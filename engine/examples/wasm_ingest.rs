@@ -31,8 +31,8 @@ pub extern "C" fn run(report: u32) -> f64 {
     }
     let Ok(done) = ingest.finish() else { return -1.0 };
     if report == 2 {
-        let plan = hotline_engine::deadlines::DeadlinePlan::default();
-        let Some(cells) = hotline_engine::aggregate::Cells::try_build(&done.store, &plan) else {
+        let plan = hotline_engine::tickets::deadlines::DeadlinePlan::default();
+        let Some(cells) = hotline_engine::count::aggregate::Cells::try_build(&done.store, &plan) else {
             return -1.0;
         };
         return if cells.to_bytes(&done.store).is_empty() { -1.0 } else { done.summary.rows_scored as f64 };
@@ -50,13 +50,13 @@ pub extern "C" fn scan() -> f64 {
     let v = INPUT.lock().unwrap();
     let (mut at, mut n, mut commas) = (0, 0u64, Vec::new());
     loop {
-        match hotline_engine::records::scan_plain(&v[at..], &mut commas) {
-            hotline_engine::records::Scan::Record(nl) => {
+        match hotline_engine::read::records::scan_plain(&v[at..], &mut commas) {
+            hotline_engine::read::records::Scan::Record(nl) => {
                 at += nl + 1;
                 n += 1;
             }
-            hotline_engine::records::Scan::Other => {
-                match hotline_engine::records::find_record_end(&v[at..], true) {
+            hotline_engine::read::records::Scan::Other => {
+                match hotline_engine::read::records::find_record_end(&v[at..], true) {
                     Some(end) => at += end.consumed,
                     None => return n as f64,
                 }

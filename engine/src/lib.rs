@@ -17,46 +17,26 @@
 //! assert_eq!(unit.all.on_time_rate.percent.as_deref(), Some("50.00"));
 //! ```
 
-pub mod aggregate;
-pub mod calendar;
-pub mod catalogue;
-pub mod datetime;
-pub mod deadlines;
-pub mod encoding;
-pub mod entity;
+pub mod count;
 pub mod error;
-pub mod events;
-pub mod export;
-pub mod halves;
-pub mod idhash;
-pub mod indicators;
-pub mod ingest;
 pub mod partial;
-pub mod period;
-pub mod presets;
 pub mod ratio;
-pub mod records;
-pub mod registry;
-pub mod reject;
+pub mod read;
 pub mod report;
-pub mod rules;
-pub mod schema;
 pub mod score;
-pub mod shortfall;
-pub mod store;
-pub mod tally;
+pub mod tickets;
 pub mod time;
 
-pub use encoding::TextEncoding;
-pub use indicators::{IndicatorOptions, Rate, Tally};
-pub use ingest::{
+pub use count::indicators::{IndicatorOptions, Rate, Tally};
+pub use read::encoding::TextEncoding;
+pub use read::ingest::{
     check_header, ingest_bytes, peek_headers, FileError, Ingest, IngestOptions, IngestSummary, Ingested,
 };
-pub use period::Period;
-pub use reject::{Reason, Reject};
+pub use read::reject::{Reason, Reject};
 pub use report::{Report, ReportOptions};
-pub use schema::{Column, Mapping};
-pub use store::{Ticket, TicketStore};
+pub use tickets::period::Period;
+pub use tickets::schema::{Column, Mapping};
+pub use tickets::store::{Ticket, TicketStore};
 pub use time::{Month, Stamp};
 
 /// Quotes a CSV field when it needs it (RFC 4180).

@@ -25,16 +25,16 @@
 //! Deadline rules do change which tickets count, so a partial records the deadlines it was
 //! counted with, and only partials counted with the same ones merge.
 
-pub use crate::aggregate::{Accepts, Basis, Cell, MonthPair, MonthTally, TopicAccepts};
+pub use crate::count::aggregate::{Accepts, Basis, Cell, MonthPair, MonthTally, TopicAccepts};
 
-use crate::aggregate::Cells;
-use crate::deadlines::Deadlines;
-use crate::deadlines::{DeadlineErrors, DeadlinePlan};
+use crate::count::aggregate::Cells;
+use crate::count::indicators::Tally;
 use crate::error::{classify, location, read, Lang, PartialFileError, PartialFileErrorKind};
-use crate::idhash::id_hash;
-use crate::indicators::Tally;
-use crate::ingest::{IngestSummary, Ingested};
+use crate::read::idhash::id_hash;
+use crate::read::ingest::{IngestSummary, Ingested};
 use crate::report::{Counted, Report, ReportOptions};
+use crate::tickets::deadlines::Deadlines;
+use crate::tickets::deadlines::{DeadlineErrors, DeadlinePlan};
 use crate::time::Month;
 use base64::Engine;
 use serde::{Deserialize, Serialize};
@@ -47,7 +47,7 @@ const HASHES: &str = "ticket_hashes";
 
 /// The most distinct months a partial may span: the counts are month × month tables per cell,
 /// so a mistyped file with centuries of months would exhaust memory instead of failing clearly.
-pub const MAX_MONTHS: usize = crate::aggregate::MAX_DENSE_MONTHS;
+pub const MAX_MONTHS: usize = crate::count::aggregate::MAX_DENSE_MONTHS;
 
 /// One partial-aggregates file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -211,7 +211,7 @@ impl Partial {
     }
 
     /// The cells of the partial, with a ticket store that holds only the names.
-    pub fn to_cells(&self) -> (crate::store::TicketStore, Cells) {
+    pub fn to_cells(&self) -> (crate::tickets::store::TicketStore, Cells) {
         Cells::from_tables(&self.cells, &self.channels, &self.kinds, &self.topics, &self.deadline_errors)
     }
 
@@ -457,7 +457,7 @@ fn common(a: &[u64], b: &[u64]) -> u64 {
 /// Why a streamed count stopped.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StreamError {
-    File(crate::ingest::FileError),
+    File(crate::read::ingest::FileError),
     Partial(PartialError),
 }
 
@@ -493,7 +493,7 @@ impl std::error::Error for StreamError {}
 /// assert_eq!(done.ingested.rejects[0].line, 4); // A1 again, after its batch was handed over
 /// ```
 pub struct StreamingPartial<'a> {
-    ingest: crate::ingest::Ingest,
+    ingest: crate::read::ingest::Ingest,
     name: String,
     deadlines: Option<Deadlines>,
     batch: usize,
@@ -516,15 +516,15 @@ impl<'a> StreamingPartial<'a> {
     /// `batch`: accepted tickets held before they are reduced (at least 1). `options.size_hint`,
     /// the file's size, sizes the duplicate check for the whole file ([`Ingest::batched`]).
     ///
-    /// [`Ingest::batched`]: crate::ingest::Ingest::batched
+    /// [`Ingest::batched`]: crate::read::ingest::Ingest::batched
     pub fn new(
         name: &str,
-        options: crate::ingest::IngestOptions,
+        options: crate::read::ingest::IngestOptions,
         deadlines: Option<Deadlines>,
         batch: usize,
     ) -> StreamingPartial<'a> {
         StreamingPartial {
-            ingest: crate::ingest::Ingest::batched(options, batch),
+            ingest: crate::read::ingest::Ingest::batched(options, batch),
             name: name.to_string(),
             deadlines,
             batch: batch.max(1),
@@ -569,8 +569,8 @@ impl<'a> StreamingPartial<'a> {
     /// Counts a batch into its partial; gives back its store.
     fn reduce(
         &mut self,
-        mut store: crate::store::TicketStore,
-    ) -> Result<crate::store::TicketStore, StreamError> {
+        mut store: crate::tickets::store::TicketStore,
+    ) -> Result<crate::tickets::store::TicketStore, StreamError> {
         if let Some(newer) = self.newer {
             let gone: Vec<u32> = (0..store.len())
                 .filter(|i| newer.contains(&id_hash(store.id(*i).as_bytes())))
@@ -595,9 +595,10 @@ impl<'a> StreamingPartial<'a> {
     /// The file's partial, and its ingest result (rejects and summary; the store holds only the
     /// names: every ticket was reduced).
     pub fn finish(mut self) -> Result<Streamed, StreamError> {
-        let mut done = std::mem::replace(&mut self.ingest, crate::ingest::Ingest::new(Default::default()))
-            .finish()
-            .map_err(StreamError::File)?;
+        let mut done =
+            std::mem::replace(&mut self.ingest, crate::read::ingest::Ingest::new(Default::default()))
+                .finish()
+                .map_err(StreamError::File)?;
         let last = done.store.take_tickets();
         self.reduce(last)?;
         // Batches are disjoint: duplicates were rejected while reading.

@@ -1,9 +1,9 @@
 //! Property: the month-keyed aggregates give exactly the direct count of the tickets, for every
 //! range of whole months, every entity, and with or without deadlines applied.
 
-use hotline_engine::aggregate::MonthAggregates;
-use hotline_engine::deadlines::DeadlinePlan;
-use hotline_engine::indicators::{count_period, PeriodCounts};
+use hotline_engine::count::aggregate::MonthAggregates;
+use hotline_engine::count::indicators::{count_period, PeriodCounts};
+use hotline_engine::tickets::deadlines::DeadlinePlan;
 use hotline_engine::{ingest_bytes, IngestOptions, Month, Period};
 use hotline_sample::{generate, GenConfig};
 

@@ -1,8 +1,8 @@
 //! The docs are the contract with evaluators: the indicator tables in docs/ must say what the
 //! catalogue says (key, Chinese label, count or rate, order).
 
-use hotline_engine::catalogue::{Indicator, Measure};
-use hotline_engine::export::figure_column_indicators;
+use hotline_engine::count::catalogue::{Indicator, Measure};
+use hotline_engine::report::export::figure_column_indicators;
 
 fn doc(name: &str) -> String {
     let path = format!("{}/../docs/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -107,7 +107,8 @@ fn every_json_example_in_the_docs_parses() {
                 serde_json::from_str(json).unwrap_or_else(|e| panic!("{where_}: {e}"));
             match value.get("format").and_then(|f| f.as_str()) {
                 Some("hotline-eval.rules/1") => {
-                    hotline_engine::rules::RuleSet::parse(json).unwrap_or_else(|e| panic!("{where_}: {e}"));
+                    hotline_engine::score::rules::RuleSet::parse(json)
+                        .unwrap_or_else(|e| panic!("{where_}: {e}"));
                 }
                 Some("hotline-eval.partial/1") => {
                     hotline_engine::partial::Partial::from_json(json)

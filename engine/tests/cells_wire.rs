@@ -1,9 +1,9 @@
 //! The cells' wire form (the worker sends the page a file's cells as bytes): a round trip gives
 //! the same cells and names; cut or damaged bytes are refused or read as other cells, never a panic.
 
-use hotline_engine::aggregate::Cells;
-use hotline_engine::deadlines::DeadlinePlan;
+use hotline_engine::count::aggregate::Cells;
 use hotline_engine::partial::Partial;
+use hotline_engine::tickets::deadlines::DeadlinePlan;
 use hotline_engine::Month;
 use hotline_sample::{generate_string, GenConfig};
 

@@ -2,10 +2,10 @@
 //! the Chinese the page and the CLI show (its `Display`).
 
 use expect_test::{expect, Expect};
-use hotline_engine::aggregate::Cells;
+use hotline_engine::count::aggregate::Cells;
 use hotline_engine::partial::Partial;
-use hotline_engine::registry::{Adjustments, Registry};
-use hotline_engine::rules::RuleSet;
+use hotline_engine::score::registry::{Adjustments, Registry};
+use hotline_engine::score::rules::RuleSet;
 use hotline_engine::{Mapping, Period};
 
 fn show<T: std::fmt::Debug, E: std::fmt::Debug + std::fmt::Display>(r: Result<T, E>) -> String {
@@ -126,11 +126,11 @@ fn an_unknown_preset_is_named() {
     expect![[r#"
         UnknownPreset { id: "lyg2099", known: ["lyg2017", "lyg2021", "panjin2023"] }
         没有名为“lyg2099”的预设规则；可用：lyg2017, lyg2021, panjin2023（或给出规则文件）"#]]
-    .assert_eq(&show(hotline_engine::presets::load("lyg2099")));
+    .assert_eq(&show(hotline_engine::score::presets::load("lyg2099")));
     expect![[r#"
         Rules(RuleError { kind: Json(Eof), at: Text { line: 1, column: 1 } })
         规则文件第 1 行第 1 列：文件不完整（为空或被截断）"#]]
-    .assert_eq(&show(hotline_engine::presets::load("{")));
+    .assert_eq(&show(hotline_engine::score::presets::load("{")));
 }
 
 fn check_side(r: Result<impl std::fmt::Debug, impl std::fmt::Debug + std::fmt::Display>, expect: Expect) {

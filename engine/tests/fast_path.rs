@@ -30,7 +30,7 @@ fn fast_path_equals_the_general_reader_on_messy_files() {
         rejected += fast.summary.rows_rejected;
         // The same file in GBK.
         if seed % 4 == 0 {
-            let gbk = hotline_engine::encoding::encode(TextEncoding::Gb18030, &text);
+            let gbk = hotline_engine::read::encoding::encode(TextEncoding::Gb18030, &text);
             let fast = ingest_bytes(&gbk, IngestOptions::default()).unwrap();
             let general =
                 ingest_bytes(&gbk, IngestOptions { general_reader_only: true, ..Default::default() })

@@ -4,7 +4,7 @@
 
 mod messy;
 
-use hotline_engine::halves::{
+use hotline_engine::read::halves::{
     header_len, ingest_in_two, split_point, Outcome, Refused, TailReader, TailSource,
 };
 use hotline_engine::time::Month;
@@ -84,7 +84,7 @@ fn two_readers_equal_one_on_messy_files() {
             *outcomes.entry(format!("{outcome:?}")).or_default() += 1;
         }
         if seed % 4 == 0 {
-            let gbk = hotline_engine::encoding::encode(TextEncoding::Gb18030, &text);
+            let gbk = hotline_engine::read::encoding::encode(TextEncoding::Gb18030, &text);
             let one = ingest_bytes(&gbk, IngestOptions::default()).unwrap();
             for at in [gbk.len() / 3, gbk.len() / 2] {
                 let (two, outcome) = two_workers(&gbk, at, seed);

@@ -1,8 +1,8 @@
 //! Every indicator definition on a small hand-built file. The expected numbers were worked out
 //! by hand from the rows below (see the comments); docs/indicators.md states the definitions.
 
-use hotline_engine::catalogue::Figures;
-use hotline_engine::encoding::encode;
+use hotline_engine::count::catalogue::Figures;
+use hotline_engine::read::encoding::encode;
 use hotline_engine::{ingest_bytes, IngestOptions, Month, Period, Report, ReportOptions, TextEncoding};
 
 const HEADER: &str = "工单编号,受理时间,来源渠道,诉求类型,问题分类,办理方式,承办单位,上级单位,省派,急件,派单时间,签收时限,签收时间,首次联系时限,首次联系时间,办理时限,办结时间,退回次数,回访结果,回访时间,反馈时限,反馈时间,答复抽检";
@@ -194,7 +194,7 @@ fn registry_parent_known_only_to_the_registry_still_rolls_up() {
     // tickets of its own. 市文明办 is in the registry with nothing this month.
     let text = file().replace("路南街道办,海州区", "路南街道办,");
     let ingested = ingest_bytes(text.as_bytes(), IngestOptions::default()).unwrap();
-    let registry = hotline_engine::registry::Registry::parse(
+    let registry = hotline_engine::score::registry::Registry::parse(
         "单位,分组,满分,上级单位\n海州区,区组,100,\n路南街道办,,,海州区\n市住建局,市直组,100,\n市文明办,市直组,100,\n".as_bytes(),
     )
     .unwrap();
@@ -307,7 +307,7 @@ fn a_date_outside_the_calendar_is_an_error_not_a_guess() {
 
 #[test]
 fn satisfaction_readings() {
-    use hotline_engine::indicators::{IndicatorOptions, Tally};
+    use hotline_engine::count::indicators::{IndicatorOptions, Tally};
     let t = Tally { satisfied: 2, basically_satisfied: 1, unsatisfied: 0, ..Default::default() };
     let graded = IndicatorOptions { graded_basic_points: Some(75), ..Default::default() };
     // Panjin 大洼清河湾供暖: 91.67 % = (100 + 100 + 75) / 3.
@@ -329,7 +329,7 @@ fn a_report_with_scores_round_trips_through_json() {
     let mut bytes = Vec::new();
     hotline_sample::generate(&hotline_sample::GenConfig::new(Month::new(2021, 2), 2000, 3), &mut bytes);
     let mut r = report(&bytes, None);
-    let rules = hotline_engine::presets::preset("lyg2017").unwrap();
+    let rules = hotline_engine::score::presets::preset("lyg2017").unwrap();
     r.apply_rules(&rules, &hotline_engine::score::Context::default());
     let back: Report = serde_json::from_str(&r.to_json()).unwrap();
     assert_eq!(back, r);

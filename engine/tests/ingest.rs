@@ -3,7 +3,7 @@
 //! reject (line, column, reason, message) and the accepted ticket numbers.
 
 use expect_test::{expect, Expect};
-use hotline_engine::encoding::encode;
+use hotline_engine::read::encoding::encode;
 use hotline_engine::{ingest_bytes, IngestOptions, Mapping, TextEncoding};
 
 const H: &str = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限,办结时间,省派,回访结果,答复抽检,退回次数";

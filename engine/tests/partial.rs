@@ -1,11 +1,11 @@
 //! Partial aggregates: a partial (through its JSON) gives the report the tickets give; merging
 //! partials of disjoint parts gives the whole, in any grouping; shared tickets are reported.
 
-use hotline_engine::aggregate::Cells;
-use hotline_engine::deadlines::DeadlinePlan;
+use hotline_engine::count::aggregate::Cells;
 use hotline_engine::partial::{Partial, PartialError};
-use hotline_engine::registry::Registry;
 use hotline_engine::report::Counted;
+use hotline_engine::score::registry::Registry;
+use hotline_engine::tickets::deadlines::DeadlinePlan;
 use hotline_engine::{ingest_bytes, IngestOptions, Month, Period, Report, ReportOptions};
 use hotline_sample::{generate, GenConfig};
 
@@ -246,7 +246,7 @@ fn the_counts_of_one_period_are_exact_however_many_months_the_dates_span() {
     );
     let registry =
         Registry::parse("单位,分组,上级单位\n路南街道办,街道,市住建局\n海州区,县区,\n".as_bytes()).unwrap();
-    let months = hotline_engine::period::month_volumes(&done.store);
+    let months = hotline_engine::tickets::period::month_volumes(&done.store);
     for period in [None, Some("2021-04"), Some("2021-03..2021-05"), Some("2002-01"), Some("2006-06..2012-02")]
     {
         for with_registry in [None, Some(&registry)] {

@@ -2,11 +2,11 @@
 //! engine. For each preset the test asserts how many published rows come out exact from the
 //! counts and rules alone, and names the others with published − model.
 
-use hotline_engine::entity::EntityLevel;
-use hotline_engine::indicators::{Rate, Split, Tally};
-use hotline_engine::presets::{preset, LYG2017_BONUS};
+use hotline_engine::count::entity::EntityLevel;
+use hotline_engine::count::indicators::{Rate, Split, Tally};
 use hotline_engine::ratio::Ratio;
-use hotline_engine::registry::Adjustments;
+use hotline_engine::score::presets::{preset, LYG2017_BONUS};
+use hotline_engine::score::registry::Adjustments;
 use hotline_engine::score::{score, Candidate, Context, Scores};
 
 type Row = std::collections::HashMap<String, String>;
@@ -255,7 +255,7 @@ fn panjin_counties_and_top_ten() {
 /// single manual item of a test rule file (not a preset: no figure is chosen to fit here).
 #[test]
 fn lyg2021_ranks_and_print_order_from_published_scores() {
-    let rules = hotline_engine::rules::RuleSet::parse(
+    let rules = hotline_engine::score::rules::RuleSet::parse(
         r#"{"format": "hotline-eval.rules/1", "name": "ranking check", "score": {"decimals": 2},
             "groups": [{"name": "市各部门及单位", "full_score": 100, "patterns": ["*"]}],
             "items": [{"type": "adjustment", "name": "得分", "items": ["得分"]}]}"#,
@@ -355,7 +355,7 @@ fn lyg2017_through_the_whole_pipeline_from_generated_tickets() {
 /// like any rate, and so does the score.
 #[test]
 fn a_rule_file_scores_the_effective_callback_rate() {
-    let rules = hotline_engine::rules::RuleSet::parse(
+    let rules = hotline_engine::score::rules::RuleSet::parse(
         r#"{
         "format": "hotline-eval.rules/1",
         "name": "有效回访",
@@ -370,7 +370,7 @@ fn a_rule_file_scores_the_effective_callback_rate() {
         Tally { dispatched: 5, due: 5, satisfied: 2, unsatisfied: 1, not_reached: 1, ..Default::default() };
     let scores = score(&rules, &[member("甲", t)], &Context::default());
     assert_eq!(printed(&scores, "甲").as_deref(), Some("75.00"), "{scores:?}");
-    let e = hotline_engine::rules::RuleSet::parse(
+    let e = hotline_engine::score::rules::RuleSet::parse(
         r#"{"format": "hotline-eval.rules/1", "name": "x", "score": {"decimals": 2},
         "groups": [{"name": "全部", "full_score": 100, "patterns": ["*"]}],
         "items": [{"type": "per_ticket", "name": "x", "indicator": "effective_callback_rate", "points": 1}]}"#,

@@ -1,9 +1,9 @@
 //! The example of docs/rules.md, run as written: a method that is none of the presets, scored on
 //! four units whose scores were worked out by hand in the document.
 
-use hotline_engine::entity::EntityLevel;
-use hotline_engine::indicators::{Split, Tally};
-use hotline_engine::rules::RuleSet;
+use hotline_engine::count::entity::EntityLevel;
+use hotline_engine::count::indicators::{Split, Tally};
+use hotline_engine::score::rules::RuleSet;
 use hotline_engine::score::{score, Candidate, Context};
 
 fn doc_example() -> String {
@@ -68,7 +68,7 @@ fn the_documented_example_scores_as_worked_by_hand() {
 #[test]
 fn registry_and_rules_conflicts_are_reported_not_silently_resolved() {
     let mut json: serde_json::Value = serde_json::from_str(&doc_example()).unwrap();
-    let registry = hotline_engine::registry::Registry::parse(
+    let registry = hotline_engine::score::registry::Registry::parse(
         "单位,分组,满分\n海州区,部门,120\n东海县,县区,100\n".as_bytes(),
     )
     .unwrap();

@@ -1,10 +1,10 @@
 //! What scoring says besides the points: entities below every grade band, the no-ticket reason
 //! of a period of several months, and registry groups the rule file lacks.
 
-use hotline_engine::entity::EntityLevel;
-use hotline_engine::indicators::{Split, Tally};
-use hotline_engine::registry::Registry;
-use hotline_engine::rules::RuleSet;
+use hotline_engine::count::entity::EntityLevel;
+use hotline_engine::count::indicators::{Split, Tally};
+use hotline_engine::score::registry::Registry;
+use hotline_engine::score::rules::RuleSet;
 use hotline_engine::score::{score, Candidate, Context, Scores};
 
 fn rules(extra: &str) -> RuleSet {

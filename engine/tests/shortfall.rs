@@ -4,10 +4,10 @@
 
 mod messy;
 
-use hotline_engine::entity::{EntityLevel, Scope};
-use hotline_engine::registry::Registry;
+use hotline_engine::count::entity::{EntityLevel, Scope};
+use hotline_engine::report::shortfall::{find, ShortfallKind, ShortfallQuery, ShortfallScan};
 use hotline_engine::report::EntityFigures;
-use hotline_engine::shortfall::{find, ShortfallKind, ShortfallQuery, ShortfallScan};
+use hotline_engine::score::registry::Registry;
 use hotline_engine::{ingest_bytes, IngestOptions, Month, Period, Report, ReportOptions, Tally};
 use hotline_sample::{generate, GenConfig};
 

@@ -16,7 +16,7 @@ pub enum Reads {
 pub enum RuleErrorKind {
     /// Not JSON, or JSON not of the rule file's shape.
     Json(JsonKind),
-    /// `format` is not [`crate::rules::RULES_FORMAT`].
+    /// `format` is not [`crate::score::rules::RULES_FORMAT`].
     WrongFormat {
         expected: String,
         found: String,

@@ -2,10 +2,10 @@
 
 use super::place::Member;
 use super::{Context, ItemPoints, ScoreRow};
-use crate::catalogue::{Figures, Indicator};
-use crate::entity::Scope;
+use crate::count::catalogue::{Figures, Indicator};
+use crate::count::entity::Scope;
 use crate::ratio::Ratio;
-use crate::rules::{Cap, Item, NoDenominator, RateAs, RuleSet, UnscoredRule};
+use crate::score::rules::{Cap, Item, NoDenominator, RateAs, RuleSet, UnscoredRule};
 
 /// A scored row before the unscored rule and ranking.
 pub(super) struct Pending {
@@ -91,7 +91,7 @@ fn entity_row(
     (row, unscored)
 }
 
-fn rate_value<'a>(f: &'a Figures, key: &str) -> Option<&'a crate::indicators::Rate> {
+fn rate_value<'a>(f: &'a Figures, key: &str) -> Option<&'a crate::count::indicators::Rate> {
     Indicator::from_key(key).and_then(|i| f.rate(i))
 }
 
@@ -100,7 +100,7 @@ fn count_value(f: &Figures, key: &str) -> u64 {
 }
 
 /// A rate as the item uses it: exact, or rounded to `rate_decimals` percent decimals first.
-fn rate_ratio(r: &crate::indicators::Rate, rate_decimals: Option<u32>) -> Option<Ratio> {
+fn rate_ratio(r: &crate::count::indicators::Rate, rate_decimals: Option<u32>) -> Option<Ratio> {
     if r.den == 0 {
         return None;
     }

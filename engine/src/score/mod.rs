@@ -4,11 +4,15 @@
 //! Pure and cheap: it reads the tallies the indicator pass produced, never the tickets, so a
 //! change of weights, bands, groups or rounding re-scores at once.
 
-use crate::entity::EntityLevel;
-use crate::indicators::Split;
+pub mod presets;
+pub mod registry;
+pub mod rules;
+
+use crate::count::entity::EntityLevel;
+use crate::count::indicators::Split;
 use crate::ratio::Ratio;
-use crate::registry::{Adjustments, Registry};
-use crate::rules::RuleSet;
+use crate::score::registry::{Adjustments, Registry};
+use crate::score::rules::RuleSet;
 use serde::{Deserialize, Serialize};
 
 mod evaluate;
@@ -106,7 +110,7 @@ pub struct GradeShare {
     /// Scored entities whose grade is this band.
     pub count: u64,
     /// `count` over the scored entities (plus the unscored when `shares_count_unscored`).
-    pub share: crate::indicators::Rate,
+    pub share: crate::count::indicators::Rate,
 }
 
 /// Everything the rules in force give for the period (`--rules`; docs/rules.md).

@@ -2,10 +2,10 @@
 //! registry and the rule file disagree.
 
 use super::{Candidate, Context};
-use crate::entity::EntityLevel;
-use crate::indicators::Split;
+use crate::count::entity::EntityLevel;
+use crate::count::indicators::Split;
 use crate::ratio::Ratio;
-use crate::rules::{pattern_matches, GroupSource, RuleSet};
+use crate::score::rules::{pattern_matches, GroupSource, RuleSet};
 
 /// One entity a group scores.
 pub(super) struct Member {
@@ -124,7 +124,7 @@ fn place(
 /// Which group an entity belongs to by the rule file: explicit members first, then patterns,
 /// subgroups before their parents.
 fn rules_group(rules: &RuleSet, name: &str, level: EntityLevel) -> Option<usize> {
-    let at_level = |g: &crate::rules::Group| g.level.unwrap_or(rules.level) == level;
+    let at_level = |g: &crate::score::rules::Group| g.level.unwrap_or(rules.level) == level;
     if let Some(i) = rules.groups.iter().position(|g| at_level(g) && g.members.iter().any(|m| m == name)) {
         return Some(i);
     }

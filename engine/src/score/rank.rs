@@ -4,7 +4,7 @@
 use super::evaluate::Pending;
 use super::{GradeShare, GroupScores, HighlightList, ScoreRow, Unscored};
 use crate::ratio::Ratio;
-use crate::rules::{MeanOver, RuleSet, UnscoredRule};
+use crate::score::rules::{MeanOver, RuleSet, UnscoredRule};
 
 /// The printed score: ranks, grades and counts use it, never the exact total.
 fn printed(r: &ScoreRow) -> Ratio {
@@ -145,7 +145,7 @@ pub(super) fn summaries(
                     GradeShare {
                         label: b.label.clone(),
                         count: n,
-                        share: crate::indicators::Rate::new(n, den as u64),
+                        share: crate::count::indicators::Rate::new(n, den as u64),
                     }
                 })
                 .collect()

@@ -104,7 +104,8 @@ pub fn assert_same(fast: &Ingested, general: &Ingested, what: &str) {
     assert_eq!(fast.store.tickets, general.store.tickets, "{what}: tickets");
     let ids = |d: &Ingested| (0..d.store.len()).map(|i| d.store.id(i).to_string()).collect::<Vec<_>>();
     assert_eq!(ids(fast), ids(general), "{what}: ticket numbers");
-    let names = |n: &hotline_engine::store::Names| n.iter().map(|(_, s)| s.to_string()).collect::<Vec<_>>();
+    let names =
+        |n: &hotline_engine::tickets::store::Names| n.iter().map(|(_, s)| s.to_string()).collect::<Vec<_>>();
     assert_eq!(names(&fast.store.units), names(&general.store.units), "{what}: units");
     assert_eq!(names(&fast.store.channels), names(&general.store.channels), "{what}: channels");
     assert_eq!(names(&fast.store.kinds), names(&general.store.kinds), "{what}: kinds");

@@ -107,7 +107,7 @@ impl Ingest {
         let enc = self.enc();
         let Ingest { raw_units, raw_channels, raw_kinds, raw_categories, out, .. } = self;
         let store = &mut out.store;
-        let mut intern = |raw: &[u8], map: &mut RawNames, names: &mut crate::store::Names| {
+        let mut intern = |raw: &[u8], map: &mut RawNames, names: &mut crate::tickets::store::Names| {
             if raw.is_empty() {
                 return NO_NAME;
             }

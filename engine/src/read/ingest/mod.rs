@@ -18,13 +18,13 @@
 //! assert_eq!(done.rejects[0].column, "受理时间");
 //! ```
 
-use crate::datetime::DateFormat;
-use crate::encoding::{self, TextEncoding};
-use crate::idhash::{id_hash, IdSet};
-use crate::records::{find_record_end, scan_plain, trim, Fields, Scan};
-use crate::reject::{Reason, Reject, RejectDetail};
-use crate::schema::{Column, Mapping, Required, Resolved};
-use crate::store::{Audit, Callback, NameId, Ticket, TicketStore, NO_NAME};
+use crate::read::datetime::DateFormat;
+use crate::read::encoding::{self, TextEncoding};
+use crate::read::idhash::{id_hash, IdSet};
+use crate::read::records::{find_record_end, scan_plain, trim, Fields, Scan};
+use crate::read::reject::{Reason, Reject, RejectDetail};
+use crate::tickets::schema::{Column, Mapping, Required, Resolved};
+use crate::tickets::store::{Audit, Callback, NameId, Ticket, TicketStore, NO_NAME};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 

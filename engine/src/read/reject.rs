@@ -3,7 +3,7 @@
 //! A row gets exactly one reason: the first check it fails, in the order of [`Reason`]'s
 //! variants. Rows read = rows scored + rows rejected, always.
 
-use crate::schema::Column;
+use crate::tickets::schema::Column;
 use serde::{Deserialize, Serialize};
 
 /// Why a row was rejected. Checked in this order; the first failure wins.
@@ -190,7 +190,7 @@ impl Reject {
             }
             RejectDetail::BadDatetime { pattern } => {
                 let forms = match pattern {
-                    None => crate::datetime::ACCEPTED_FORMS.to_string(),
+                    None => crate::read::datetime::ACCEPTED_FORMS.to_string(),
                     Some(p) => format!("自定义格式 {p}"),
                 };
                 format!("“{}”不是可识别的日期时间；可用格式：{forms}", self.value)

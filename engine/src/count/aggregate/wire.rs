@@ -7,8 +7,8 @@
 //! on the page. Bytes that do not read are an error, never a panic or a huge allocation.
 //!
 //! ```
-//! use hotline_engine::aggregate::Cells;
-//! use hotline_engine::deadlines::DeadlinePlan;
+//! use hotline_engine::count::aggregate::Cells;
+//! use hotline_engine::tickets::deadlines::DeadlinePlan;
 //! use hotline_engine::{ingest_bytes, IngestOptions};
 //! let csv = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限,办结时间\n\
 //!            A1,2021-02-01 09:00,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08,2021-02-05 12:00\n";
@@ -20,10 +20,10 @@
 //! ```
 
 use super::{Accepted, Cells, Fragments, MonthIndex, MAX_DENSE_MONTHS};
-use crate::deadlines::DeadlineErrors;
+use crate::count::indicators::Tally;
 use crate::error::{CellsError, CellsErrorKind, CellsErrorKind as K};
-use crate::indicators::Tally;
-use crate::store::{NameId, Names, TicketStore, NO_NAME};
+use crate::tickets::deadlines::DeadlineErrors;
+use crate::tickets::store::{NameId, Names, TicketStore, NO_NAME};
 
 const MAGIC: &[u8; 4] = b"HLC1";
 

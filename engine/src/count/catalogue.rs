@@ -7,7 +7,7 @@
 //! indicator built from existing counters is one entry here (and its docs).
 //!
 //! ```
-//! use hotline_engine::catalogue::{Figures, Indicator, Measure};
+//! use hotline_engine::count::catalogue::{Figures, Indicator, Measure};
 //! use hotline_engine::{IndicatorOptions, Tally};
 //! let t = Tally { due: 8, closed: 7, on_time: 6, ..Tally::default() };
 //! let f = Figures::from_tally(&t, &IndicatorOptions::default());
@@ -18,7 +18,7 @@
 //! assert_eq!(f.get(Indicator::ClosedLate).count(), Some(1));
 //! ```
 
-use crate::indicators::{IndicatorOptions, Rate, Tally};
+use crate::count::indicators::{IndicatorOptions, Rate, Tally};
 use serde::{Deserialize, Serialize};
 
 /// A figure is a number of tickets or a rate (an exact fraction shown in percent).

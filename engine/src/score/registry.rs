@@ -3,9 +3,9 @@
 //! Both are small CSVs in the same encodings as the ticket file. Their errors name the line and
 //! column, like the ticket file's.
 
-use crate::encoding::{self, TextEncoding};
 use crate::error::{SideFile, SideFileError, SideFileErrorKind as K};
-use crate::records::{find_record_end, trim, Fields};
+use crate::read::encoding::{self, TextEncoding};
+use crate::read::records::{find_record_end, trim, Fields};
 use serde::{Deserialize, Serialize};
 
 /// One member unit of the registry.

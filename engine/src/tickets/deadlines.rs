@@ -2,8 +2,8 @@
 //! `deadlines` object of a rule file, docs/rules.md), the plan the counting applies them with,
 //! and the tickets whose deadline could not be computed.
 
-use crate::calendar::{CalendarError, WorkCalendar};
-use crate::store::{Ticket, TicketStore};
+use crate::tickets::calendar::{CalendarError, WorkCalendar};
+use crate::tickets::store::{Ticket, TicketStore};
 use serde::{Deserialize, Serialize};
 
 /// Deadlines the export does not carry, computed with the official working-day calendar.
@@ -21,7 +21,7 @@ pub struct Deadlines {
     pub urgent_close_within_working_days: Option<u32>,
     /// How a number of working days is counted from 派单时间: whether the dispatch day is day 1.
     #[serde(default)]
-    pub day_count: crate::calendar::DayCount,
+    pub day_count: crate::tickets::calendar::DayCount,
     /// Replace deadlines the export does carry, too.
     #[serde(default)]
     pub override_export: bool,

@@ -4,13 +4,13 @@
 //! The definitions are the contract in docs/indicators.md; every counter below names the
 //! indicator it feeds. Rates are exact fractions ([`Rate`]) and are only rounded for display.
 
-use crate::deadlines::{DeadlineErrors, DeadlinePlan};
-use crate::period::Period;
-use crate::store::{NameId, TicketStore, NO_NAME};
+use crate::tickets::deadlines::{DeadlineErrors, DeadlinePlan};
+use crate::tickets::period::Period;
+use crate::tickets::store::{NameId, TicketStore, NO_NAME};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-pub use crate::tally::{Split, Tally};
+pub use crate::count::tally::{Split, Tally};
 
 /// Everything one pass over the store counts for a period.
 #[derive(Clone, Debug, Default)]

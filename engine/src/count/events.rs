@@ -7,7 +7,7 @@
 //! disagree about what a ticket adds.
 //!
 //! ```
-//! use hotline_engine::events::Event;
+//! use hotline_engine::count::events::Event;
 //! use hotline_engine::{ingest_bytes, IngestOptions, Tally};
 //! let csv = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限,办结时间\n\
 //!            A1,2021-02-01 09:00,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08,2021-02-05 12:00\n";
@@ -19,8 +19,8 @@
 //! assert_eq!(Event::Callback.stamp(t), None); // no 回访结果: no callback event
 //! ```
 
-use crate::store::{Audit, Callback, Ticket};
-use crate::tally::Tally;
+use crate::count::tally::Tally;
+use crate::tickets::store::{Audit, Callback, Ticket};
 use crate::time::Stamp;
 
 /// An event that places some of a ticket's counters in the period its time falls in.

@@ -3,13 +3,16 @@
 //! The page renders it; `hotline --format json` prints it; the browser tests compare the two.
 //! The JSON shape is documented in docs/report-json.md (format tag [`REPORT_FORMAT`]).
 
-use crate::deadlines::{DeadlineErrors, DeadlinePlan};
-use crate::indicators::{format_basis_points, IndicatorOptions, Rate, Split};
-use crate::ingest::{IngestSummary, Ingested};
-use crate::period::{choose_default, is_complete, month_volumes, MonthVolume, Period};
-use crate::registry::Registry;
-use crate::reject::Reject;
-use crate::store::{NameId, TicketStore, NO_NAME};
+pub mod export;
+pub mod shortfall;
+
+use crate::count::indicators::{format_basis_points, IndicatorOptions, Rate, Split};
+use crate::read::ingest::{IngestSummary, Ingested};
+use crate::read::reject::Reject;
+use crate::score::registry::Registry;
+use crate::tickets::deadlines::{DeadlineErrors, DeadlinePlan};
+use crate::tickets::period::{choose_default, is_complete, month_volumes, MonthVolume, Period};
+use crate::tickets::store::{NameId, TicketStore, NO_NAME};
 use serde::{Deserialize, Serialize};
 
 /// The JSON's `format` tag; bumped when the shape changes incompatibly (docs/report-json.md).
@@ -27,13 +30,13 @@ pub struct ReportOptions {
     /// The 单位名录 (`--units`): member roll-up, groups and members without tickets.
     pub registry: Option<Registry>,
     /// Deadlines from the rules in force (working-day 办理时限 in the export apply regardless).
-    pub deadlines: Option<crate::deadlines::Deadlines>,
+    pub deadlines: Option<crate::tickets::deadlines::Deadlines>,
 }
 
 impl ReportOptions {
     /// The options with what a rule set in force fixes: its indicator readings and its deadlines,
     /// so the report shows the figures its scores read (no rules: unchanged).
-    pub fn under_rules(mut self, rules: Option<&crate::rules::RuleSet>) -> ReportOptions {
+    pub fn under_rules(mut self, rules: Option<&crate::score::rules::RuleSet>) -> ReportOptions {
         if let Some(r) = rules {
             self.indicators = r.indicator_options;
             self.deadlines = r.deadlines.clone();
@@ -42,7 +45,7 @@ impl ReportOptions {
     }
 }
 
-pub use crate::catalogue::Figures;
+pub use crate::count::catalogue::Figures;
 
 /// One entity's figures: all tickets, 市派 and 省派.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -69,11 +72,11 @@ pub struct EntityFigures {
 
 impl EntityFigures {
     /// The figures of one scope (口径).
-    pub fn scope(&self, scope: crate::entity::Scope) -> &Figures {
+    pub fn scope(&self, scope: crate::count::entity::Scope) -> &Figures {
         match scope {
-            crate::entity::Scope::All => &self.all,
-            crate::entity::Scope::Municipal => &self.municipal,
-            crate::entity::Scope::Province => &self.province,
+            crate::count::entity::Scope::All => &self.all,
+            crate::count::entity::Scope::Municipal => &self.municipal,
+            crate::count::entity::Scope::Province => &self.province,
         }
     }
 
@@ -196,13 +199,13 @@ pub struct Report {
 pub struct Counted {
     /// `None` when the tickets span too many months for the dense tables: each period is then
     /// counted directly from the tickets.
-    pub aggregates: Option<crate::aggregate::MonthAggregates>,
+    pub aggregates: Option<crate::count::aggregate::MonthAggregates>,
     parents: Vec<NameId>,
     /// Tickets received per month of 受理时间 (for choosing the default period).
     pub months: Vec<MonthVolume>,
     extra_members: Vec<String>,
     registry: Option<Registry>,
-    deadlines: Option<crate::deadlines::Deadlines>,
+    deadlines: Option<crate::tickets::deadlines::Deadlines>,
 }
 
 impl Counted {
@@ -212,8 +215,8 @@ impl Counted {
         let store = &ingested.store;
         let (parents, extra_members) = registry_parents(store, o.registry.as_ref());
         let plan = DeadlinePlan { rules: o.deadlines.clone() };
-        let aggregates = crate::aggregate::Cells::try_build(store, &plan).map(|cells| {
-            crate::aggregate::MonthAggregates::from_cells(
+        let aggregates = crate::count::aggregate::Cells::try_build(store, &plan).map(|cells| {
+            crate::count::aggregate::MonthAggregates::from_cells(
                 &cells,
                 store.units.len(),
                 &parents,
@@ -230,30 +233,40 @@ impl Counted {
         }
     }
     /// Counts from cells already summed (a partial-aggregates file): `ingested` holds the names.
-    pub fn from_cells(ingested: &Ingested, cells: &crate::aggregate::Cells, o: &ReportOptions) -> Counted {
+    pub fn from_cells(
+        ingested: &Ingested,
+        cells: &crate::count::aggregate::Cells,
+        o: &ReportOptions,
+    ) -> Counted {
         let store = &ingested.store;
         let (parents, extra_members) = registry_parents(store, o.registry.as_ref());
         Counted {
-            aggregates: Some(crate::aggregate::MonthAggregates::from_cells(
+            aggregates: Some(crate::count::aggregate::MonthAggregates::from_cells(
                 cells,
                 store.units.len(),
                 &parents,
                 extra_members.len(),
             )),
             parents,
-            months: crate::period::volumes(cells.received_by_month()),
+            months: crate::tickets::period::volumes(cells.received_by_month()),
             extra_members,
             registry: o.registry.clone(),
             deadlines: o.deadlines.clone(),
         }
     }
     /// The counts of one period: a sum over the month tables, or a pass over the tickets.
-    pub fn counts(&self, store: &TicketStore, period: Period) -> crate::indicators::PeriodCounts {
+    pub fn counts(&self, store: &TicketStore, period: Period) -> crate::count::indicators::PeriodCounts {
         match &self.aggregates {
             Some(a) => a.counts(period),
             None => {
                 let plan = DeadlinePlan { rules: self.deadlines.clone() };
-                crate::indicators::count_period(store, period, &self.parents, self.extra_members.len(), &plan)
+                crate::count::indicators::count_period(
+                    store,
+                    period,
+                    &self.parents,
+                    self.extra_members.len(),
+                    &plan,
+                )
             }
         }
     }
@@ -329,7 +342,7 @@ impl Report {
             members: Vec::new(),
             groups: Vec::new(),
             deadline_errors: DeadlineErrors::default(),
-            calendar_years: crate::calendar::WorkCalendar::official().years(),
+            calendar_years: crate::tickets::calendar::WorkCalendar::official().years(),
             scores: None,
         };
         let chosen = match o.period {
@@ -361,7 +374,7 @@ impl Report {
 
     /// Every member unit and 承办单位 with its tallies, for [`crate::score::score`].
     pub fn candidates(&self) -> Vec<crate::score::Candidate> {
-        use crate::entity::EntityLevel;
+        use crate::count::entity::EntityLevel;
         let one = |e: &EntityFigures, level| crate::score::Candidate {
             name: e.name.clone(),
             level,
@@ -375,13 +388,17 @@ impl Report {
     }
 
     /// Scores the report's units by `rules` and keeps them in the report.
-    pub fn apply_rules(&mut self, rules: &crate::rules::RuleSet, ctx: &crate::score::Context) {
+    pub fn apply_rules(&mut self, rules: &crate::score::rules::RuleSet, ctx: &crate::score::Context) {
         self.scores = Some(self.score(rules, ctx));
     }
 
     /// The report's units scored by `rules`, for the report's period (a period of several months
     /// says 本期无工单 where a month says 本月无工单).
-    pub fn score(&self, rules: &crate::rules::RuleSet, ctx: &crate::score::Context) -> crate::score::Scores {
+    pub fn score(
+        &self,
+        rules: &crate::score::rules::RuleSet,
+        ctx: &crate::score::Context,
+    ) -> crate::score::Scores {
         let months = self.period.as_ref().map_or(1, |p| p.period.months().max(1) as u32);
         crate::score::score(rules, &self.candidates(), &crate::score::Context { months, ..*ctx })
     }
@@ -397,7 +414,7 @@ impl Report {
 fn city_figures(
     counted: &Counted,
     store: &TicketStore,
-    counts: &crate::indicators::PeriodCounts,
+    counts: &crate::count::indicators::PeriodCounts,
     period: Period,
     previous_complete: bool,
     opts: &IndicatorOptions,
@@ -440,7 +457,7 @@ fn city_figures(
 }
 
 /// Counts by name (channels, kinds) with their shares of 受理量, largest first (ties by name).
-fn shares(names: &crate::store::Names, counts: &[u64], accepted: u64) -> Vec<Share> {
+fn shares(names: &crate::tickets::store::Names, counts: &[u64], accepted: u64) -> Vec<Share> {
     let mut v: Vec<Share> = names
         .iter()
         .filter(|(id, _)| counts[*id as usize] > 0)
@@ -457,7 +474,7 @@ fn shares(names: &crate::store::Names, counts: &[u64], accepted: u64) -> Vec<Sha
 /// 高发问题: each channel's most frequent subjects, with their shares of the channel.
 fn hot_topics(
     store: &TicketStore,
-    counts: &crate::indicators::PeriodCounts,
+    counts: &crate::count::indicators::PeriodCounts,
     channels: &[Share],
 ) -> Vec<ChannelTopics> {
     channels
@@ -485,7 +502,7 @@ fn hot_topics(
 /// groups, each with its figures for the period.
 fn entities(
     store: &TicketStore,
-    counts: &crate::indicators::PeriodCounts,
+    counts: &crate::count::indicators::PeriodCounts,
     extra_members: &[String],
     registry: Option<&Registry>,
     opts: &IndicatorOptions,

@@ -181,7 +181,7 @@ impl Ingest {
                         return None;
                     }
                 }
-                FastOp::Time(c) => *t.time_mut(c) = crate::datetime::parse_standard(v)?,
+                FastOp::Time(c) => *t.time_mut(c) = crate::read::datetime::parse_standard(v)?,
             }
         }
         Some((t, h, raw))

@@ -5,12 +5,12 @@
 //! city or a new year is a new file. A file with an error is refused with a message naming the
 //! field (`items[2].weight`) and what is wrong; nothing of it is applied.
 
-use crate::catalogue::{Indicator, Measure};
-use crate::deadlines::Deadlines;
-use crate::entity::{EntityLevel, Scope};
+use crate::count::catalogue::{Indicator, Measure};
+use crate::count::entity::{EntityLevel, Scope};
+use crate::count::indicators::IndicatorOptions;
 use crate::error::{classify, read, JsonKind, JsonLocation, Reads, RuleError, RuleErrorKind, ValueType};
-use crate::indicators::IndicatorOptions;
 use crate::ratio::Ratio;
+use crate::tickets::deadlines::Deadlines;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub const RULES_FORMAT: &str = "hotline-eval.rules/1";

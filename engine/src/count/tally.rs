@@ -1,5 +1,5 @@
 //! The counters behind every indicator of one entity in one period ([`Tally`]), and their split
-//! by dispatch origin ([`Split`]). What a ticket adds to them is defined in [`crate::events`].
+//! by dispatch origin ([`Split`]). What a ticket adds to them is defined in [`crate::count::events`].
 
 use serde::{Deserialize, Serialize};
 

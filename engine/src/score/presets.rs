@@ -2,18 +2,18 @@
 //! says which figures, and states every assumption next to the preset).
 
 use crate::error::PresetError;
-use crate::rules::RuleSet;
+use crate::score::rules::RuleSet;
 
 /// (id, rule file). The id is what `hotline --rules` and the page's preset list take.
 pub const PRESETS: &[(&str, &str)] = &[
-    ("lyg2017", include_str!("../presets/lyg2017.json")),
-    ("lyg2021", include_str!("../presets/lyg2021.json")),
-    ("panjin2023", include_str!("../presets/panjin2023.json")),
+    ("lyg2017", include_str!("../../presets/lyg2017.json")),
+    ("lyg2021", include_str!("../../presets/lyg2021.json")),
+    ("panjin2023", include_str!("../../presets/panjin2023.json")),
 ];
 
 /// The adjustments file that carries Lianyungang 2017's unpublished 加分 (the one exception to
 /// "adjustments carry only manual items": see docs/rules.md).
-pub const LYG2017_BONUS: &str = include_str!("../presets/lyg2017_04_bonus.csv");
+pub const LYG2017_BONUS: &str = include_str!("../../presets/lyg2017_04_bonus.csv");
 
 /// A preset by id, parsed (presets are tested to parse).
 pub fn preset(id: &str) -> Option<RuleSet> {
@@ -38,7 +38,7 @@ mod tests {
     #[test]
     fn every_preset_parses() {
         for (id, json) in super::PRESETS {
-            if let Err(e) = crate::rules::RuleSet::parse(json) {
+            if let Err(e) = crate::score::rules::RuleSet::parse(json) {
                 panic!("preset {id}: {e}");
             }
         }

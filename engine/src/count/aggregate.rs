@@ -10,11 +10,11 @@
 //! `engine/tests/aggregate.rs` checks the sums against the direct count for every period of a
 //! generated file.
 
-use crate::deadlines::{DeadlineErrors, DeadlinePlan};
-use crate::events::{carry_times, due_close_times, Event};
-use crate::indicators::{PeriodCounts, Split, Tally};
-use crate::period::Period;
-use crate::store::{NameId, Ticket, TicketStore, NO_NAME};
+use crate::count::events::{carry_times, due_close_times, Event};
+use crate::count::indicators::{PeriodCounts, Split, Tally};
+use crate::tickets::deadlines::{DeadlineErrors, DeadlinePlan};
+use crate::tickets::period::Period;
+use crate::tickets::store::{NameId, Ticket, TicketStore, NO_NAME};
 use crate::time::{Month, Stamp};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -122,7 +122,7 @@ impl Fragments {
     }
 
     /// Adds a ticket; `recv` and `closed` are the positions of its 受理时间 and 办结时间. Each
-    /// event adds its counters at its month ([`crate::events`], the definition the direct count
+    /// event adds its counters at its month ([`crate::count::events`], the definition the direct count
     /// uses too).
     fn add(&mut self, t: &Ticket, ix: &MonthIndex, recv: usize, closed: usize) {
         let n = ix.len();
@@ -368,7 +368,7 @@ pub enum Basis {
 }
 
 impl Basis {
-    /// Every basis, in the order of [`crate::events::Event::ALL`].
+    /// Every basis, in the order of [`crate::count::events::Event::ALL`].
     pub const ALL: [Basis; 6] =
         [Basis::Received, Basis::Dispatched, Basis::Due, Basis::FeedbackDue, Basis::Callback, Basis::Closed];
 }
@@ -480,7 +480,7 @@ impl Cells {
     pub fn to_tables(&self, store: &TicketStore) -> CellTables {
         let n = self.index.len();
         let month = |pos: usize| self.index.month(pos);
-        let name = |names: &crate::store::Names, id: NameId| {
+        let name = |names: &crate::tickets::store::Names, id: NameId| {
             if id == NO_NAME {
                 String::new()
             } else {
@@ -516,7 +516,7 @@ impl Cells {
                 });
             }
         }
-        let accepts = |names: &crate::store::Names, tables: &[Accepted]| -> Vec<Accepts> {
+        let accepts = |names: &crate::tickets::store::Names, tables: &[Accepted]| -> Vec<Accepts> {
             tables
                 .iter()
                 .enumerate()
@@ -578,8 +578,13 @@ impl Cells {
         let index = MonthIndex::from_months(months);
         let n = index.len();
         let mut store = TicketStore::default();
-        let intern =
-            |names: &mut crate::store::Names, s: &str| if s.is_empty() { NO_NAME } else { names.intern(s) };
+        let intern = |names: &mut crate::tickets::store::Names, s: &str| {
+            if s.is_empty() {
+                NO_NAME
+            } else {
+                names.intern(s)
+            }
+        };
         let mut c = Cells { deadline_errors: deadline_errors.clone(), ..Default::default() };
         let mut at: FxHashMap<(NameId, NameId), usize> = FxHashMap::default();
         let put = |m: &mut Vec<u64>, x: &MonthPair, index: &MonthIndex| {
@@ -602,17 +607,19 @@ impl Cells {
             cell.carried.iter().for_each(|x| put(&mut f.carry, x, &index));
             cell.due_closed.iter().for_each(|x| put(&mut f.due_closed, x, &index));
         }
-        let accepted =
-            |names: &mut crate::store::Names, tables: &mut Vec<Accepted>, name: &str, list: &[MonthPair]| {
-                let id = names.intern(name) as usize;
-                if tables.len() <= id {
-                    tables.resize(id + 1, Accepted::default());
-                }
-                if tables[id].0.is_empty() {
-                    tables[id].0 = vec![0; n * n];
-                }
-                list.iter().for_each(|x| put(&mut tables[id].0, x, &index));
-            };
+        let accepted = |names: &mut crate::tickets::store::Names,
+                        tables: &mut Vec<Accepted>,
+                        name: &str,
+                        list: &[MonthPair]| {
+            let id = names.intern(name) as usize;
+            if tables.len() <= id {
+                tables.resize(id + 1, Accepted::default());
+            }
+            if tables[id].0.is_empty() {
+                tables[id].0 = vec![0; n * n];
+            }
+            list.iter().for_each(|x| put(&mut tables[id].0, x, &index));
+        };
         for a in channels {
             accepted(&mut store.channels, &mut c.channels, &a.name, &a.accepted);
         }
@@ -679,7 +686,7 @@ impl MonthAggregates {
         a
     }
 
-    /// The counts of `period`, as [`crate::indicators::count_period`] would give them.
+    /// The counts of `period`, as [`crate::count::indicators::count_period`] would give them.
     pub fn counts(&self, period: Period) -> PeriodCounts {
         let (lo, hi) = self.index.range(period.first.index(), period.last.index());
         let n = self.index.len();

@@ -4,7 +4,7 @@
 //! is a thread ([`ingest_in_two`]).
 //!
 //! ```
-//! use hotline_engine::halves::{ingest_in_two, Outcome};
+//! use hotline_engine::read::halves::{ingest_in_two, Outcome};
 //! use hotline_engine::{ingest_bytes, IngestOptions};
 //! let csv = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限\n\
 //!            A1,2021-02-01 08:00,微信,咨询,直接答复,,,\n\
@@ -33,12 +33,12 @@
 //! A refused tail costs time, never correctness: the bytes after the split point are then read
 //! by the first reader, as if there had been no second one.
 
-use crate::encoding;
-use crate::idhash::id_hash;
-use crate::ingest::{FileError, Ingest, IngestOptions, IngestSummary, Ingested};
-use crate::records::find_record_end;
-use crate::reject::{Reason, Reject};
-use crate::store::{Audit, Callback, Handling, Ticket};
+use crate::read::encoding;
+use crate::read::idhash::id_hash;
+use crate::read::ingest::{FileError, Ingest, IngestOptions, IngestSummary, Ingested};
+use crate::read::records::find_record_end;
+use crate::read::reject::{Reason, Reject};
+use crate::tickets::store::{Audit, Callback, Handling, Ticket};
 use crate::time::Stamp;
 
 /// Bytes of the file's start up to and including its header row's line feed (a UTF-8 BOM

@@ -14,7 +14,7 @@
 //! what is known.
 //!
 //! ```
-//! # use hotline_engine::calendar::{DayCount, WorkCalendar};
+//! # use hotline_engine::tickets::calendar::{DayCount, WorkCalendar};
 //! # use hotline_engine::time::Stamp;
 //! let cal = WorkCalendar::official();
 //! let dispatched = Stamp::from_civil(2021, 2, 5, 15, 0, 0).unwrap(); // a Friday before 春节
@@ -28,7 +28,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 /// The embedded official calendar (see the module docs).
-const OFFICIAL_CSV: &str = include_str!("../data/cn_calendar.csv");
+const OFFICIAL_CSV: &str = include_str!("../../data/cn_calendar.csv");
 
 /// What a listed date is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

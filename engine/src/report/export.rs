@@ -2,10 +2,10 @@
 //!
 //! UTF-8 with a BOM, so Excel opens the Chinese headers correctly.
 
-use crate::catalogue::{Figures, Indicator, View};
+use crate::count::catalogue::{Figures, Indicator, View};
 use crate::csv_field;
 
-use crate::reject::Reject;
+use crate::read::reject::Reject;
 use crate::report::{EntityFigures, Report, Share};
 
 /// The figure columns of an entity row: (JSON key, Chinese header, CSV value), for the indicators

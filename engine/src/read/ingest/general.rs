@@ -166,7 +166,7 @@ impl Ingest {
                 }
             }
             let parsed = match &self.date_format {
-                DateFormat::Standard => crate::datetime::parse_standard(v),
+                DateFormat::Standard => crate::read::datetime::parse_standard(v),
                 // A custom pattern may hold Chinese (年月日): decode before matching.
                 custom => custom.parse(&decode(v)),
             };

@@ -2,7 +2,7 @@
 //! and which of their tickets ([`Scope`], 口径: 全部, 市派 or 省派). One name each, used by rule
 //! files, the report, the shortfall lists and the page.
 
-use crate::tally::{Split, Tally};
+use crate::count::tally::{Split, Tally};
 use serde::{Deserialize, Serialize};
 
 /// Which entities: the rows of the unit table or of the member table.

@@ -183,8 +183,8 @@ impl Ticket {
     ///
     /// # Panics
     /// On a column that is not a datetime (a bug in the caller).
-    pub fn time_mut(&mut self, c: crate::schema::Column) -> &mut Stamp {
-        use crate::schema::Column;
+    pub fn time_mut(&mut self, c: crate::tickets::schema::Column) -> &mut Stamp {
+        use crate::tickets::schema::Column;
         match c {
             Column::ReceivedAt => &mut self.received,
             Column::DispatchedAt => &mut self.dispatched,

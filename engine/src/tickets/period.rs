@@ -2,7 +2,7 @@
 //! date), and the choice of the default month for a file.
 
 use crate::error::{PeriodError, PeriodErrorKind};
-use crate::store::TicketStore;
+use crate::tickets::store::TicketStore;
 use crate::time::{Month, Stamp};
 use serde::{Deserialize, Serialize};
 use std::fmt;

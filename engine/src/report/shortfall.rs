@@ -2,8 +2,8 @@
 //! These are the self-audit's lists: a unit's staff see which tickets lowered a rate.
 //!
 //! ```
-//! use hotline_engine::entity::{EntityLevel, Scope};
-//! use hotline_engine::shortfall::{find, ShortfallKind, ShortfallQuery};
+//! use hotline_engine::count::entity::{EntityLevel, Scope};
+//! use hotline_engine::report::shortfall::{find, ShortfallKind, ShortfallQuery};
 //! use hotline_engine::{ingest_bytes, IngestOptions, Month, Period, ReportOptions};
 //! let csv = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限,办结时间\n\
 //!            A1,2021-02-01 09:00,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08,2021-02-05 12:00\n\
@@ -30,14 +30,14 @@
 //! Where the tickets are not kept (a file streamed beyond memory), [`ShortfallScan`] reads the
 //! file a second time and keeps only the chosen unit's shortfalls.
 
-use crate::catalogue::Indicator;
-use crate::deadlines::{DeadlineErrors, DeadlinePlan};
-use crate::entity::{EntityLevel, Scope};
-use crate::indicators::Tally;
-use crate::ingest::{FileError, Ingest, IngestOptions};
-use crate::period::Period;
+use crate::count::catalogue::Indicator;
+use crate::count::entity::{EntityLevel, Scope};
+use crate::count::indicators::Tally;
+use crate::read::ingest::{FileError, Ingest, IngestOptions};
 use crate::report::ReportOptions;
-use crate::store::{Callback, NameId, Ticket, TicketStore, NO_NAME};
+use crate::tickets::deadlines::{DeadlineErrors, DeadlinePlan};
+use crate::tickets::period::Period;
+use crate::tickets::store::{Callback, NameId, Ticket, TicketStore, NO_NAME};
 use crate::time::Stamp;
 use serde::{Deserialize, Serialize};
 
@@ -381,7 +381,7 @@ fn row(store: &TicketStore, i: usize, t: &Ticket, mask: u16) -> ShortfallRow {
         Callback::Unsatisfied => "不满意",
         Callback::NotReached => "未回访",
     };
-    let callback_at = crate::events::callback_time(t);
+    let callback_at = crate::count::events::callback_time(t);
     ShortfallRow {
         line: t.line,
         id: store.id(i).to_string(),
