@@ -40,6 +40,7 @@ use base64::Engine;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The `format` of a partial file (docs/partials.md); any other is refused.
 pub const PARTIAL_FORMAT: &str = "hotline-eval.partial/1";
 
 /// The field of the ticket-number hashes, as errors name it.
@@ -60,14 +61,19 @@ pub struct Partial {
     /// The deadline rules the tickets were counted with (`null`: the export's own deadlines).
     #[serde(default)]
     pub deadlines: Option<Deadlines>,
+    /// `deadline_errors`: tickets whose deadline the rules could not compute (a date outside the
+    /// calendar), counted not due: how many, with examples.
     #[serde(default)]
     pub deadline_errors: DeadlineErrors,
+    /// `cells`: the counts of each (承办单位, 上级单位 as the row fills it, 省派 or not), keyed by month.
     pub cells: Vec<Cell>,
     /// 受理量 by channel, by kind, by (channel, category): received month × closed month.
     #[serde(default)]
     pub channels: Vec<Accepts>,
+    /// `kinds`: 受理量 by 诉求类型, as (received month, closed month) counts.
     #[serde(default)]
     pub kinds: Vec<Accepts>,
+    /// `topics`: 受理量 by (来源渠道, 问题分类), for the 高发问题.
     #[serde(default)]
     pub topics: Vec<TopicAccepts>,
     /// The 工单编号 of every counted ticket as sorted 64-bit hashes ([`id_hash`]), little-endian,
@@ -80,13 +86,18 @@ pub struct Partial {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Source {
+    /// `name`: the input's file name (or a hand-made table's label), as merges and errors name it.
     pub name: String,
+    /// `bytes` (default 0): the input's size in bytes.
     #[serde(default)]
     pub bytes: u64,
+    /// `rows_read` (default 0): data rows read (读取行数 = 计分行数 + 拒收行数).
     #[serde(default)]
     pub rows_read: u64,
+    /// `rows_scored` (default 0): rows counted (计分行数).
     #[serde(default)]
     pub rows_scored: u64,
+    /// `rows_rejected` (default 0): rows refused by a check (拒收行数); the rows themselves stay behind.
     #[serde(default)]
     pub rows_rejected: u64,
 }
@@ -99,7 +110,12 @@ pub enum PartialError {
     /// A merge of nothing.
     NoInputs,
     /// Counted with different deadline rules.
-    Deadlines { first: String, other: String },
+    Deadlines {
+        /// The first partial's sources, by name (joined with 、).
+        first: String,
+        /// The sources of the first that differs, or 当前规则 (the rules in force for a report).
+        other: String,
+    },
     /// Tickets present in two inputs: merging would count them twice.
     Overlap(Vec<Overlap>),
     /// Tickets (of the named input) whose times span more than [`MAX_MONTHS`] distinct months:
@@ -111,8 +127,11 @@ pub enum PartialError {
 /// Tickets (by 工单编号) found in two inputs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Overlap {
+    /// The earlier partial's sources, by name (joined with 、).
     pub first: String,
+    /// The later partial's sources, by name.
     pub second: String,
+    /// How many tickets the two share (by the hash of their 工单编号).
     pub tickets: u64,
 }
 
@@ -259,6 +278,7 @@ impl Partial {
         seen.len()
     }
 
+    /// The partial file's text, pretty-printed ([`Partial::from_json`] reads it back).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
@@ -457,7 +477,9 @@ fn common(a: &[u64], b: &[u64]) -> u64 {
 /// Why a streamed count stopped.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum StreamError {
+    /// The ticket file does not read (its encoding or header).
     File(crate::read::ingest::FileError),
+    /// The batches' partials do not merge (or hold too many months).
     Partial(PartialError),
 }
 
@@ -505,6 +527,7 @@ pub struct StreamingPartial<'a> {
 
 /// What [`StreamingPartial::finish`] gives.
 pub struct Streamed {
+    /// The partial of the whole file: the merge of its batches.
     pub partial: Partial,
     /// Rejects and summary of the whole file (the store holds only the names).
     pub ingested: Ingested,
@@ -551,6 +574,8 @@ impl<'a> StreamingPartial<'a> {
         self
     }
 
+    /// Reads the next bytes of the file; each time `batch` tickets are held, counts them into a
+    /// partial and drops them.
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), StreamError> {
         self.ingest.push(chunk).map_err(StreamError::File)?;
         if self.ingest.tickets_held() >= self.batch {

@@ -4,39 +4,53 @@
 use super::Lang;
 use std::fmt;
 
+/// What is wrong in the cells' bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CellsErrorKind {
     /// The bytes do not start with the wire form's mark.
     NotCells,
     /// The bytes end inside a value.
     Truncated,
+    /// A variable-length number running past 64 bits.
     NumberTooLong,
     /// A flag other than 0 or 1.
     BadFlag {
+        /// The flag read.
         value: u64,
     },
     /// A count of things larger than the bytes left.
     BadLength {
+        /// The count read.
         value: u64,
     },
+    /// A month number no month table can hold.
     BadMonth {
+        /// The month number read.
         value: u64,
     },
+    /// A name whose bytes are not UTF-8.
     NameNotUtf8,
+    /// A reference to a name the name table does not have.
     BadNameId {
+        /// The name number read.
         value: u64,
     },
     /// A run of zeros that is empty or overruns its table.
     BadTable,
+    /// A name listed twice in the name table.
     DuplicateName {
+        /// The name.
         name: String,
     },
     /// Months out of order, or too many.
     BadMonthTable,
     /// More count tables than names.
     NamesMismatch,
+    /// The same (来源渠道, 问题分类) counted twice.
     DuplicateTopic,
+    /// Bytes left after the last value.
     TrailingBytes {
+        /// How many bytes are left.
         count: usize,
     },
 }
@@ -44,11 +58,14 @@ pub enum CellsErrorKind {
 /// Cells' bytes refused: what, and the offset (from 0) of the value that is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CellsError {
+    /// What is wrong.
     pub kind: CellsErrorKind,
+    /// The offset (from 0) of the wrong value; the message counts from 1.
     pub at: usize,
 }
 
 impl CellsError {
+    /// The message in `lang` (the one place it is written).
     pub fn render(&self, lang: Lang) -> String {
         match lang {
             Lang::Zh => {

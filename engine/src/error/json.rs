@@ -7,7 +7,9 @@ use super::Lang;
 /// A JSON value's type, as a message names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ValueType {
+    /// `null`.
     Null,
+    /// `true` or `false`.
     Bool,
     /// Any integer.
     Integer,
@@ -15,8 +17,11 @@ pub enum ValueType {
     UnsignedInteger,
     /// Any number (an integer or a decimal).
     Number,
+    /// A string.
     String,
+    /// An array.
     Array,
+    /// An object.
     Object,
     /// A type serde names that none of the above is (rendered without naming it).
     Other,
@@ -55,21 +60,35 @@ impl ValueType {
 /// A JSON syntax error (the text is not JSON).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SyntaxKind {
+    /// A key not followed by `:`.
     ExpectedColon,
+    /// An array element followed by neither `,` nor `]`.
     ExpectedCommaOrBracket,
+    /// An object member followed by neither `,` nor `}`.
     ExpectedCommaOrBrace,
     /// A bare word other than `true`, `false`, `null`.
     ExpectedLiteral,
+    /// Nothing that starts a value where one must be (or an empty file's end).
     ExpectedValue,
+    /// An object key that is not a quoted string.
     KeyMustBeString,
+    /// A backslash escape JSON does not have.
     InvalidEscape,
+    /// A number JSON does not allow (`01`, `1.`, `.5`).
     InvalidNumber,
+    /// A number too large to read.
     NumberOutOfRange,
+    /// A `\u` escape that is no character (a lone surrogate).
     InvalidUnicode,
+    /// A raw control character (a newline, a tab) inside a string.
     ControlCharacter,
+    /// A comma just before `]` or `}`.
     TrailingComma,
+    /// Text after the end of the JSON value.
     TrailingCharacters,
+    /// Arrays and objects nested deeper than the reader allows (128 levels).
     TooDeep,
+    /// A syntax error none of the above names.
     Other,
 }
 
@@ -98,55 +117,76 @@ impl SyntaxKind {
 /// What is wrong with a JSON file as JSON, or with a value against the file's shape.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum JsonKind {
+    /// The text is not JSON.
     Syntax(SyntaxKind),
     /// Empty or cut short.
     Eof,
+    /// A field the object does not have: every object of these files refuses unknown fields.
     UnknownField {
+        /// The field, as written.
         field: String,
     },
+    /// A required field is absent.
     MissingField {
+        /// The field's name.
         field: String,
     },
+    /// A field given twice in one object.
     DuplicateField {
+        /// The field, as written.
         field: String,
     },
     /// `expected`: `None` when serde names a type none of [`ValueType`] is.
     WrongType {
+        /// The type the field takes.
         expected: Option<ValueType>,
+        /// The type given.
         found: ValueType,
+        /// The value given, when it is short enough to show (a string or number).
         value: Option<String>,
     },
     /// The right type, a value out of its range (`-1` where a count is).
     InvalidValue {
+        /// The type whose range the value misses.
         expected: Option<ValueType>,
+        /// The value given.
         value: String,
     },
+    /// An array of the wrong length (a `columns` entry that is not a pair).
     InvalidLength {
+        /// The length the field takes, when serde says.
         expected: Option<usize>,
+        /// The length given.
         found: usize,
     },
     /// A name that is not one of the choices.
     UnknownVariant {
+        /// The value given.
         value: String,
+        /// The names accepted (empty when serde lists none).
         expected: Vec<String>,
     },
     /// A string that is not a decimal number.
     NotANumber {
+        /// The string given.
         value: String,
     },
     /// A string that is not a month (`2021-02`).
     NotAMonth {
+        /// The string given.
         value: String,
     },
     /// A value that fits none of the forms a field takes (a number or `"full_score"`).
     NoMatchingForm,
     /// Anything else serde reports; `detail` is serde's text, kept for debugging, never shown.
     Other {
+        /// serde's own text.
         detail: String,
     },
 }
 
 impl JsonKind {
+    /// The message in `lang`, without the where (each file's error adds it).
     pub fn render(&self, lang: Lang) -> String {
         match lang {
             Lang::Zh => self.zh(),
@@ -196,7 +236,12 @@ pub enum JsonLocation {
     /// A field path, `items[2].weight`; empty: the file as a whole.
     Field(String),
     /// Line and column (both from 1) of a syntax error.
-    Text { line: usize, column: usize },
+    Text {
+        /// The line, from 1.
+        line: usize,
+        /// The column, from 1.
+        column: usize,
+    },
 }
 
 impl JsonLocation {

@@ -8,11 +8,14 @@ use std::fmt;
 /// where.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MappingError {
+    /// What is wrong.
     pub kind: JsonKind,
+    /// Where: a field path (`columns[3][1]`), or a line and column.
     pub at: JsonLocation,
 }
 
 impl MappingError {
+    /// The message in `lang`, starting 映射文件 and where (the one place it is written).
     pub fn render(&self, lang: Lang) -> String {
         match lang {
             Lang::Zh => format!("{}{}", self.at.zh_prefix("映射文件"), self.kind.render(lang)),

@@ -5,29 +5,40 @@ use super::json::{JsonKind, JsonLocation};
 use super::Lang;
 use std::fmt;
 
+/// What is wrong with a partial-aggregates file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PartialFileErrorKind {
     /// Not JSON, or JSON not of the partial's shape.
     Json(JsonKind),
     /// Another format or version.
     WrongFormat {
+        /// The format this build reads ([`crate::partial::PARTIAL_FORMAT`]).
         expected: String,
+        /// The file's `format`.
         found: String,
     },
+    /// No `format` field: probably not a partial.
     MissingFormat {
+        /// The format this build reads.
         expected: String,
     },
     /// `at`: the offset of the first character that is not base64, when one is.
     HashesNotBase64 {
+        /// The offset (from 0) of the first character that is not base64, when one is.
         at: Option<usize>,
     },
     /// Not a whole number of 8-byte hashes.
     HashesLength {
+        /// The decoded length in bytes.
         bytes: usize,
     },
+    /// `ticket_hashes` not in strictly rising order (out of order, or one repeated).
     HashesUnsorted,
+    /// More distinct months than [`crate::partial::MAX_MONTHS`] (likely a mistyped month).
     TooManyMonths {
+        /// The distinct months the file spans.
         months: usize,
+        /// The most a partial may span.
         limit: usize,
     },
 }
@@ -36,15 +47,19 @@ pub enum PartialFileErrorKind {
 /// column of a JSON syntax error).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PartialFileError {
+    /// What is wrong.
     pub kind: PartialFileErrorKind,
+    /// Where: a field path (`cells[0].by_month[0].by`; empty = the whole file), or a line and column.
     pub at: JsonLocation,
 }
 
 impl PartialFileError {
+    /// An error of `kind` at the field path `path`.
     pub fn new(path: impl Into<String>, kind: PartialFileErrorKind) -> PartialFileError {
         PartialFileError { kind, at: JsonLocation::Field(path.into()) }
     }
 
+    /// The message in `lang` (the one place it is written).
     pub fn render(&self, lang: Lang) -> String {
         match lang {
             Lang::Zh => self.zh(),

@@ -3,6 +3,7 @@
 use super::Lang;
 use std::fmt;
 
+/// Why a period string does not read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PeriodErrorKind {
     /// Neither `2021-02` nor `2021-01..2021-04`.
@@ -11,14 +12,17 @@ pub enum PeriodErrorKind {
     EndBeforeStart,
 }
 
+/// A period string refused: why, and the string.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PeriodError {
+    /// What is wrong.
     pub kind: PeriodErrorKind,
     /// The period as given (trimmed).
     pub value: String,
 }
 
 impl PeriodError {
+    /// The message in `lang` (the one place it is written).
     pub fn render(&self, lang: Lang) -> String {
         let s = &self.value;
         match lang {

@@ -4,15 +4,22 @@ use super::rules::RuleError;
 use super::Lang;
 use std::fmt;
 
+/// Why `--rules` (or the page's preset choice) gives no rule set.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PresetError {
     /// Not a preset's id, and not JSON either (a rule file starts with `{`).
-    UnknownPreset { id: String, known: Vec<String> },
+    UnknownPreset {
+        /// The text given.
+        id: String,
+        /// The presets' ids, as the message lists them.
+        known: Vec<String>,
+    },
     /// A rule file's text, refused.
     Rules(RuleError),
 }
 
 impl PresetError {
+    /// The message in `lang` (the one place it is written).
     pub fn render(&self, lang: Lang) -> String {
         match lang {
             Lang::Zh => match self {

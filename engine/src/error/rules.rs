@@ -8,56 +8,82 @@ use std::fmt;
 /// What an item reads: a rate or a count (the catalogue's measure, as the message needs it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reads {
+    /// A rate (`weighted`, `shortfall`, `threshold` and `steps` items).
     Rate,
+    /// A count (`per_ticket` and `volume_bonus` items).
     Count,
 }
 
+/// What is wrong with a rule file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RuleErrorKind {
     /// Not JSON, or JSON not of the rule file's shape.
     Json(JsonKind),
     /// `format` is not [`crate::score::rules::RULES_FORMAT`].
     WrongFormat {
+        /// The format this build reads.
         expected: String,
+        /// The file's `format`.
         found: String,
     },
+    /// `score.decimals` above the most allowed.
     TooManyDecimals {
+        /// The most allowed (6).
         max: u32,
+        /// The value given.
         found: u32,
     },
+    /// `groups` is empty: a rule file needs at least one.
     NoGroups,
+    /// A group whose `name` is empty or blank.
     EmptyGroupName,
     /// The group's name is already that of `groups[first]`.
     DuplicateGroup {
+        /// The name.
         name: String,
+        /// The index of the group that has it first.
         first: usize,
     },
+    /// A group's `full_score` of 0 or less.
     FullScoreNotPositive {
+        /// The value given, as a decimal.
         value: String,
     },
+    /// A `subgroup_of` that names no group of the file.
     UnknownParentGroup {
+        /// The name given.
         name: String,
     },
+    /// `items` is empty: a rule file needs at least one.
     NoItems,
     /// An indicator key that is not one of the catalogue's rates (or counts); `known`: those.
     UnknownIndicator {
+        /// The key given.
         key: String,
+        /// Whether the item reads a rate or a count.
         reads: Reads,
+        /// The keys accepted.
         known: Vec<String>,
     },
+    /// A `steps` item with no steps.
     NoSteps,
     /// Steps not in strictly falling `min` order.
     StepsOutOfOrder,
     /// A grade band with the same lower bound as `grades.bands[first]`.
     OverlappingBands {
+        /// The index of the band that has that `min` first.
         first: usize,
     },
+    /// A grade band with the same `label` as `grades.bands[first]`.
     DuplicateBandLabel {
+        /// The index of the band that has it first.
         first: usize,
     },
     /// A highlight list gives both `top` and `bottom`, or neither.
     TopXorBottom,
+    /// A highlight's `group` that names no group of the file.
     UnknownGroup {
+        /// The name given.
         name: String,
     },
 }
@@ -66,15 +92,19 @@ pub enum RuleErrorKind {
 /// JSON syntax error).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RuleError {
+    /// What is wrong.
     pub kind: RuleErrorKind,
+    /// Where: a field path (`items[2].weight`), or a line and column.
     pub at: JsonLocation,
 }
 
 impl RuleError {
+    /// An error of `kind` at the field path `path`.
     pub fn new(path: impl Into<String>, kind: RuleErrorKind) -> RuleError {
         RuleError { kind, at: JsonLocation::Field(path.into()) }
     }
 
+    /// The message in `lang` (the one place it is written).
     pub fn render(&self, lang: Lang) -> String {
         match lang {
             Lang::Zh => format!("{}{}", self.at.zh_prefix("规则文件"), self.zh_what()),

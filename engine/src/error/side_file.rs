@@ -7,7 +7,9 @@ use std::fmt;
 /// Which side file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SideFile {
+    /// The unit registry, `单位,分组,满分,上级单位` (`--units`).
     Registry,
+    /// The adjustments file, `单位,项目,分值,说明`.
     Adjustments,
 }
 
@@ -20,28 +22,39 @@ impl SideFile {
     }
 }
 
+/// What is wrong in a side file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SideFileErrorKind {
     /// UTF-16 (a BOM says so): the files are read as UTF-8 or GB18030.
     Utf16,
     /// No header row.
     Empty,
+    /// A row with another number of fields than the header.
     FieldCount {
+        /// The header's field count.
         expected: usize,
+        /// The row's.
         found: usize,
     },
     /// The header lacks a required column (named in Chinese).
     MissingColumn {
+        /// The column, by its Chinese name (e.g. 单位).
         column: String,
     },
+    /// A row whose 单位 is empty.
     EmptyUnit,
     /// The unit is already listed on `first_line`.
     DuplicateUnit {
+        /// The unit.
         name: String,
+        /// The line (from 1) that lists it first.
         first_line: u32,
     },
+    /// An adjustments row whose 项目 is empty.
     EmptyItem,
+    /// A 满分 or 分值 that is not a decimal number.
     NotANumber {
+        /// The text given.
         value: String,
     },
 }
@@ -49,14 +62,18 @@ pub enum SideFileErrorKind {
 /// A side file refused: which file, where (line, and the column by its Chinese name) and what.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SideFileError {
+    /// Which file.
     pub file: SideFile,
+    /// What is wrong.
     pub kind: SideFileErrorKind,
     /// 1-based; `None` for the file as a whole.
     pub line: Option<u32>,
+    /// The column, by its Chinese name; `None` for a whole row or the file.
     pub column: Option<String>,
 }
 
 impl SideFileError {
+    /// The message in `lang` (the one place it is written).
     pub fn render(&self, lang: Lang) -> String {
         match lang {
             Lang::Zh => self.zh(),

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 /// One member unit of the registry.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RegistryEntry {
+    /// 单位: the unit's name, as the tickets' 承办单位 or 上级单位 spell it.
     pub unit: String,
     /// 分组, e.g. 县区组; empty = not grouped.
     pub group: String,
@@ -18,29 +19,36 @@ pub struct RegistryEntry {
     pub full_score: Option<f64>,
     /// 上级单位: the member unit this unit rolls up into, when the tickets do not say.
     pub parent: String,
+    /// The registry file's line it was read from (from 1; the header is line 1).
     pub line: u32,
 }
 
 /// The unit registry: which group each unit is scored in, and the units with no tickets.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Registry {
+    /// The registry's rows, in file order; each 单位 at most once.
     pub entries: Vec<RegistryEntry>,
 }
 
 /// One manual adjustment: points given or taken for something no ticket records.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Adjustment {
+    /// 单位: the unit the points go to.
     pub unit: String,
     /// 项目, e.g. 加分, 扣分, 数据质量, 知识储备, 实例拨测, 答复规范.
     pub item: String,
     /// Exact: points are added to scores, which round half-up.
     pub points: crate::ratio::Ratio,
+    /// 说明: free text shown with the points (may be empty).
     pub note: String,
+    /// The adjustments file's line it was read from (from 1; the header is line 1).
     pub line: u32,
 }
 
+/// The adjustments file (`单位,项目,分值,说明`): read only by rule files' `adjustment` items.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Adjustments {
+    /// The file's rows, in file order; a unit may have several (an item's 分值 are summed).
     pub entries: Vec<Adjustment>,
 }
 
@@ -140,6 +148,7 @@ impl Registry {
         Ok(Registry { entries })
     }
 
+    /// The registry row whose 单位 is exactly `unit`, if any.
     pub fn get(&self, unit: &str) -> Option<&RegistryEntry> {
         self.entries.iter().find(|e| e.unit == unit)
     }

@@ -13,6 +13,7 @@ use crate::ratio::Ratio;
 use crate::tickets::deadlines::Deadlines;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// The `format` a rule file must give: this format's name and version.
 pub const RULES_FORMAT: &str = "hotline-eval.rules/1";
 
 /// An exact decimal read from a JSON number or a numeric string (`0.001`, `"12.5"`).
@@ -50,6 +51,7 @@ impl Serialize for Dec {
 }
 
 impl Dec {
+    /// The integer `n`, exactly.
     pub fn int(n: i64) -> Dec {
         Dec(Ratio::int(n))
     }
@@ -85,83 +87,133 @@ pub enum NoDenominator {
 pub enum Item {
     /// `weight × rate`.
     Weighted {
+        /// `name`: the item's label in the score tables, e.g. 按期办结率.
         name: String,
+        /// `indicator`: the rate it reads, a rate key of docs/indicators.md (e.g. `on_time_rate`).
         indicator: String,
+        /// `scope`: whose tickets the indicator counts: all (default), 市派 or 省派.
         #[serde(default)]
         scope: Scope,
+        /// `weight`: the rate's multiplier; as a fraction, the points of a 100 % rate (60 × 0.95 = 57).
         weight: Dec,
+        /// `rate_as` (required, no default): whether the rate enters as 0.9616 or as 96.16.
         rate_as: RateAs,
+        /// `no_denominator` (default `full`): its points when the rate has none (nothing due, no callback).
         #[serde(default)]
         no_denominator: NoDenominator,
     },
     /// `weight × (1 − rate)` (rate as a fraction; a negative weight deducts).
     Shortfall {
+        /// `name`: the item's label in the score tables, e.g. 按期办结率.
         name: String,
+        /// `indicator`: the rate it reads, a rate key of docs/indicators.md (e.g. `on_time_rate`).
         indicator: String,
+        /// `scope`: whose tickets the indicator counts: all (default), 市派 or 省派.
         #[serde(default)]
         scope: Scope,
+        /// `weight`: the points at a rate of 0, scaled by 1 − rate; negative to deduct (Panjin: −20).
         weight: Dec,
+        /// `no_denominator` (default `full`): its points when the rate has none (nothing due, no callback).
         #[serde(default)]
         no_denominator: NoDenominator,
     },
     /// `max(0, full − per_point × max(0, threshold − r))`; with `as_deduction`, that minus `full`
     /// (so the item deducts at most `full` from a base score).
     Threshold {
+        /// `name`: the item's label in the score tables, e.g. 按期办结率.
         name: String,
+        /// `indicator`: the rate it reads, a rate key of docs/indicators.md (e.g. `on_time_rate`).
         indicator: String,
+        /// `scope`: whose tickets the indicator counts: all (default), 市派 or 省派.
         #[serde(default)]
         scope: Scope,
+        /// `full`: the points of a rate at or above `threshold`, and the most the item can lose.
         full: Dec,
+        /// `threshold`: the rate below which points are lost, in `rate_as` units (95 for percent).
         threshold: Dec,
+        /// `per_point`: points lost per unit of rate below `threshold` (0.5 per percent point).
         per_point: Dec,
+        /// `rate_as` (required, no default): whether the rate enters as 0.9616 or as 96.16.
         rate_as: RateAs,
+        /// `as_deduction` (default false): score it minus `full` (−`full` to 0), to deduct from a base.
         #[serde(default)]
         as_deduction: bool,
+        /// `no_denominator` (default `full`): its points when the rate has none (nothing due, no callback).
         #[serde(default)]
         no_denominator: NoDenominator,
     },
     /// `per_ticket × count`, its size capped at `cap` (e.g. −1 per 不满意 ticket, at most −5).
     PerTicket {
+        /// `name`: the item's label in the score tables, e.g. 按期办结率.
         name: String,
+        /// `indicator`: the count it reads, a count key of docs/indicators.md (e.g. `audit_non_compliant`).
         indicator: String,
+        /// `scope`: whose tickets the indicator counts: all (default), 市派 or 省派.
         #[serde(default)]
         scope: Scope,
+        /// `per_ticket`: points per counted ticket; negative to deduct (−2 per 不规范 reply).
         per_ticket: Dec,
+        /// `cap`: the largest size of the item's points, whatever their sign; none = no limit.
         cap: Option<Dec>,
     },
     /// `min(cap, max(0, (count − reference) × per_ticket))` (承办量加分).
     VolumeBonus {
+        /// `name`: the item's label in the score tables, e.g. 按期办结率.
         name: String,
+        /// `indicator`: the count it reads, a count key of docs/indicators.md (LYG 2021: `dispatched`).
         indicator: String,
+        /// `scope`: whose tickets the indicator counts: all (default), 市派 or 省派.
         #[serde(default)]
         scope: Scope,
+        /// `reference`: the count above which the bonus starts (LYG 2021: 101.5, inferred).
         reference: Dec,
+        /// `per_ticket`: points per ticket above `reference` (LYG 2021: 0.001).
         per_ticket: Dec,
+        /// `cap`: the most the bonus gives (LYG 2021: 1); below `reference` it gives 0.
         cap: Dec,
     },
     /// The points of the highest step whose `min` the rate reaches.
     Steps {
+        /// `name`: the item's label in the score tables, e.g. 按期办结率.
         name: String,
+        /// `indicator`: the rate it reads, a rate key of docs/indicators.md (e.g. `on_time_rate`).
         indicator: String,
+        /// `scope`: whose tickets the indicator counts: all (default), 市派 or 省派.
         #[serde(default)]
         scope: Scope,
+        /// `rate_as` (required, no default): whether the rate enters as 0.9616 or as 96.16.
         rate_as: RateAs,
+        /// `steps`: `{min, points}`, highest `min` first; a rate below every `min` scores 0.
         steps: Vec<Step>,
+        /// `no_denominator` (default `full`): its points when the rate has none (nothing due, no callback).
         #[serde(default)]
         no_denominator: NoDenominator,
     },
     /// The sum of the adjustments file's points for these 项目, clamped to `[min, max]`.
-    Adjustment { name: String, items: Vec<String>, min: Option<Dec>, max: Option<Dec> },
+    Adjustment {
+        /// `name`: the item's label in the score tables, e.g. 答复规范.
+        name: String,
+        /// `items`: the adjustments file's 项目 whose 分值 are summed (e.g. `["答复规范"]`).
+        items: Vec<String>,
+        /// `min`: the lowest the sum may go; none = no lower bound.
+        min: Option<Dec>,
+        /// `max`: the highest the sum may go; none = no upper bound.
+        max: Option<Dec>,
+    },
 }
 
+/// One step of a `steps` item.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Step {
+    /// `min`: the rate the step needs, inclusive, in the item's `rate_as` units.
     pub min: Dec,
+    /// `points`: what a rate at or above `min` scores (when no higher step is reached).
     pub points: Dec,
 }
 
 impl Item {
+    /// The item's `name`, its label in the score tables.
     pub fn name(&self) -> &str {
         match self {
             Item::Weighted { name, .. }
@@ -206,15 +258,18 @@ pub enum UnscoredRule {
     Full,
 }
 
+/// `unscored.mean_over`: whose printed scores a `mean` rule averages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum MeanOver {
     /// Every scored unit of every group (LYG 2017: 99.87 is not any group's mean).
     #[default]
     AllGroups,
+    /// The scored units of the unscored unit's own group.
     Group,
 }
 
+/// `unscored`: what units with no tickets, or none due, get (default: listed, no score).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Unscored {
@@ -224,6 +279,7 @@ pub struct Unscored {
     /// 无应办结工单: tickets, but none due.
     #[serde(default)]
     pub no_due: UnscoredRule,
+    /// `mean_over` (default `all_groups`): whose scores a `mean` rule averages.
     #[serde(default)]
     pub mean_over: MeanOver,
 }
@@ -232,7 +288,9 @@ pub struct Unscored {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
+    /// `name`: the group's table title; unique among the file's groups.
     pub name: String,
+    /// `full_score`: the group's maximum score, > 0 (150 for counties, 100 otherwise).
     pub full_score: Dec,
     /// Units by name.
     #[serde(default)]
@@ -255,11 +313,14 @@ pub struct Group {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
 pub enum GroupSource {
+    /// This file's groups and `full_score` win (default); disagreements are still reported.
     #[default]
     Rules,
+    /// The registry's 分组 and 满分 win; disagreements are still reported.
     Registry,
 }
 
+/// `score`: where a unit's score starts, its cap and its rounding.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScoreRule {
@@ -284,36 +345,46 @@ fn two() -> u32 {
     2
 }
 
+/// `score.cap`: a number of points, or `"full_score"`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Cap {
+    /// At most this many points.
     Points(Dec),
+    /// A named cap (`"full_score"`).
     Named(CapName),
 }
 
+/// The caps a rule file may name instead of a number.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CapName {
+    /// `"full_score"`: the `full_score` of the unit's group.
     FullScore,
 }
 
+/// One band of `grades.bands`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Band {
+    /// `label`: the grade printed for a score in the band, e.g. A.
     pub label: String,
     /// Lower bound, inclusive.
     pub min: Dec,
 }
 
+/// `grades`: grade bands; a score takes the band with the highest `min` it reaches.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Grades {
+    /// `bands`, in any order; two with the same `min` or `label` are refused.
     pub bands: Vec<Band>,
     /// Whether grade shares count the unscored units in their denominator.
     #[serde(default)]
     pub shares_count_unscored: bool,
 }
 
+/// One `highlights` list: the top or bottom N units by printed score (十佳/较差, 红榜/黑榜).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Highlight {
@@ -322,8 +393,10 @@ pub struct Highlight {
     /// One group's units, or all scored units when absent.
     #[serde(default)]
     pub group: Option<String>,
+    /// `top`: list the N best (give exactly one of `top` and `bottom`).
     #[serde(default)]
     pub top: Option<u32>,
+    /// `bottom`: list the N worst, worst first (give exactly one of `top` and `bottom`).
     #[serde(default)]
     pub bottom: Option<u32>,
     /// Units with fewer 总工单数 do not qualify.
@@ -335,7 +408,9 @@ pub struct Highlight {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleSet {
+    /// `format`: must be [`RULES_FORMAT`].
     pub format: String,
+    /// `name`: the method's title, shown above the score tables.
     pub name: String,
     /// The published standard or bulletin it reproduces.
     #[serde(default)]
@@ -347,23 +422,35 @@ pub struct RuleSet {
     /// own switches say.
     #[serde(default)]
     pub indicator_options: IndicatorOptions,
+    /// `level` (default `member`): score member units (上级单位 if filled, else 承办单位) or 承办单位.
     #[serde(default)]
     pub level: EntityLevel,
+    /// `score` (required): base, cap and rounding.
     pub score: ScoreRule,
+    /// `unscored` (default: list both): what units with no tickets, or none due, get.
     #[serde(default)]
     pub unscored: Unscored,
+    /// `group_source` (default `rules`): whether this file or the unit registry decides a unit's
+    /// group and full score when they disagree; every disagreement is reported in `conflicts`.
     #[serde(default)]
     pub group_source: GroupSource,
+    /// `groups` (at least one): a unit goes to the first that lists it by name, else to the first
+    /// whose pattern matches (subgroups before their parents).
     pub groups: Vec<Group>,
+    /// `items` (at least one), each `{"type": "weighted", …}`: their points add to `score.base`.
     #[serde(with = "tagged_items")]
     pub items: Vec<Item>,
+    /// `grades` (default none): no grade column when absent.
     #[serde(default)]
     pub grades: Option<Grades>,
+    /// `highlights` (default none): top/bottom lists.
     #[serde(default)]
     pub highlights: Vec<Highlight>,
     /// "X分以上" counts to report (inclusive), e.g. `[99, 100]`.
     #[serde(default)]
     pub score_counts: Vec<Dec>,
+    /// `deadlines` (default none): deadlines the export does not carry; a change re-counts the
+    /// tickets, any other rule change only re-scores.
     #[serde(default)]
     pub deadlines: Option<Deadlines>,
 }
@@ -456,6 +543,8 @@ impl RuleSet {
         items.into_iter().enumerate().find_map(|(i, item)| item_from_value(i, item).err())
     }
 
+    /// The rule file as pretty-printed JSON, items in their `{"type": …}` form ([`RuleSet::parse`]
+    /// reads it back).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }

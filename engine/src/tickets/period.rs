@@ -10,11 +10,14 @@ use std::fmt;
 /// A range of whole months, both ends included.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Period {
+    /// The first month, included.
     pub first: Month,
+    /// The last month, included (`first` again for one month).
     pub last: Month,
 }
 
 impl Period {
+    /// The period of the one month `m`.
     pub fn month(m: Month) -> Period {
         Period { first: m, last: m }
     }
@@ -30,9 +33,12 @@ impl Period {
     pub fn end(self) -> Stamp {
         self.last.next().start()
     }
+    /// Whether `t` is in [start, end): local time, from 00:00:00 on the 1st of `first` to before
+    /// the 1st of the month after `last`.
     pub fn contains(self, t: Stamp) -> bool {
         t >= self.start() && t < self.end()
     }
+    /// How many months the period spans (1 for one month).
     pub fn months(self) -> i32 {
         self.last.index() - self.first.index() + 1
     }
@@ -44,6 +50,7 @@ impl Period {
             last: Month::from_index(self.last.index() - n),
         }
     }
+    /// The period's months, `first` to `last`.
     pub fn iter_months(self) -> impl Iterator<Item = Month> {
         (self.first.index()..=self.last.index()).map(Month::from_index)
     }
@@ -84,7 +91,9 @@ impl fmt::Display for Period {
 /// Tickets received in one month of the file.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MonthVolume {
+    /// The month, by 受理时间.
     pub month: Month,
+    /// How many tickets of the file have their 受理时间 in it.
     pub received: u64,
     /// At least half the busiest month's volume: an export also carries the previous month's
     /// open tickets, and a month holding only those is not a month of data.

@@ -12,41 +12,68 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Column {
+    /// 工单编号: the ticket number, unique in the file.
     Id,
+    /// 受理时间: when the hotline took the request (当月受理, 上月结转, month volumes).
     ReceivedAt,
+    /// 来源渠道: where the request came in (12345热线电话, 微信, …).
     Channel,
+    /// 诉求类型: 咨询, 求助, 投诉, …
     Kind,
+    /// 问题分类: the subject, e.g. 供水 (高发问题 are counted by it).
     Category,
+    /// 办理方式: 直接答复 (answered by the hotline itself) or 转办 (dispatched to a unit).
     Handling,
+    /// 承办单位: the unit a 转办 ticket was dispatched to.
     Unit,
+    /// 上级单位: the member unit the 承办单位 rolls up into; empty = the registry's, else the unit.
     ParentUnit,
+    /// 省派: filled for tickets dispatched down from the provincial platform; empty or no = 市派.
     FromProvince,
+    /// 急件: filled for an urgent ticket (急件应办结数, 急件按期办结数).
     Urgent,
+    /// 派单时间: when the ticket was dispatched (总工单数, 及时签收率, 首次联系率).
     DispatchedAt,
+    /// 签收时限: the deadline to sign for the ticket (及时签收率); empty = 无签收时限.
     SignDueAt,
+    /// 签收时间: when the unit signed for it.
     SignedAt,
+    /// 首次联系时限: the deadline to first contact the caller (首次联系率).
     ContactDueAt,
+    /// 首次联系时间: when the unit first contacted the caller.
     FirstContactAt,
+    /// 办理时限: the deadline to close (应办结数); a date alone is 00:00:00, a 1–3 digit number that
+    /// many working days after dispatch.
     DueAt,
+    /// 办结时间: when the ticket was closed; empty = still open.
     ClosedAt,
+    /// 退回次数: how many times the ticket was sent back (返工数).
     Returned,
+    /// 回访结果: 满意, 基本满意, 不满意 or 未回访 (回访满意率).
     Callback,
+    /// 回访时间: when the callback was made, which decides its period (else 办结时间).
     CallbackAt,
+    /// 反馈时限: the deadline for the unit's feedback (按时反馈率).
     FeedbackDueAt,
+    /// 反馈时间: when the unit fed back.
     FeedbackAt,
+    /// 答复抽检: 规范 or 不规范 for a sampled reply (答复规范率); empty = not sampled.
     Audit,
 }
 
 /// Whether a column must be present and filled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Required {
+    /// In every file and on every row: a file without it is refused.
     Always,
     /// Required on 转办 rows (and so in the header).
     IfTransferred,
+    /// Optional: a file may leave it out.
     No,
 }
 
 impl Column {
+    /// Every canonical column, in the canonical header's order.
     pub const ALL: [Column; 23] = [
         Column::Id,
         Column::ReceivedAt,
@@ -131,6 +158,8 @@ impl Column {
         }
     }
 
+    /// Whether the column must be present and filled: 工单编号, 受理时间, 来源渠道, 诉求类型 and 办理方式
+    /// always; 承办单位, 派单时间 and 办理时限 on 转办 rows.
     pub fn required(self) -> Required {
         match self {
             Column::Id | Column::ReceivedAt | Column::Channel | Column::Kind | Column::Handling => {
@@ -141,6 +170,7 @@ impl Column {
         }
     }
 
+    /// Whether the column holds a time: a date, or a date and a time (`Mapping::datetime_format`).
     pub fn is_datetime(self) -> bool {
         matches!(
             self,
@@ -214,6 +244,7 @@ impl Column {
         }
     }
 
+    /// The column whose canonical header or English alias is exactly `name` (no synonyms).
     pub fn from_name(name: &str) -> Option<Column> {
         Column::ALL.iter().copied().find(|c| c.header() == name || c.alias() == name)
     }
@@ -243,9 +274,11 @@ pub struct Resolved {
 }
 
 impl Resolved {
+    /// Whether the file can be read: no required column missing and none named by two headers.
     pub fn is_usable(&self) -> bool {
         self.missing.is_empty() && self.duplicated.is_empty()
     }
+    /// Whether some header of the file feeds column `c`.
     pub fn has(&self, c: Column) -> bool {
         self.positions.contains(&Some(c))
     }
@@ -344,6 +377,7 @@ impl Mapping {
     pub fn from_json(s: &str) -> Result<Mapping, MappingError> {
         read(s).map_err(|(kind, at)| MappingError { kind, at })
     }
+    /// The mapping as a mapping file holds it, pretty-printed ([`Mapping::from_json`] reads it back).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
