@@ -17,6 +17,8 @@
 //! assert_eq!(unit.all.on_time_rate.percent.as_deref(), Some("50.00"));
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod count;
 pub mod error;
 pub mod partial;
