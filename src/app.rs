@@ -1183,7 +1183,7 @@ fn RulesForm(
         .enumerate()
         .map(|(i, item)| {
             let fields: &[&'static str] = match item {
-                Item::Weighted { .. } | Item::Shortfall { .. } => &["weight"],
+                Item::Weighted { .. } | Item::RateGap { .. } => &["weight"],
                 Item::Threshold { .. } => &["full", "threshold", "per_point"],
                 Item::PerTicket { .. } => &["per_ticket", "cap"],
                 Item::VolumeBonus { .. } => &["reference", "per_ticket", "cap"],

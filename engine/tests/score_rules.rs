@@ -91,3 +91,26 @@ fn the_report_reads_the_indicators_as_the_rules_in_force_do() {
     assert!(!o.indicators.basic_counts_as_satisfied);
     assert!(hotline_engine::ReportOptions::default().under_rules(None).indicators.basic_counts_as_satisfied);
 }
+
+#[test]
+fn a_rate_gap_item_reads_the_same_under_its_earlier_name() {
+    let item = |ty: &str| {
+        format!(
+            r#", "items": [{{"type": "{ty}", "name": "办结率", "indicator": "close_rate", "weight": -20}}],
+            "score": {{"decimals": 2, "base": 100}}"#
+        )
+    };
+    let parse = |ty: &str| {
+        RuleSet::parse(&format!(
+            r#"{{"format": "hotline-eval.rules/1", "name": "t",
+            "groups": [{{"name": "县区", "full_score": 100, "patterns": ["*区"]}}]{}}}"#,
+            item(ty)
+        ))
+        .unwrap()
+    };
+    let (new, old) = (parse("rate_gap"), parse("shortfall"));
+    assert_eq!(new, old);
+    let s = score(&new, &[unit("甲区", 10, 9)], &Context::default());
+    check(&s, "甲区 100.00 None");
+    assert!(new.to_json().contains(r#""rate_gap""#));
+}

@@ -8,7 +8,7 @@ use std::fmt;
 /// What an item reads: a rate or a count (the catalogue's measure, as the message needs it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reads {
-    /// A rate (`weighted`, `shortfall`, `threshold` and `steps` items).
+    /// A rate (`weighted`, `rate_gap`, `threshold` and `steps` items).
     Rate,
     /// A count (`per_ticket` and `volume_bonus` items).
     Count,

@@ -153,7 +153,7 @@ fn evaluate(
             };
             (shown, pts, Some(max))
         }
-        Item::Shortfall { indicator, scope, weight, no_denominator, .. } => {
+        Item::RateGap { indicator, scope, weight, no_denominator, .. } => {
             let (shown, r) = rate_of(*scope, indicator);
             let pts = match (r, no_denominator) {
                 (Some(r), _) => Some(weight.0 * (Ratio::ONE - r)),

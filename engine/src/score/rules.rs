@@ -102,8 +102,11 @@ pub enum Item {
         #[serde(default)]
         no_denominator: NoDenominator,
     },
-    /// `weight × (1 − rate)` (rate as a fraction; a negative weight deducts).
-    Shortfall {
+    /// `rate_gap`: `weight × (1 − rate)` (rate as a fraction; a negative weight deducts). Files
+    /// written before the name changed say `shortfall`, which reads the same ("shortfall" is the
+    /// glossary's word for the 扣分工单 lists).
+    #[serde(alias = "shortfall")]
+    RateGap {
         /// `name`: the item's label in the score tables, e.g. 按期办结率.
         name: String,
         /// `indicator`: the rate it reads, a rate key of docs/indicators.md (e.g. `on_time_rate`).
@@ -217,7 +220,7 @@ impl Item {
     pub fn name(&self) -> &str {
         match self {
             Item::Weighted { name, .. }
-            | Item::Shortfall { name, .. }
+            | Item::RateGap { name, .. }
             | Item::Threshold { name, .. }
             | Item::PerTicket { name, .. }
             | Item::VolumeBonus { name, .. }
@@ -229,7 +232,7 @@ impl Item {
     pub fn indicator(&self) -> Option<&str> {
         match self {
             Item::Weighted { indicator, .. }
-            | Item::Shortfall { indicator, .. }
+            | Item::RateGap { indicator, .. }
             | Item::Threshold { indicator, .. }
             | Item::PerTicket { indicator, .. }
             | Item::VolumeBonus { indicator, .. }
@@ -240,7 +243,7 @@ impl Item {
     fn reads_rate(&self) -> bool {
         matches!(
             self,
-            Item::Weighted { .. } | Item::Shortfall { .. } | Item::Threshold { .. } | Item::Steps { .. }
+            Item::Weighted { .. } | Item::RateGap { .. } | Item::Threshold { .. } | Item::Steps { .. }
         )
     }
 }
