@@ -95,8 +95,8 @@ fn rule_file_errors() {
         r#"{"type": "weighted", "name": "签收""#,
         r#"{"type": "weighed", "name": "签收""#,
         expect![[r#"
-            RuleError { kind: Json(UnknownVariant { value: "weighed", expected: ["weighted", "rate_gap", "threshold", "per_ticket", "volume_bonus", "steps", "adjustment"] }), at: Field("items[1].type") }
-            规则文件 items[1].type：无法识别的取值“weighed”；可用：weighted, rate_gap, threshold, per_ticket, volume_bonus, steps, adjustment"#]],
+            RuleError { kind: Json(UnknownVariant { value: "weighed", expected: ["weighted", "rate_gap", "shortfall", "threshold", "per_ticket", "volume_bonus", "steps", "adjustment"] }), at: Field("items[1].type") }
+            规则文件 items[1].type：无法识别的取值“weighed”；可用：weighted, rate_gap, shortfall, threshold, per_ticket, volume_bonus, steps, adjustment"#]],
     );
     check_rules(
         r#""indicator": "sign_rate""#,
