@@ -126,16 +126,17 @@ impl Fragments {
     /// uses too).
     fn add(&mut self, t: &Ticket, ix: &MonthIndex, recv: usize, closed: usize) {
         let n = ix.len();
-        for event in Event::ALL {
+        let one = &mut self.one;
+        crate::for_each_event!(|event: Event| {
             if let Some(when) = event.stamp(t) {
                 let pos = match event {
                     Event::Received => recv,
                     Event::Closed => closed,
                     _ => ix.pos(when),
                 };
-                event.add(t, &mut self.one[event as usize * n + pos]);
+                event.add(t, &mut one[event as usize * n + pos]);
             }
-        }
+        });
         if carry_times(t).is_some() {
             self.carry[recv * n + closed] += 1;
         }

@@ -40,6 +40,23 @@ pub enum Event {
     Closed = 5,
 }
 
+/// Calls `$f` with every [`Event`], in discriminant order, unrolled: each call sees its event
+/// as a constant, so `stamp` and `add` fold to that event's few lines (a loop over
+/// [`Event::ALL`] keeps the `match` per ticket: 5 % more instructions in the month cells).
+#[macro_export]
+macro_rules! for_each_event {
+    ($f:expr) => {{
+        use $crate::count::events::Event;
+        let mut f = $f;
+        f(Event::Received);
+        f(Event::Dispatched);
+        f(Event::Due);
+        f(Event::FeedbackDue);
+        f(Event::Callback);
+        f(Event::Closed);
+    }};
+}
+
 impl Event {
     /// Every event, in discriminant order.
     pub const ALL: [Event; 6] =
@@ -152,11 +169,11 @@ impl Tally {
     #[inline]
     pub fn count(&mut self, t: &Ticket, start: Stamp, end: Stamp) {
         let in_p = |s: Stamp| s >= start && s < end;
-        for event in Event::ALL {
+        crate::for_each_event!(|event: Event| {
             if event.stamp(t).is_some_and(in_p) {
                 event.add(t, self);
             }
-        }
+        });
         if let Some((received, closed)) = carry_times(t) {
             if carried_into(received, closed, start) {
                 self.carried_over += 1;
