@@ -20,6 +20,7 @@
 #![warn(missing_docs)]
 
 pub mod count;
+pub mod csv_cell;
 pub mod error;
 pub mod partial;
 pub mod ratio;
@@ -41,11 +42,4 @@ pub use tickets::schema::{Column, Mapping};
 pub use tickets::store::{Ticket, TicketStore};
 pub use time::{Month, Stamp};
 
-/// Quotes a CSV field when it needs it (RFC 4180).
-pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.contains([',', '"', '\n', '\r']) {
-        std::borrow::Cow::Owned(format!("\"{}\"", s.replace('"', "\"\"")))
-    } else {
-        std::borrow::Cow::Borrowed(s)
-    }
-}
+pub use csv_cell::field as csv_field;

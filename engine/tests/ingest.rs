@@ -271,3 +271,22 @@ fn the_header_check_on_first_bytes_agrees_with_the_ingest() {
         }
     }
 }
+
+/// A name an export marked as text against formula injection (`'=1+1`, as `csv_cell::field`
+/// writes it) reads as the name itself, on the fast path and the general reader alike.
+#[test]
+fn names_marked_as_text_read_as_themselves() {
+    let rows = "M1,2021-02-01 09:00,微信,投诉,转办,'=1+1,2021-02-01 10:00,2021-02-08,,,,,\n\
+                M2,2021-02-01 09:00,微信,投诉,转办,=1+1,2021-02-01 10:00,2021-02-08,,,,,\n\
+                M3,2021-02-01 09:00,\"'@渠道\",投诉,转办,'海州区,2021-02-01 10:00,2021-02-08,,,,,\n";
+    let done = ingest_bytes(format!("{H}\n{rows}").as_bytes(), IngestOptions::default()).unwrap();
+    let units: Vec<&str> = done.store.units.iter().map(|(_, n)| n).collect();
+    assert_eq!(units, ["=1+1", "'海州区"]);
+    let channels: Vec<&str> = done.store.channels.iter().map(|(_, n)| n).collect();
+    assert_eq!(channels, ["微信", "@渠道"]);
+    // And the unit table written out marks it again.
+    let report = hotline_engine::Report::build(&done, &hotline_engine::ReportOptions::default());
+    let tables = hotline_engine::report::export::csv_tables(&report);
+    let units_csv = &tables.iter().find(|(n, _)| *n == "units.csv").unwrap().1;
+    assert!(units_csv.contains("\r\n'=1+1,全部,"), "{units_csv}");
+}

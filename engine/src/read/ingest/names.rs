@@ -113,7 +113,8 @@ impl Ingest {
             }
             let (id, bad) = map.get(raw).unwrap_or_else(|| {
                 let mut bad = false;
-                let id = names.intern(&encoding::decode(enc, raw, &mut bad));
+                // A name an export marked as text (`'=…`) reads as the name itself.
+                let id = names.intern(crate::csv_cell::unmark(&encoding::decode(enc, raw, &mut bad)));
                 map.insert(raw, id, bad);
                 (id, bad)
             });
