@@ -114,3 +114,25 @@ fn a_rate_gap_item_reads_the_same_under_its_earlier_name() {
     check(&s, "甲区 100.00 None");
     assert!(new.to_json().contains(r#""rate_gap""#));
 }
+
+/// Every precision of a rule file is bounded (a `rate_decimals` of 128 once panicked in the exact
+/// arithmetic): refused, naming the field.
+#[test]
+fn precisions_beyond_six_decimals_are_refused_not_a_panic() {
+    for (extra, path) in [
+        (r#", "score": {"decimals": 2, "rate_decimals": 128}"#, "score.rate_decimals"),
+        (r#", "score": {"decimals": 128}"#, "score.decimals"),
+    ] {
+        let text = format!(
+            r#"{{"format": "hotline-eval.rules/1", "name": "t",
+            "groups": [{{"name": "县区", "full_score": 100, "patterns": ["*区"]}}],
+            "items": [{{"type": "weighted", "name": "按期", "indicator": "on_time_rate", "weight": 100, "rate_as": "fraction"}}]{extra}}}"#
+        );
+        let e = RuleSet::parse(&text).unwrap_err().to_string();
+        assert_eq!(e, format!("规则文件 {path}：最多 6 位小数"));
+    }
+    let text = r#"{"format": "hotline-eval.rules/1", "name": "t", "score": {"decimals": 2},
+        "groups": [{"name": "县区", "full_score": 100, "patterns": ["*区"], "decimals": 99}],
+        "items": [{"type": "weighted", "name": "按期", "indicator": "on_time_rate", "weight": 100, "rate_as": "fraction"}]}"#;
+    assert_eq!(RuleSet::parse(text).unwrap_err().to_string(), "规则文件 groups[0].decimals：最多 6 位小数");
+}

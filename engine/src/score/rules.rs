@@ -561,8 +561,18 @@ impl RuleSet {
                 K::WrongFormat { expected: RULES_FORMAT.into(), found: self.format.clone() },
             );
         }
+        // Every precision is bounded: 10^decimals must fit the exact arithmetic (a 128 once
+        // panicked in ratio.rs).
         if self.score.decimals > 6 {
             return err("score.decimals".into(), K::TooManyDecimals { max: 6, found: self.score.decimals });
+        }
+        if let Some(d) = self.score.rate_decimals.filter(|d| *d > 6) {
+            return err("score.rate_decimals".into(), K::TooManyDecimals { max: 6, found: d });
+        }
+        if let Some((i, d)) =
+            self.groups.iter().enumerate().find_map(|(i, g)| g.decimals.filter(|d| *d > 6).map(|d| (i, d)))
+        {
+            return err(format!("groups[{i}].decimals"), K::TooManyDecimals { max: 6, found: d });
         }
         if self.groups.is_empty() {
             return err("groups".into(), K::NoGroups);
