@@ -670,6 +670,7 @@ fn Summary(state: State) -> impl IntoView {
                             {readers.label()}
                         })}
                         {(s.undecodable_fields > 0).then(|| format!("；{} 个字段含无法解码的字节（已用 � 代替）", s.undecodable_fields))}
+                        {s.cr_line_ends.then_some("；文件以 CR 单独换行（旧版 Mac 格式），已按换行读取")}
                     </p>
                     <div class="period no-print">
                         <PeriodPicker state=state months=months.iter().map(|m| (m.month, m.complete)).collect() chosen=chosen/>

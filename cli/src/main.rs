@@ -475,6 +475,9 @@ fn run_report(args: &ReportArgs) -> Result<(), String> {
         "读取 {} 行，计分 {} 行，拒收 {} 行",
         report.source.rows_read, report.source.rows_scored, report.source.rows_rejected
     );
+    if report.source.cr_line_ends {
+        eprintln!("文件以 CR 单独换行（旧版 Mac 格式），已按换行读取");
+    }
     write_report(&report, args.format, args.out.as_deref())
 }
 

@@ -290,3 +290,43 @@ fn names_marked_as_text_read_as_themselves() {
     let units_csv = &tables.iter().find(|(n, _)| *n == "units.csv").unwrap().1;
     assert!(units_csv.contains("\r\n'=1+1,全部,"), "{units_csv}");
 }
+
+/// A file saved with CR alone as its line end (old Mac tools) reads as the same file with line
+/// feeds: the same rows, rejects and lines, whatever the chunks; once it gave 0 rows (the whole
+/// file read as its header).
+#[test]
+fn cr_only_line_ends_are_line_ends() {
+    let lf = format!(
+        "{H}\nA1,2021-02-01 08:00,微信,咨询,直接答复,,,,,,,,\n\
+         A2,2021-02-01 09:00,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08,,是,很满意,规范,2\n\
+         A3,2021-02-01 09:00,\"微信\n二\",投诉,转办,海州区,2021-02-01 10:00,2021-02-08,,,,,\n"
+    );
+    let cr = lf.replace('\n', "\r");
+    let read = |text: &str, chunk: usize| {
+        let mut ingest = hotline_engine::Ingest::new(IngestOptions::default());
+        for c in text.as_bytes().chunks(chunk) {
+            ingest.push(c).unwrap();
+        }
+        ingest.finish().unwrap()
+    };
+    let want = read(&lf, 1 << 20);
+    assert_eq!(want.summary.rows_read, 3);
+    assert!(!want.summary.cr_line_ends);
+    for chunk in [1, 2, 3, 7, 64, 1 << 20] {
+        let got = read(&cr, chunk);
+        assert!(got.summary.cr_line_ends, "chunk {chunk}");
+        assert_eq!(
+            (got.summary.rows_read, got.summary.rows_scored, got.rejects.clone()),
+            (want.summary.rows_read, want.summary.rows_scored, want.rejects.clone()),
+            "chunk {chunk}"
+        );
+        let ids = |d: &hotline_engine::Ingested| {
+            (0..d.store.len()).map(|i| d.store.id(i).to_string()).collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&got), ids(&want));
+        let channels: Vec<&str> = got.store.channels.iter().map(|(_, n)| n).collect();
+        assert_eq!(channels, ["微信", "微信\n二"]);
+    }
+    assert_eq!(hotline_engine::peek_headers(cr.as_bytes()).unwrap().len(), 13);
+    assert!(hotline_engine::check_header(cr.as_bytes(), None, false).is_none());
+}

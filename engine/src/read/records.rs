@@ -295,3 +295,35 @@ mod tests {
         assert_eq!(trim(b"   "), b"");
     }
 }
+
+/// How a file ends its lines, decided by its first line end (a quoted field's own line breaks
+/// come after the header, so the header row decides).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineEnds {
+    /// LF or CRLF: read as they are.
+    Lf,
+    /// CR alone (old Mac tools): every CR is read as a line feed.
+    CrOnly,
+}
+
+impl LineEnds {
+    /// The line ends of a file starting with `head`, or `None` while `head` holds no line end yet
+    /// (or ends with a CR whose next byte decides). `eof`: `head` is the whole file.
+    pub fn of(head: &[u8], eof: bool) -> Option<LineEnds> {
+        let at = memchr::memchr2(b'\r', b'\n', head)?;
+        match (head[at], head.get(at + 1)) {
+            (b'\n', _) | (_, Some(b'\n')) => Some(LineEnds::Lf),
+            (_, Some(_)) => Some(LineEnds::CrOnly),
+            (_, None) if eof => Some(LineEnds::CrOnly),
+            (_, None) => None,
+        }
+    }
+
+    /// Rewrites CRs as line feeds in place (for [`LineEnds::CrOnly`]): safe in GB18030 as in
+    /// UTF-8, since a CR never occurs inside a multi-byte character.
+    pub fn normalise(bytes: &mut [u8]) {
+        for b in bytes.iter_mut().filter(|b| **b == b'\r') {
+            *b = b'\n';
+        }
+    }
+}

@@ -42,7 +42,12 @@ pub(super) fn resolve_header(headers: Vec<String>, mapping: Option<&Mapping>) ->
 /// the whole header row, or be the whole file.
 pub fn peek_headers(head: &[u8]) -> Result<Vec<String>, FileError> {
     let (skip, bom) = encoding::strip_bom(head).map_err(|m| FileError::Encoding(m.into()))?;
-    let head = &head[skip..];
+    let mut head = std::borrow::Cow::Borrowed(&head[skip..]);
+    // A CR-only file's header row ends at its first CR, as the ingest reads it.
+    if LineEnds::of(&head, true) == Some(LineEnds::CrOnly) {
+        LineEnds::normalise(head.to_mut());
+    }
+    let head = &head[..];
     let enc = bom.or_else(|| encoding::detect(head, false)).unwrap_or(TextEncoding::Utf8);
     let end = find_record_end(head, true).ok_or(FileError::Empty)?;
     let rec = &head[..end.content];
@@ -63,7 +68,8 @@ pub fn peek_headers(head: &[u8]) -> Result<Vec<String>, FileError> {
 /// assert_eq!(check_header("工单编号,受理时间\n".as_bytes(), None, false).map(|e| matches!(e, FileError::Header { .. })), Some(true));
 /// ```
 pub fn check_header(head: &[u8], mapping: Option<&Mapping>, whole: bool) -> Option<FileError> {
-    if !whole && find_record_end(head, false).is_none() {
+    if !whole && find_record_end(head, false).is_none() && LineEnds::of(head, false) != Some(LineEnds::CrOnly)
+    {
         return None;
     }
     match peek_headers(head) {

@@ -21,7 +21,7 @@
 use crate::read::datetime::DateFormat;
 use crate::read::encoding::{self, TextEncoding};
 use crate::read::idhash::{id_hash, IdSet};
-use crate::read::records::{find_record_end, scan_plain, trim, Fields, Scan};
+use crate::read::records::{find_record_end, scan_plain, trim, Fields, LineEnds, Scan};
 use crate::read::reject::{Reason, Reject, RejectDetail};
 use crate::tickets::schema::{Column, Mapping, Required, Resolved};
 use crate::tickets::store::{Audit, Callback, NameId, Ticket, TicketStore, NO_NAME};
@@ -129,6 +129,9 @@ pub struct IngestSummary {
     pub undecodable_fields: u64,
     /// The file's header row as read.
     pub headers: Vec<String>,
+    /// The file ends its lines with CR alone (old Mac tools): each CR was read as a line end.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub cr_line_ends: bool,
 }
 
 /// The result of a finished ingest.
@@ -180,6 +183,8 @@ pub struct Ingest {
     date_format: DateFormat,
     buf: Vec<u8>,
     started: bool,
+    /// The file's line ends, once its first line end is seen (`None` before).
+    line_ends: Option<LineEnds>,
     /// Physical line number of the next record.
     pub(crate) line: u32,
     pub(crate) encoding: Option<TextEncoding>,
@@ -237,6 +242,7 @@ impl Ingest {
             date_format,
             buf: Vec::new(),
             started: false,
+            line_ends: None,
             line: 1,
             encoding: None,
             codes: Codes::new(TextEncoding::Utf8),
@@ -333,6 +339,37 @@ impl Ingest {
     pub fn push(&mut self, chunk: &[u8]) -> Result<(), FileError> {
         assert!(!self.sealed, "no bytes after a tail taken in (Ingest::absorb)");
         self.out.summary.bytes += chunk.len() as u64;
+        match self.line_ends {
+            Some(LineEnds::Lf) => self.push_lf(chunk),
+            Some(LineEnds::CrOnly) => {
+                let mut lf = chunk.to_vec();
+                LineEnds::normalise(&mut lf);
+                self.push_lf(&lf)
+            }
+            None => {
+                // Before the first line end everything waits in the carry buffer (no header yet).
+                self.buf.extend_from_slice(chunk);
+                self.decide_line_ends(false);
+                let held = std::mem::take(&mut self.buf);
+                self.push_lf(&held)
+            }
+        }
+    }
+
+    /// Decides the line ends once the carried bytes show the first one; a CR-only file's carried
+    /// bytes are rewritten then, and every later chunk as it comes.
+    fn decide_line_ends(&mut self, eof: bool) {
+        if self.line_ends.is_none() {
+            self.line_ends = LineEnds::of(&self.buf, eof);
+            if self.line_ends == Some(LineEnds::CrOnly) {
+                LineEnds::normalise(&mut self.buf);
+                self.out.summary.cr_line_ends = true;
+            }
+        }
+    }
+
+    /// [`Ingest::push`] of bytes whose line ends are line feeds.
+    fn push_lf(&mut self, chunk: &[u8]) -> Result<(), FileError> {
         if self.layout.is_none() || self.encoding.is_none() {
             // Until the header is read and the encoding known, everything goes through the
             // carry buffer (the BOM, detection and the header need the bytes together).
@@ -390,6 +427,7 @@ impl Ingest {
 
     /// [`Ingest::finish`], also giving the line after the last record.
     pub(crate) fn finish_with_lines(mut self) -> Result<(Ingested, u32), FileError> {
+        self.decide_line_ends(true);
         if !self.started {
             self.start()?;
         }
