@@ -478,6 +478,11 @@ fn run_report(args: &ReportArgs) -> Result<(), String> {
     if report.source.cr_line_ends {
         eprintln!("文件以 CR 单独换行（旧版 Mac 格式），已按换行读取");
     }
+    if !report.source.cleaned_names.is_empty() {
+        let names = &report.source.cleaned_names;
+        let first: Vec<&str> = names.iter().take(20).map(String::as_str).collect();
+        eprintln!("{} 个名称含不可见字符或全角/不换行空格，已去除后计入：{}", names.len(), first.join("、"));
+    }
     write_report(&report, args.format, args.out.as_deref())
 }
 

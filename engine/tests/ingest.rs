@@ -330,3 +330,43 @@ fn cr_only_line_ends_are_line_ends() {
     assert_eq!(hotline_engine::peek_headers(cr.as_bytes()).unwrap().len(), 13);
     assert!(hotline_engine::check_header(cr.as_bytes(), None, false).is_none());
 }
+
+/// 省派 and 急件 as spreadsheets write them: TRUE/FALSE (Excel, WPS), and y/n in either case.
+#[test]
+fn yes_and_no_as_spreadsheets_spell_them() {
+    let row = |id: &str, v: &str| {
+        format!("{id},2021-02-01 09:00,微信,投诉,转办,海州区,2021-02-01 10:00,2021-02-08,,{v},,,\n")
+    };
+    let rows: String = ["TRUE", "True", "y", "Y", "FALSE", "False", "n", "N", "是", "否"]
+        .iter()
+        .enumerate()
+        .map(|(i, v)| row(&format!("Y{i}"), v))
+        .collect();
+    let done = ingest_bytes(format!("{H}\n{rows}").as_bytes(), IngestOptions::default()).unwrap();
+    assert_eq!(done.summary.rows_rejected, 0, "{:?}", done.rejects);
+    let province: Vec<bool> = done.store.tickets.iter().map(|t| t.from_province).collect();
+    assert_eq!(province, [true, true, true, true, false, false, false, false, true, false]);
+    let bad =
+        ingest_bytes(format!("{H}\n{}", row("Z1", "yes")).as_bytes(), IngestOptions::default()).unwrap();
+    assert_eq!(bad.rejects[0].reason, hotline_engine::Reason::UnknownValue);
+}
+
+/// NUL, zero-width characters and the spaces GBK exports carry (U+3000, U+00A0) in a unit name
+/// once made a second unit; they are interned without them, and the summary counts the names.
+#[test]
+fn invisible_characters_make_no_second_unit() {
+    let row = |id: &str, unit: &str| {
+        format!("{id},2021-02-01 09:00,微信,投诉,转办,{unit},2021-02-01 10:00,2021-02-08,,,,,\n")
+    };
+    let rows: String =
+        ["海州区", "海\u{200B}州区", "海州区\u{3000}", "\u{00A0}海州区", "海州\0区", "\u{FEFF}海州区"]
+            .iter()
+            .enumerate()
+            .map(|(i, u)| row(&format!("N{i}"), u))
+            .collect();
+    let done = ingest_bytes(format!("{H}\n{rows}").as_bytes(), IngestOptions::default()).unwrap();
+    let units: Vec<&str> = done.store.units.iter().map(|(_, n)| n).collect();
+    assert_eq!(units, ["海州区"]);
+    assert_eq!(done.summary.cleaned_names, ["海州区"]);
+    assert_eq!(done.summary.rows_scored, 6);
+}

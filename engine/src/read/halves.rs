@@ -618,6 +618,9 @@ impl Ingest {
         s.rows_scored += t.rows_scored;
         s.rows_rejected += t.rows_rejected;
         s.undecodable_fields += t.undecodable_fields;
+        s.cleaned_names.extend(t.cleaned_names.iter().cloned());
+        s.cleaned_names.sort();
+        s.cleaned_names.dedup();
         self.line = head.end_line + offset;
         Ok(())
     }

@@ -106,7 +106,9 @@ pub enum RejectDetail {
 fn allowed(c: Column) -> &'static str {
     match c {
         Column::Handling => "直接答复、转办",
-        Column::FromProvince | Column::Urgent => "是、否、Y、N、1、0、true、false 或留空",
+        Column::FromProvince | Column::Urgent => {
+            "是、否、Y、N（大小写均可）、1、0、true、false（或 TRUE、FALSE）或留空"
+        }
         Column::Callback => "满意、基本满意、不满意、未回访 或留空",
         Column::Audit => "规范、不规范 或留空",
         Column::Returned => "0 或正整数（留空为 0）",

@@ -129,6 +129,11 @@ pub struct IngestSummary {
     pub undecodable_fields: u64,
     /// The file's header row as read.
     pub headers: Vec<String>,
+    /// The names (承办单位, 来源渠道, …, as interned) some spelling of which held NUL or zero-width
+    /// characters, or ideographic or no-break spaces at either end, removed so they make no second
+    /// unit; sorted, each once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cleaned_names: Vec<String>,
     /// The file ends its lines with CR alone (old Mac tools): each CR was read as a line end.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub cr_line_ends: bool,
@@ -165,8 +170,9 @@ impl Codes {
         Codes {
             direct: e("直接答复"),
             transferred: e("转办"),
-            yes: ["是", "Y", "1", "true"].iter().map(|s| e(s)).collect(),
-            no: ["否", "N", "0", "false"].iter().map(|s| e(s)).collect(),
+            // The spellings exports and spreadsheets write (Excel and WPS: TRUE/FALSE).
+            yes: ["是", "Y", "y", "1", "true", "TRUE", "True"].iter().map(|s| e(s)).collect(),
+            no: ["否", "N", "n", "0", "false", "FALSE", "False"].iter().map(|s| e(s)).collect(),
             satisfied: e("满意"),
             basically: e("基本满意"),
             unsatisfied: e("不满意"),
@@ -428,6 +434,8 @@ impl Ingest {
     /// [`Ingest::finish`], also giving the line after the last record.
     pub(crate) fn finish_with_lines(mut self) -> Result<(Ingested, u32), FileError> {
         self.decide_line_ends(true);
+        self.out.summary.cleaned_names.sort();
+        self.out.summary.cleaned_names.dedup();
         if !self.started {
             self.start()?;
         }

@@ -107,14 +107,22 @@ impl Ingest {
         let enc = self.enc();
         let Ingest { raw_units, raw_channels, raw_kinds, raw_categories, out, .. } = self;
         let store = &mut out.store;
+        let cleaned = &mut out.summary.cleaned_names;
         let mut intern = |raw: &[u8], map: &mut RawNames, names: &mut crate::tickets::store::Names| {
             if raw.is_empty() {
                 return NO_NAME;
             }
             let (id, bad) = map.get(raw).unwrap_or_else(|| {
                 let mut bad = false;
-                // A name an export marked as text (`'=…`) reads as the name itself.
-                let id = names.intern(crate::csv_cell::unmark(&encoding::decode(enc, raw, &mut bad)));
+                // A name an export marked as text (`'=…`) reads as the name itself; invisible
+                // characters and exotic spaces do not make a second unit.
+                let decoded = encoding::decode(enc, raw, &mut bad);
+                let unmarked = crate::csv_cell::unmark(&decoded);
+                let name = clean_name(unmarked);
+                if name != unmarked && !cleaned.iter().any(|c| *c == name) {
+                    cleaned.push(name.to_string());
+                }
+                let id = names.intern(&name);
                 map.insert(raw, id, bad);
                 (id, bad)
             });
@@ -138,5 +146,21 @@ impl Ingest {
             out.summary.undecodable_fields += 1;
         }
         lossy
+    }
+}
+
+/// A name as interned: NUL and zero-width characters (U+200B–U+200D, U+2060, U+FEFF) removed,
+/// and the spaces ASCII trimming leaves (U+3000 ideographic, U+00A0 no-break, common in GBK
+/// exports) trimmed from both ends: pasted invisibles never make a second unit.
+pub(crate) fn clean_name(s: &str) -> std::borrow::Cow<'_, str> {
+    let invisible =
+        |c: char| matches!(c, '\0' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}');
+    let space = |c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{00A0}';
+    let trimmed = s.trim_matches(space);
+    if trimmed.contains(invisible) {
+        let kept: String = trimmed.chars().filter(|c| !invisible(*c)).collect();
+        std::borrow::Cow::Owned(kept.trim_matches(space).to_string())
+    } else {
+        std::borrow::Cow::Borrowed(trimmed)
     }
 }
