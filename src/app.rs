@@ -1335,6 +1335,12 @@ fn ScoreTables(state: State) -> impl IntoView {
                             </table>
                         }
                     }).collect_view()}
+                    {(!scores.unmatched_adjustments.is_empty()).then(|| view! {
+                        <div class="error" id="unmatched-adjustments">"加减分文件中这些行的单位不在考评范围内（分值未计入）：" <ul>{scores.unmatched_adjustments.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul></div>
+                    })}
+                    {(!scores.ungraded.is_empty()).then(|| view! {
+                        <p class="muted" id="ungraded">"低于所有等级下限、未评等级：" {scores.ungraded.join("、")}</p>
+                    })}
                     {(!scores.ungrouped.is_empty()).then(|| view! {
                         <p class="muted">"未归入任何分组（不计分）：" {scores.ungrouped.join("、")}</p>
                     })}

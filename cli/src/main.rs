@@ -467,6 +467,14 @@ fn run_report(args: &ReportArgs) -> Result<(), String> {
             ..Default::default()
         };
         report.apply_rules(rules, &ctx);
+        if let Some(scores) = &report.scores {
+            for row in &scores.unmatched_adjustments {
+                eprintln!("加减分文件{row}：单位不在考评范围内，分值未计入");
+            }
+            if !scores.ungraded.is_empty() {
+                eprintln!("低于所有等级下限、未评等级：{}", scores.ungraded.join("、"));
+            }
+        }
     }
     if let Some(p) = &report.period {
         eprintln!("期间：{}（{}）", p.label, p.why);

@@ -136,3 +136,23 @@ fn precisions_beyond_six_decimals_are_refused_not_a_panic() {
         "items": [{"type": "weighted", "name": "按期", "indicator": "on_time_rate", "weight": 100, "rate_as": "fraction"}]}"#;
     assert_eq!(RuleSet::parse(text).unwrap_err().to_string(), "规则文件 groups[0].decimals：最多 6 位小数");
 }
+
+/// A misspelt unit in the adjustments file (海洲区 for 海州区) once dropped its points in
+/// silence: the row is listed, with its line.
+#[test]
+fn an_adjustment_for_no_scored_unit_is_listed() {
+    let r = RuleSet::parse(
+        r#"{"format": "hotline-eval.rules/1", "name": "t", "score": {"decimals": 2, "base": 100},
+        "groups": [{"name": "县区", "full_score": 100, "patterns": ["*区"]}],
+        "items": [{"type": "adjustment", "name": "加减分", "items": ["扣分"]}]}"#,
+    )
+    .unwrap();
+    let adjustments = hotline_engine::score::registry::Adjustments::parse(
+        "单位,项目,分值,说明\n海州区,扣分,-1,\n海洲区,扣分,-2,错字\n".as_bytes(),
+    )
+    .unwrap();
+    let ctx = Context { adjustments: Some(&adjustments), ..Context::default() };
+    let s = score(&r, &[unit("海州区", 10, 10)], &ctx);
+    check(&s, "海州区 99.00 None");
+    assert_eq!(s.unmatched_adjustments, ["第 3 行：海洲区（扣分 -2）"]);
+}

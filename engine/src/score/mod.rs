@@ -122,6 +122,10 @@ pub struct Scores {
     pub groups: Vec<GroupScores>,
     /// Scored entities no group takes (not scored; listed so nothing is silently dropped).
     pub ungrouped: Vec<String>,
+    /// Adjustments-file rows whose 单位 is no unit the rules score (a misspelt name): their points
+    /// go nowhere, so they are listed, never dropped in silence: "第 N 行：单位（项目 分值）".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmatched_adjustments: Vec<String>,
     /// Scored entities whose score is below every grade band: no grade (listed, never silent).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ungraded: Vec<String>,
@@ -153,6 +157,7 @@ pub struct Context<'a> {
 /// placing them in groups, evaluating every item, then the unscored rule, ranks and grades.
 pub fn score(rules: &RuleSet, candidates: &[Candidate], ctx: &Context) -> Scores {
     let placed = place::place_all(rules, candidates, ctx);
+    let unmatched_adjustments = unmatched_adjustments(ctx, &placed.members);
     let pending = evaluate::pending_rows(rules, ctx, &placed.members);
     let (mut groups, unscored_mean) = rank::settle_unscored(rules, pending);
     let ungraded = rank::rank_and_grade(rules, &mut groups);
@@ -161,6 +166,7 @@ pub fn score(rules: &RuleSet, candidates: &[Candidate], ctx: &Context) -> Scores
         rules: rules.name.clone(),
         groups,
         ungrouped: placed.ungrouped,
+        unmatched_adjustments,
         ungraded,
         conflicts: placed.conflicts,
         unscored_mean,
@@ -168,4 +174,15 @@ pub fn score(rules: &RuleSet, candidates: &[Candidate], ctx: &Context) -> Scores
         grade_shares,
         highlights,
     }
+}
+
+/// The adjustments rows whose unit no group scores.
+fn unmatched_adjustments(ctx: &Context, members: &[Vec<place::Member>]) -> Vec<String> {
+    let Some(a) = ctx.adjustments else { return Vec::new() };
+    let scored: std::collections::HashSet<&str> = members.iter().flatten().map(|m| m.name.as_str()).collect();
+    a.entries
+        .iter()
+        .filter(|e| !scored.contains(e.unit.as_str()))
+        .map(|e| format!("第 {} 行：{}（{} {}）", e.line, e.unit, e.item, e.points))
+        .collect()
 }
