@@ -71,7 +71,7 @@ fn each_rejection_reason_with_line_and_column() {
             reject line 5 [办理方式] unknown_value: 第 5 行，列“办理方式”：“转 办”不是“办理方式”的有效取值；可用：直接答复、转办
             reject line 6 [回访结果] unknown_value: 第 6 行，列“回访结果”：“很满意”不是“回访结果”的有效取值；可用：满意、基本满意、不满意、未回访 或留空
             reject line 7 [退回次数] unknown_value: 第 7 行，列“退回次数”：“-1”不是“退回次数”的有效取值；可用：0 或正整数（留空为 0）
-            reject line 8 [派单时间] bad_datetime: 第 8 行，列“派单时间”：“2021.02.01”不是可识别的日期时间；可用格式：YYYY-MM-DD HH:MM:SS、YYYY-MM-DD HH:MM、YYYY-MM-DD（也可用 / 分隔，月日时分可为一位数）
+            reject line 8 [派单时间] bad_datetime: 第 8 行，列“派单时间”：“2021.02.01”不是可识别的日期时间；可用格式：YYYY-MM-DD HH:MM:SS、YYYY-MM-DD HH:MM、YYYY-MM-DD（也可用 / 分隔，月日时分可为一位数；年份 2000–2135）
             reject line 10 [工单编号] duplicate_id: 第 10 行，列“工单编号”：工单编号“B8”已在第 9 行出现，保留第一条
             reject line 11 [答复抽检] unknown_value: 第 11 行，列“答复抽检”：“待定”不是“答复抽检”的有效取值；可用：规范、不规范 或留空
             accepted B8
@@ -102,7 +102,7 @@ fn a_rejected_duplicate_does_not_block_a_later_row() {
          D1,2021-02-01,微信,咨询,直接答复,,,,,,,,\n",
         expect![[r#"
             read 2 scored 1 rejected 1 encoding Some(Utf8) extra []
-            reject line 2 [受理时间] bad_datetime: 第 2 行，列“受理时间”：“bad”不是可识别的日期时间；可用格式：YYYY-MM-DD HH:MM:SS、YYYY-MM-DD HH:MM、YYYY-MM-DD（也可用 / 分隔，月日时分可为一位数）
+            reject line 2 [受理时间] bad_datetime: 第 2 行，列“受理时间”：“bad”不是可识别的日期时间；可用格式：YYYY-MM-DD HH:MM:SS、YYYY-MM-DD HH:MM、YYYY-MM-DD（也可用 / 分隔，月日时分可为一位数；年份 2000–2135）
             accepted D1
         "#]],
     );
@@ -154,7 +154,7 @@ fn quoted_fields_with_commas_quotes_and_newlines_keep_line_numbers() {
          F3,bad,微信,咨询,直接答复,,,,,,,,\n",
         expect![[r#"
             read 3 scored 2 rejected 1 encoding Some(Utf8) extra []
-            reject line 6 [受理时间] bad_datetime: 第 6 行，列“受理时间”：“bad”不是可识别的日期时间；可用格式：YYYY-MM-DD HH:MM:SS、YYYY-MM-DD HH:MM、YYYY-MM-DD（也可用 / 分隔，月日时分可为一位数）
+            reject line 6 [受理时间] bad_datetime: 第 6 行，列“受理时间”：“bad”不是可识别的日期时间；可用格式：YYYY-MM-DD HH:MM:SS、YYYY-MM-DD HH:MM、YYYY-MM-DD（也可用 / 分隔，月日时分可为一位数；年份 2000–2135）
             accepted F1 F2
         "#]],
     );

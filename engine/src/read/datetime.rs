@@ -18,7 +18,11 @@ use crate::time::Stamp;
 
 /// The accepted forms, as listed in every bad-datetime message.
 pub const ACCEPTED_FORMS: &str =
-    "YYYY-MM-DD HH:MM:SS、YYYY-MM-DD HH:MM、YYYY-MM-DD（也可用 / 分隔，月日时分可为一位数）";
+    "YYYY-MM-DD HH:MM:SS、YYYY-MM-DD HH:MM、YYYY-MM-DD（也可用 / 分隔，月日时分可为一位数；\
+     年份 2000–2135）";
+
+// The years the message states are the ones a `Stamp` holds.
+const _: () = assert!(Stamp::MIN_YEAR == 2000 && Stamp::MAX_YEAR == 2135);
 
 /// How datetime fields are read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
