@@ -251,17 +251,11 @@ impl Indicator {
 impl Figures {
     /// The rates, in catalogue order, with their indicators.
     pub fn rates(&self) -> impl Iterator<Item = (Indicator, &Rate)> + '_ {
-        Indicator::rates().filter_map(|i| match self.get(i) {
-            Value::Rate(r) => Some((i, r)),
-            Value::Count(_) => None,
-        })
+        Indicator::rates().filter_map(|i| self.rate(i).map(|r| (i, r)))
     }
     /// The rate of a rate indicator (`None` for a count).
     pub fn rate(&self, i: Indicator) -> Option<&Rate> {
-        match self.get(i) {
-            Value::Rate(r) => Some(r),
-            Value::Count(_) => None,
-        }
+        self.get(i).rate()
     }
 }
 
