@@ -62,6 +62,10 @@ impl Ingest {
         let mut commas = std::mem::take(&mut self.commas);
         let mut pending = std::mem::take(&mut self.pending);
         while let Scan::Record(nl) = scan_plain(&buf[at..], &mut commas) {
+            if nl >= MAX_RECORD_BYTES {
+                // Too long to be a row: the general path rejects it, as it would across chunks.
+                break;
+            }
             let start = at;
             let rec = &buf[at..at + nl];
             let content = if rec.last() == Some(&b'\r') { &rec[..nl - 1] } else { rec };
@@ -73,12 +77,17 @@ impl Ingest {
             }
             match self.fast_row(content, &commas, line) {
                 Some((t, hash, raw)) => {
-                    self.out.summary.rows_read += 1;
                     let mut lossy = false;
                     let id = encoding::decode(self.enc(), raw.id, &mut lossy);
                     let index = self.out.store.len() as u32;
-                    let lossy = self.accept(t, &id, raw.names, lossy);
-                    pending.push(Pending { hash, index, start, len: content.len() as u32, line, lossy });
+                    if !lossy && self.accept(t, &id, raw.names).is_ok() {
+                        self.out.summary.rows_read += 1;
+                        pending.push(Pending { hash, index, start, len: content.len() as u32, line });
+                    } else {
+                        // A byte invalid in the encoding: the general reader words the reject.
+                        self.settle(buf, &mut pending);
+                        self.read_row(content, false, line);
+                    }
                 }
                 None => {
                     self.settle(buf, &mut pending);

@@ -48,7 +48,10 @@ pub fn peek_headers(head: &[u8]) -> Result<Vec<String>, FileError> {
         LineEnds::normalise(head.to_mut());
     }
     let head = &head[..];
-    let enc = bom.or_else(|| encoding::detect(head, false)).unwrap_or(TextEncoding::Utf8);
+    let enc = bom.unwrap_or_else(|| match head.iter().position(|b| *b >= 0x80) {
+        Some(first) => encoding::decide(head.get(first..).unwrap_or_default()),
+        None => TextEncoding::Utf8,
+    });
     let end = find_record_end(head, true).ok_or(FileError::Empty)?;
     let rec = &head[..end.content];
     let mut f = Fields::default();

@@ -102,50 +102,75 @@ impl RawNames {
 
 impl Ingest {
     /// Stores an accepted row: records its 工单编号 and interns its names (`names`: the raw,
-    /// trimmed fields of [`NAME_COLUMNS`]). Returns whether the row had undecodable bytes.
-    pub(super) fn accept(&mut self, mut t: Ticket, id: &str, names: [&[u8]; 5], mut lossy: bool) -> bool {
+    /// trimmed fields of [`NAME_COLUMNS`]). Stores nothing and fails when a name has bytes that
+    /// are not valid in the file's encoding (the general reader then rejects the row as
+    /// 字符编码错误): no name of a rejected row is ever interned.
+    pub(super) fn accept(&mut self, mut t: Ticket, id: &str, names: [&[u8]; 5]) -> Result<(), ()> {
         let enc = self.enc();
+        let transferred = t.is_transferred();
         let Ingest { raw_units, raw_channels, raw_kinds, raw_categories, out, .. } = self;
+        let maps: [&RawNames; 5] = [raw_units, raw_units, raw_channels, raw_kinds, raw_categories];
+        // First every name looked up, or decoded once if new; only then anything interned.
+        let mut found: [Option<NameId>; 5] = [None; 5];
+        let mut decoded: [Option<std::borrow::Cow<'_, str>>; 5] = Default::default();
+        for (slot, raw) in names.iter().enumerate() {
+            if raw.is_empty() || (slot < 2 && !transferred) {
+                continue;
+            }
+            match maps.get(slot).and_then(|m| m.get(raw)) {
+                Some((id, _)) => found[slot] = Some(id),
+                None => {
+                    let mut bad = false;
+                    let text = encoding::decode(enc, raw, &mut bad);
+                    if bad {
+                        return Err(());
+                    }
+                    decoded[slot] = Some(text);
+                }
+            }
+        }
         let store = &mut out.store;
         let cleaned = &mut out.summary.cleaned_names;
-        let mut intern = |raw: &[u8], map: &mut RawNames, names: &mut crate::tickets::store::Names| {
-            if raw.is_empty() {
-                return NO_NAME;
+        let mut ids = [NO_NAME; 5];
+        for (slot, raw) in names.iter().enumerate() {
+            if let Some(id) = found.get(slot).copied().flatten() {
+                ids[slot] = id;
+                continue;
             }
-            let (id, bad) = map.get(raw).unwrap_or_else(|| {
-                let mut bad = false;
-                // A name an export marked as text (`'=…`) reads as the name itself; invisible
-                // characters and exotic spaces do not make a second unit.
-                let decoded = encoding::decode(enc, raw, &mut bad);
-                let unmarked = crate::csv_cell::unmark(&decoded);
-                let name = clean_name(unmarked);
-                if name != unmarked && !cleaned.iter().any(|c| *c == name) {
-                    cleaned.push(name.to_string());
-                }
-                let id = names.intern(&name);
-                map.insert(raw, id, bad);
-                (id, bad)
-            });
-            lossy |= bad;
-            id
-        };
-        let [unit, parent, channel, kind, category] = names;
-        if t.is_transferred() {
-            t.unit = intern(unit, raw_units, &mut store.units);
-            t.parent = intern(parent, raw_units, &mut store.units);
-            if t.parent == t.unit {
-                t.parent = NO_NAME;
+            let Some(text) = decoded.get_mut(slot).and_then(Option::take) else { continue };
+            let (map, table) = match slot {
+                0 | 1 => (&mut *raw_units, &mut store.units),
+                2 => (&mut *raw_channels, &mut store.channels),
+                3 => (&mut *raw_kinds, &mut store.kinds),
+                _ => (&mut *raw_categories, &mut store.categories),
+            };
+            // The same new name as 承办单位 and 上级单位: interned once.
+            if let Some((id, _)) = map.get(raw) {
+                ids[slot] = id;
+                continue;
             }
+            // A name an export marked as text (`'=…`) reads as the name itself; invisible
+            // characters and exotic spaces do not make a second unit.
+            let unmarked = crate::csv_cell::unmark(&text);
+            let name = clean_name(unmarked);
+            if name != unmarked && !cleaned.iter().any(|c| *c == name) {
+                cleaned.push(name.to_string());
+            }
+            let id = table.intern(&name);
+            map.insert(raw, id, false);
+            ids[slot] = id;
         }
-        t.channel = intern(channel, raw_channels, &mut store.channels);
-        t.kind = intern(kind, raw_kinds, &mut store.kinds);
-        t.category = intern(category, raw_categories, &mut store.categories);
+        let [unit, parent, channel, kind, category] = ids;
+        if transferred {
+            t.unit = unit;
+            t.parent = if parent == unit { NO_NAME } else { parent };
+        }
+        t.channel = channel;
+        t.kind = kind;
+        t.category = category;
         store.push(id, t);
         out.summary.rows_scored += 1;
-        if lossy {
-            out.summary.undecodable_fields += 1;
-        }
-        lossy
+        Ok(())
     }
 }
 

@@ -11,7 +11,6 @@ pub(super) struct Pending {
     pub(super) start: usize,
     pub(super) len: u32,
     pub(super) line: u32,
-    pub(super) lossy: bool,
 }
 
 impl Ingest {
@@ -39,7 +38,6 @@ impl Ingest {
             self.removed.push(p.index);
             let summary = &mut self.out.summary;
             summary.rows_scored -= 1;
-            summary.undecodable_fields -= u64::from(p.lossy);
             let rec = &buf[p.start..p.start + p.len as usize];
             self.fields.split(rec, false);
             self.reject_duplicate(rec, p.line, first);
@@ -87,7 +85,15 @@ impl Ingest {
                 let pos = self.layout.as_ref().expect("header read").pos;
                 let names =
                     NAME_COLUMNS.map(|c| pos[c as usize].map_or(&b""[..], |i| trim(fields.get(rec, i))));
-                self.accept(t, &id, names, lossy);
+                // `check_row` has rejected every value undecodable in the encoding.
+                let stored = if lossy { Err(()) } else { self.accept(t, &id, names) };
+                debug_assert!(stored.is_ok(), "check_row rejects undecodable values first");
+                if stored.is_err() {
+                    let detail = RejectDetail::Recorded {
+                        message: format!("第 {line} 行：含无法解码的字节"),
+                    };
+                    self.reject(rec, line, None, Reason::BadEncoding, detail);
+                }
                 self.fields = fields;
             }
             Some(first) => self.reject_duplicate(rec, line, first),
