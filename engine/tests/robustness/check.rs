@@ -2,7 +2,7 @@
 
 use expect_test::Expect;
 use hotline_engine::read::halves::ingest_in_two;
-use hotline_engine::{FileError, Ingest, IngestOptions, Ingested};
+use hotline_engine::{FileError, Ingest, IngestOptions, Ingested, Report, ReportOptions};
 
 /// The canonical header (UTF-8) the cases' rows follow.
 pub const HEADER: &str = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限,办结时间";
@@ -21,8 +21,13 @@ pub fn file(rows: &[String]) -> Vec<u8> {
     s.into_bytes()
 }
 
-/// What a read gave, rendered for the snapshot.
+/// What a read gave, rendered for the snapshot (the report over the default period).
 pub fn render(result: &Result<Ingested, FileError>) -> String {
+    render_for(result, &ReportOptions::default())
+}
+
+/// [`render`], the report made with `options` (a chosen period).
+pub fn render_for(result: &Result<Ingested, FileError>, options: &ReportOptions) -> String {
     let done = match result {
         Err(e) => return format!("file refused: {}\n", e.message()),
         Ok(done) => done,
@@ -48,11 +53,12 @@ pub fn render(result: &Result<Ingested, FileError>) -> String {
     if done.rejects.len() > 20 {
         out.push_str(&format!("… {} rejects in all\n", done.rejects.len()));
     }
-    if s.cr_line_ends {
-        out.push_str("warning: CR line ends\n");
-    }
-    if !s.cleaned_names.is_empty() {
-        out.push_str(&format!("warning: cleaned names {:?}\n", s.cleaned_names));
+    // What the report says of it: where every row went, and the warnings.
+    let report = Report::build(done, options);
+    assert!(report.reconciliation.balances(), "{}", report.reconciliation.text());
+    out.push_str(&format!("{}\n", report.reconciliation.text()));
+    for w in &report.warnings {
+        out.push_str(&format!("warning {}: {}\n", w.kind.code(), w.text()));
     }
     let ids: Vec<&str> = (0..done.store.len()).map(|i| done.store.id(i)).collect();
     let shown: Vec<&str> = ids.iter().take(12).copied().collect();
@@ -70,6 +76,12 @@ fn read_in_chunks(bytes: &[u8], size: usize, options: IngestOptions) -> Result<I
 
 /// Reads `bytes` every way and compares the (common) outcome with `expect`.
 pub fn check(bytes: &[u8], expect: Expect) {
+    check_for(bytes, &ReportOptions::default(), expect)
+}
+
+/// [`check`], the report made with `options`.
+pub fn check_for(bytes: &[u8], options: &ReportOptions, expect: Expect) {
+    let render = |r: &Result<Ingested, FileError>| render_for(r, options);
     let whole = render(&read_in_chunks(bytes, bytes.len(), IngestOptions::default()));
     let sizes: &[usize] =
         if bytes.len() > 200_000 { &[4096, 65_536, 1 << 20] } else { &[1, 2, 3, 7, 64, 4096] };

@@ -9,5 +9,6 @@ mod check;
 
 mod binary_files;
 mod encoding_decided_on_a_large_prefix;
+mod odd_times_and_reconciliation;
 mod record_too_long;
 mod unclosed_quote;

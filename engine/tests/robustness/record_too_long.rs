@@ -14,6 +14,7 @@ fn a_line_of_commas_longer_than_a_mebibyte() {
             by reason: record_too_long 1
             line 3 record_too_long: 第 3 行：此行超过 1048576 字节（1 MiB），不像一条工单记录，已跳过；原始行只保留开头部分
               row: ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"
+            对账：读取 3 行 = 拒收 1 + 本期直接答复 0 + 本期转办 2 + 上月结转 0 + 不在本期 0
             scored ids: R1 R3
         "#]],
     );
@@ -29,6 +30,7 @@ fn a_long_last_line_without_a_line_feed() {
             by reason: record_too_long 1
             line 3 record_too_long: 第 3 行：此行超过 1048576 字节（1 MiB），不像一条工单记录，已跳过；原始行只保留开头部分
               row: "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
+            对账：读取 2 行 = 拒收 1 + 本期直接答复 0 + 本期转办 1 + 上月结转 0 + 不在本期 0
             scored ids: R1
         "#]],
     );

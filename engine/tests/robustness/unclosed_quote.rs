@@ -16,6 +16,7 @@ fn a_stray_quote_costs_its_line_alone() {
             by reason: unclosed_quote 1
             line 11 unclosed_quote: 第 11 行，列“承办单位”：引号未闭合（自此行起到文件末尾仍未闭合）。只有此行被拒收，从下一行继续读取；请检查该字段的引号（字段内的引号应写成两个 ""）
               row: "R10,2021-02-01 08:00,微信,投诉,转办,\"海州区,2021-"
+            对账：读取 40 行 = 拒收 1 + 本期直接答复 0 + 本期转办 39 + 上月结转 0 + 不在本期 0
             scored ids: R1 R2 R3 R4 R5 R6 R7 R8 R9 R11 R12 R13 …
         "#]],
     );
@@ -32,6 +33,7 @@ fn a_quote_open_at_the_end_of_the_file() {
             by reason: unclosed_quote 1
             line 5 unclosed_quote: 第 5 行，列“承办单位”：引号未闭合（自此行起到文件末尾仍未闭合）。只有此行被拒收，从下一行继续读取；请检查该字段的引号（字段内的引号应写成两个 ""）
               row: "R4,2021-02-01 08:00,微信,投诉,转办,\"海州区,2021-0"
+            对账：读取 4 行 = 拒收 1 + 本期直接答复 0 + 本期转办 3 + 上月结转 0 + 不在本期 0
             scored ids: R1 R2 R3
         "#]],
     );
@@ -49,7 +51,9 @@ fn a_quoted_field_with_line_breaks_is_one_record() {
         &file(&rows),
         expect![[r#"
             read 3 scored 3 rejected 0 encoding UTF-8
-            warning: cleaned names ["海州区\n（原新浦区）"]
+            对账：读取 3 行 = 拒收 0 + 本期直接答复 0 + 本期转办 3 + 上月结转 0 + 不在本期 0
+            warning cleaned_names: 名称含不可见字符或全角/不换行空格，已去除后计入（共 1 处）：海州区
+            （原新浦区）
             scored ids: R1 R2 R3
         "#]],
     );
@@ -113,6 +117,7 @@ fn a_quote_open_past_the_line_limit() {
             line 22 field_count: 第 22 行：应有 9 个字段，实际 1 个
               row: "续"
             … 151 rejects in all
+            对账：读取 153 行 = 拒收 151 + 本期直接答复 0 + 本期转办 2 + 上月结转 0 + 不在本期 0
             scored ids: R1 R3
         "#]],
     );
@@ -137,6 +142,7 @@ fn a_quote_open_past_the_byte_limit() {
               row: "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
             line 5 field_count: 第 5 行：应有 9 个字段，实际 1 个
               row: "yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+            对账：读取 5 行 = 拒收 3 + 本期直接答复 0 + 本期转办 2 + 上月结转 0 + 不在本期 0
             scored ids: R1 R3
         "#]],
     );
@@ -193,6 +199,7 @@ fn every_line_with_a_stray_quote() {
             line 40 field_count: 第 40 行：应有 9 个字段，实际 17 个
               row: "R39,2021-02-01 08:00,微信,投诉,转办,海州区\",2021-"
             … 150 rejects in all
+            对账：读取 150 行 = 拒收 150 + 本期直接答复 0 + 本期转办 0 + 上月结转 0 + 不在本期 0
             scored ids: 
         "#]],
     );

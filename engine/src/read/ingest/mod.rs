@@ -144,9 +144,56 @@ pub struct IngestSummary {
     /// unit; sorted, each once.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cleaned_names: Vec<String>,
+    /// Accepted tickets closed before they were received (办结时间 < 受理时间): counted as they
+    /// are, listed so the export can be checked.
+    #[serde(default, skip_serializing_if = "LineSample::is_empty")]
+    pub closed_before_received: LineSample,
+    /// Accepted 转办 tickets whose 办理时限 is before their 派单时间.
+    #[serde(default, skip_serializing_if = "LineSample::is_empty")]
+    pub due_before_dispatched: LineSample,
     /// The file ends its lines with CR alone (old Mac tools): each CR was read as a line end.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub cr_line_ends: bool,
+}
+
+/// How many accepted tickets have some oddity, with the lines of the first
+/// [`LineSample::SHOWN`] of them in file order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineSample {
+    /// Tickets with the oddity.
+    pub count: u64,
+    /// Lines (header = 1) of the first ones.
+    pub lines: Vec<u32>,
+}
+
+impl LineSample {
+    /// How many lines are kept.
+    pub const SHOWN: usize = 20;
+
+    /// Whether no ticket has the oddity.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    fn note(&mut self, line: u32) {
+        self.count += 1;
+        if self.lines.len() < Self::SHOWN {
+            self.lines.push(line);
+        }
+    }
+}
+
+/// Notes the oddities of accepted tickets, in file order (once per ticket: when a batch is
+/// handed over, or when the ingest finishes).
+fn note_oddities(summary: &mut IngestSummary, tickets: &[Ticket]) {
+    for t in tickets {
+        if t.closed.is_some() && t.received.is_some() && t.closed < t.received {
+            summary.closed_before_received.note(t.line);
+        }
+        if t.due.is_some() && t.dispatched.is_some() && t.due < t.dispatched {
+            summary.due_before_dispatched.note(t.line);
+        }
+    }
 }
 
 /// The result of a finished ingest.
@@ -351,6 +398,7 @@ impl Ingest {
             batch.remove(&self.removed);
             self.removed.clear();
         }
+        note_oddities(&mut self.out.summary, &batch.tickets);
         batch
     }
 
@@ -533,6 +581,7 @@ impl Ingest {
         if !self.removed.is_empty() {
             self.out.store.remove(&self.removed);
         }
+        note_oddities(&mut self.out.summary, &self.out.store.tickets);
         // Duplicates found by `settle` were rejected after the rows around them.
         self.out.rejects.sort_by_key(|r| r.line);
         if let Some(kept) = self.options.rejects_kept {
@@ -549,7 +598,6 @@ impl Ingest {
         self.out.store.shrink_to_fit();
         Ok((self.out, self.line))
     }
-
 
     /// Whether the reader has read the header and holds no partial record: the point where a
     /// second reader's tail can be taken in ([`Ingest::absorb`]).
