@@ -21,12 +21,7 @@ pub fn file(rows: &[String]) -> Vec<u8> {
     s.into_bytes()
 }
 
-/// What a read gave, rendered for the snapshot (the report over the default period).
-pub fn render(result: &Result<Ingested, FileError>) -> String {
-    render_for(result, &ReportOptions::default())
-}
-
-/// [`render`], the report made with `options` (a chosen period).
+/// What a read gave, rendered for the snapshot, with the report made with `options`.
 pub fn render_for(result: &Result<Ingested, FileError>, options: &ReportOptions) -> String {
     let done = match result {
         Err(e) => return format!("file refused: {}\n", e.message()),
