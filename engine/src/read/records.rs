@@ -90,6 +90,20 @@ impl RecordEnd {
     }
 }
 
+thread_local! {
+    static SCANNED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Bytes [`find_record_end`] has looked at on this thread so far: the work counter the tests
+/// bound (bytes scanned ≤ k × input), never a timing.
+pub fn bytes_scanned() -> u64 {
+    SCANNED.with(std::cell::Cell::get)
+}
+
+fn count_scanned(n: usize) {
+    SCANNED.with(|c| c.set(c.get() + n as u64));
+}
+
 /// Finds the end of the record at the start of `buf`. With `eof == false`, a record without its
 /// line feed yet is incomplete (`None`); at end of input the rest of the buffer is the record.
 /// A record not complete within [`MAX_RECORD_BYTES`] bytes or [`MAX_RECORD_LINES`] lines, or
@@ -97,6 +111,14 @@ impl RecordEnd {
 /// looked at once: after an unclosed quote, every line up to where the scan stopped has an
 /// even number of quotes, so each of those lines is a record that ends at its own line feed.
 pub fn find_record_end(buf: &[u8], eof: bool) -> Option<RecordEnd> {
+    let mut scanned = 0;
+    let found = record_end(buf, eof, &mut scanned);
+    count_scanned(scanned);
+    found
+}
+
+/// [`find_record_end`], setting `scanned` to the bytes it looked at.
+fn record_end(buf: &[u8], eof: bool, scanned: &mut usize) -> Option<RecordEnd> {
     let mut pos = 0;
     let mut quotes = 0usize;
     let mut lines = 0u32;
@@ -107,6 +129,7 @@ pub fn find_record_end(buf: &[u8], eof: bool) -> Option<RecordEnd> {
         match memchr(b'\n', rest) {
             Some(off) => {
                 let end = pos + off + 1;
+                *scanned = end;
                 if end > MAX_RECORD_BYTES {
                     return match first_lf {
                         None => Some(RecordEnd::first_line(buf, Some(pos + off), Defect::TooLong)),
@@ -136,6 +159,7 @@ pub fn find_record_end(buf: &[u8], eof: bool) -> Option<RecordEnd> {
                 }
             }
             None => {
+                *scanned = buf.len();
                 if buf.len() > MAX_RECORD_BYTES {
                     // The record's end lies beyond its first MAX_RECORD_BYTES bytes, wherever
                     // it is: decided now, without holding more.

@@ -204,3 +204,26 @@ fn every_line_with_a_stray_quote() {
         "#]],
     );
 }
+
+#[test]
+fn the_scan_looks_at_each_byte_at_most_twice() {
+    // A stray quote on every line, a quote open for 150 lines, one open to the end: the bytes
+    // `find_record_end` looks at stay within twice the input (plus one limit's worth), where
+    // reading the carried record again after every line was quadratic.
+    let mut worst: Vec<String> = (1..=3000).map(|n| row(n).replace("海州区", "海州区\"")).collect();
+    worst.push("R9,2021-02-01 08:00,微信,投诉,转办,\"海州区".to_string() + &"\n续".repeat(150) + "\n");
+    worst.extend((1..=3000).map(|n| row(n + 10_000)));
+    worst.push("R99,\"open to the end\n".to_string() + &row(99).repeat(2000));
+    let bytes = file(&worst);
+    for chunk in [bytes.len(), 4096, 7] {
+        let before = hotline_engine::read::records::bytes_scanned();
+        let mut ingest = hotline_engine::Ingest::new(hotline_engine::IngestOptions::default());
+        for c in bytes.chunks(chunk) {
+            ingest.push(c).unwrap();
+        }
+        ingest.finish().unwrap();
+        let scanned = hotline_engine::read::records::bytes_scanned() - before;
+        let bound = 2 * bytes.len() as u64 + (1 << 20);
+        assert!(scanned <= bound, "chunks of {chunk}: {scanned} bytes scanned for {} of input", bytes.len());
+    }
+}
