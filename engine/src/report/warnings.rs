@@ -70,6 +70,10 @@ impl Warning {
 
     /// The warning as one line: `message（共 N 个）：first、…`.
     pub fn text(&self) -> String {
+        if self.kind == WarningKind::CrLineEnds {
+            // A fact about the file as a whole: nothing to count.
+            return self.kind.message().to_string();
+        }
         let mut out = format!("{}（共 {} 处）", self.kind.message(), self.count);
         if !self.first.is_empty() {
             out.push('：');

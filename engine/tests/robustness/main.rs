@@ -9,6 +9,7 @@ mod check;
 
 mod binary_files;
 mod encoding_decided_on_a_large_prefix;
+mod messy_exports;
 mod odd_times_and_reconciliation;
 mod record_too_long;
 mod unclosed_quote;
