@@ -263,7 +263,7 @@ pub fn scan_plain(buf: &[u8], commas: &mut Vec<u32>) -> Scan {
         }
         (stop_bits != 0).then(|| {
             let j = at + (stop_bits.trailing_zeros() >> shift) as usize;
-            if buf[j] == b'\n' {
+            if buf.get(j) == Some(&b'\n') {
                 Scan::Record(j)
             } else {
                 Scan::Other
@@ -272,15 +272,16 @@ pub fn scan_plain(buf: &[u8], commas: &mut Vec<u32>) -> Scan {
     };
     let mut i = 0;
     #[cfg(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")))]
-    while i + 16 <= buf.len() {
-        let (c, s) = specials16(buf[i..i + 16].try_into().expect("sixteen bytes"));
+    for sixteen in buf.as_chunks::<16>().0 {
+        let (c, s) = specials16(sixteen);
         if let Some(found) = block(i, u64::from(c), u64::from(s), 0, commas) {
             return found;
         }
         i += 16;
     }
-    while i + 8 <= buf.len() {
-        let w = u64::from_le_bytes(buf[i..i + 8].try_into().expect("eight bytes"));
+    // `i` is a multiple of 16 at most `buf.len()`.
+    for eight in buf.get(i..).unwrap_or_default().as_chunks::<8>().0 {
+        let w = u64::from_le_bytes(*eight);
         // One bit per byte: its top bit, at position 8k + 7.
         let (c, s) = (eq(w, b','), eq(w, b'\n') | eq(w, b'"'));
         if let Some(found) = block(i, c, s, 3, commas) {
@@ -328,15 +329,11 @@ impl Fields {
         let n = rec.len();
         loop {
             let start = self.scratch.len() as u32;
-            if i < n && rec[i] == b'"' {
+            if rec.get(i) == Some(&b'"') {
                 i += 1;
-                loop {
-                    if i >= n {
-                        break;
-                    }
-                    let b = rec[i];
+                while let Some(&b) = rec.get(i) {
                     if b == b'"' {
-                        if i + 1 < n && rec[i + 1] == b'"' {
+                        if rec.get(i + 1) == Some(&b'"') {
                             self.scratch.push(b'"');
                             i += 2;
                         } else {
@@ -349,8 +346,8 @@ impl Fields {
                     }
                 }
             }
-            while i < n && rec[i] != b',' {
-                self.scratch.push(rec[i]);
+            while let Some(&b) = rec.get(i).filter(|&&b| b != b',') {
+                self.scratch.push(b);
                 i += 1;
             }
             self.ranges.push((start, self.scratch.len() as u32));
@@ -370,11 +367,13 @@ impl Fields {
         self.ranges.is_empty()
     }
 
-    /// Field `i`, untrimmed.
+    /// Field `i`, untrimmed (empty past the last field).
     pub fn get<'a>(&'a self, rec: &'a [u8], i: usize) -> &'a [u8] {
-        let (s, e) = self.ranges[i];
+        let Some(&(s, e)) = self.ranges.get(i) else {
+            return &[];
+        };
         let src = if self.unescaped { &self.scratch[..] } else { rec };
-        &src[s as usize..e as usize]
+        src.get(s as usize..e as usize).unwrap_or_default()
     }
 }
 
@@ -388,7 +387,7 @@ pub fn trim(b: &[u8]) -> &[u8] {
     }
     let start = b.iter().position(|c| *c != b' ' && *c != b'\t').unwrap_or(b.len());
     let end = b.iter().rposition(|c| *c != b' ' && *c != b'\t').map_or(start, |p| p + 1);
-    &b[start..end]
+    b.get(start..end).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -448,7 +447,8 @@ impl LineEnds {
     /// (or ends with a CR whose next byte decides). `eof`: `head` is the whole file.
     pub fn of(head: &[u8], eof: bool) -> Option<LineEnds> {
         let at = memchr::memchr2(b'\r', b'\n', head)?;
-        match (head[at], head.get(at + 1)) {
+        let (&end, rest) = head.get(at..)?.split_first()?;
+        match (end, rest.first()) {
             (b'\n', _) | (_, Some(b'\n')) => Some(LineEnds::Lf),
             (_, Some(_)) => Some(LineEnds::CrOnly),
             (_, None) if eof => Some(LineEnds::CrOnly),

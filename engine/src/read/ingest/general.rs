@@ -73,7 +73,9 @@ impl Ingest {
             _ => String::new(),
         };
         self.out.summary.rows_rejected += 1;
-        self.rejected_by_reason[reason as usize] += 1;
+        if let Some(n) = self.rejected_by_reason.get_mut(reason as usize) {
+            *n += 1;
+        }
         self.out.rejects.push(Reject { line, column: column_name, reason, detail, value, record });
         // Kept to the first `kept` by line: trimmed whenever twice as many have gathered (rows
         // are rejected nearly in line order; duplicates a little after the rows around them).
@@ -129,6 +131,10 @@ impl Ingest {
     // One function of ~130 lines on purpose: the checks' order is the contract (each row gets
     // the first reason it fails, docs/indicators.md §3.1), and it reads top to bottom here.
     pub(super) fn check_row(&self, rec: &[u8], quoted: bool, line: u32) -> Result<(Ticket, u64), RowError> {
+        #[expect(
+            clippy::expect_used,
+            reason = "rows reach `check_row` only after `read_header` set the layout: the record loop reads the header row first, and the fast path runs only once the layout is known"
+        )]
         let layout = self.layout.as_ref().expect("header read");
         let fields = &self.fields;
         let codes = &self.codes;
@@ -143,7 +149,7 @@ impl Ingest {
             return Err(RowError::new(None, Reason::FieldCount, detail));
         }
         let field = |c: Column| -> &[u8] {
-            match layout.pos[c as usize] {
+            match layout.pos.get(c as usize).copied().flatten() {
                 Some(i) => trim(fields.get(rec, i)),
                 None => b"",
             }

@@ -526,7 +526,7 @@ impl Ingest {
             rest = rest.get(p + 1..).unwrap_or_default();
         }
         let used = self.drain_slice(rest, false)?;
-        self.buf.extend_from_slice(&rest[used..]);
+        self.buf.extend_from_slice(rest.get(used..).unwrap_or_default());
         Ok(())
     }
 
@@ -591,7 +591,7 @@ impl Ingest {
         s.encoding = self.encoding;
         s.rejected_by_reason = Reason::ALL
             .iter()
-            .map(|r| (*r, self.rejected_by_reason[*r as usize]))
+            .map(|r| (*r, self.rejected_by_reason.get(*r as usize).copied().unwrap_or(0)))
             .filter(|(_, n)| *n > 0)
             .collect();
         debug_assert_eq!(s.rows_read, s.rows_scored + s.rows_rejected);
@@ -630,7 +630,7 @@ impl Ingest {
         let mut at = 0;
         loop {
             if self.layout.as_ref().is_some_and(|l| l.fast) {
-                at += self.fast_records(&data[at..]);
+                at += self.fast_records(data.get(at..).unwrap_or_default());
             }
             let Some(end) = find_record_end(data.get(at..).unwrap_or_default(), eof) else { return Ok(at) };
             let rec = data.get(at..at + end.content).unwrap_or_default();

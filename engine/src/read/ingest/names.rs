@@ -35,13 +35,12 @@ impl RawNames {
     /// up to 16 bytes.
     #[inline]
     pub(super) fn words(raw: &[u8]) -> (u64, u64) {
-        let n = raw.len();
-        let word = |b: &[u8]| u64::from_le_bytes(b.try_into().expect("eight bytes"));
-        let half = |b: &[u8]| u64::from(u32::from_le_bytes(b.try_into().expect("four bytes")));
-        if n >= 8 {
-            (word(&raw[..8]), word(&raw[n - 8..]))
-        } else if n >= 4 {
-            (half(&raw[..4]) | half(&raw[n - 4..]) << 32, 0)
+        let half = |b: &[u8; 4]| u64::from(u32::from_le_bytes(*b));
+        // A first chunk of N bytes exists exactly when the last one does, when `n >= N`.
+        if let (Some(first), Some(last)) = (raw.first_chunk::<8>(), raw.last_chunk::<8>()) {
+            (u64::from_le_bytes(*first), u64::from_le_bytes(*last))
+        } else if let (Some(first), Some(last)) = (raw.first_chunk::<4>(), raw.last_chunk::<4>()) {
+            (half(first) | half(last) << 32, 0)
         } else {
             (raw.iter().enumerate().fold(0, |w, (i, b)| w | u64::from(*b) << (8 * i)), 0)
         }
@@ -66,7 +65,11 @@ impl RawNames {
             let e = self.entries.get(*self.slots.get(slot)? as usize)?;
             if e.words == words && e.len as usize == n {
                 let start = e.start as usize;
-                if n <= 16 || self.bytes.get(start + 8..start + n - 8) == Some(&raw[8..n - 8]) {
+                if n <= 16
+                    || raw
+                        .get(8..n - 8)
+                        .is_some_and(|mid| self.bytes.get(start + 8..start + n - 8) == Some(mid))
+                {
                     return Some((e.id, e.undecodable));
                 }
             }
@@ -89,6 +92,10 @@ impl RawNames {
         }
     }
 
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "callers pass an index of `entries`; `slots` is a power of two long (at least 64 once an entry is in) and every probe is masked by `slots.len() - 1`"
+    )]
     pub(super) fn place(&mut self, e: usize) {
         let mask = self.slots.len() - 1;
         let entry = &self.entries[e];
@@ -113,31 +120,33 @@ impl Ingest {
         // First every name looked up, or decoded once if new; only then anything interned.
         let mut found: [Option<NameId>; 5] = [None; 5];
         let mut decoded: [Option<std::borrow::Cow<'_, str>>; 5] = Default::default();
-        for (slot, raw) in names.iter().enumerate() {
+        for (slot, ((raw, found), decoded)) in names.iter().zip(&mut found).zip(&mut decoded).enumerate() {
             if raw.is_empty() || (slot < 2 && !transferred) {
                 continue;
             }
             match maps.get(slot).and_then(|m| m.get(raw)) {
-                Some((id, _)) => found[slot] = Some(id),
+                Some((id, _)) => *found = Some(id),
                 None => {
                     let mut bad = false;
                     let text = encoding::decode(enc, raw, &mut bad);
                     if bad {
                         return Err(());
                     }
-                    decoded[slot] = Some(text);
+                    *decoded = Some(text);
                 }
             }
         }
         let store = &mut out.store;
         let cleaned = &mut out.summary.cleaned_names;
         let mut ids = [NO_NAME; 5];
-        for (slot, raw) in names.iter().enumerate() {
-            if let Some(id) = found.get(slot).copied().flatten() {
-                ids[slot] = id;
+        for (slot, (((raw, out_id), found), decoded)) in
+            names.iter().zip(&mut ids).zip(found).zip(&mut decoded).enumerate()
+        {
+            if let Some(id) = found {
+                *out_id = id;
                 continue;
             }
-            let Some(text) = decoded.get_mut(slot).and_then(Option::take) else { continue };
+            let Some(text) = decoded.take() else { continue };
             let (map, table) = match slot {
                 0 | 1 => (&mut *raw_units, &mut store.units),
                 2 => (&mut *raw_channels, &mut store.channels),
@@ -146,7 +155,7 @@ impl Ingest {
             };
             // The same new name as 承办单位 and 上级单位: interned once.
             if let Some((id, _)) = map.get(raw) {
-                ids[slot] = id;
+                *out_id = id;
                 continue;
             }
             // A name an export marked as text (`'=…`) reads as the name itself; invisible
@@ -158,7 +167,7 @@ impl Ingest {
             }
             let id = table.intern(&name);
             map.insert(raw, id, false);
-            ids[slot] = id;
+            *out_id = id;
         }
         let [unit, parent, channel, kind, category] = ids;
         if transferred {
