@@ -292,19 +292,24 @@ pub(crate) fn registry_parents(
 ) -> (Vec<NameId>, Vec<String>) {
     let mut v = vec![NO_NAME; store.units.len()];
     let mut extra: Vec<String> = Vec::new();
+    // Parents the file never names, each numbered once (indexed: a registry may name 100 000).
+    let mut extra_index: rustc_hash::FxHashMap<String, usize> = Default::default();
     if let Some(r) = registry {
         for (id, name) in store.units.iter() {
             let Some(e) = r.get(name).filter(|e| !e.parent.is_empty()) else { continue };
-            v[id as usize] = match store.units.find(&e.parent) {
+            let parent = match store.units.find(&e.parent) {
                 Some(p) => p,
                 None => {
-                    let i = extra.iter().position(|n| *n == e.parent).unwrap_or_else(|| {
+                    let i = *extra_index.entry(e.parent.clone()).or_insert_with(|| {
                         extra.push(e.parent.clone());
                         extra.len() - 1
                     });
                     (store.units.len() + i) as NameId
                 }
             };
+            if let Some(slot) = v.get_mut(id as usize) {
+                *slot = parent;
+            }
         }
     }
     (v, extra)
@@ -483,11 +488,9 @@ fn city_figures(
 fn shares(names: &crate::tickets::store::Names, counts: &[u64], accepted: u64) -> Vec<Share> {
     let mut v: Vec<Share> = names
         .iter()
-        .filter(|(id, _)| counts[*id as usize] > 0)
-        .map(|(id, n)| Share {
-            name: n.to_string(),
-            count: counts[id as usize],
-            share: Rate::new(counts[id as usize], accepted),
+        .filter_map(|(id, n)| {
+            let count = counts.get(id as usize).copied().unwrap_or(0);
+            (count > 0).then(|| Share { name: n.to_string(), count, share: Rate::new(count, accepted) })
         })
         .collect();
     v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
@@ -533,53 +536,51 @@ fn entities(
     let (mut units, mut members, mut group_figures) = (Vec::new(), Vec::new(), Vec::new());
     let group_of = |name: &str| registry.and_then(|r| r.get(name)).map(|e| e.group.clone());
     for (id, name) in store.units.iter() {
-        let s = &counts.units[id as usize];
-        if s.is_empty() {
-            continue;
-        }
+        let Some(s) = counts.units.get(id as usize).filter(|s| !s.is_empty()) else { continue };
         let mut e = EntityFigures::new(name.to_string(), s, opts);
-        let member = counts.unit_member[id as usize];
+        let member = counts.unit_member.get(id as usize).copied().unwrap_or(id);
         e.member = Some(member_name(store, extra_members, member).to_string());
         units.push(e);
     }
-    let mut members_seen = Vec::new();
+    // Indexed by name: a registry may list 100 000 units.
+    let mut members_seen: rustc_hash::FxHashSet<String> = Default::default();
     let member_ids =
         (0..counts.members.len() as NameId).map(|id| (id, member_name(store, extra_members, id)));
     for (id, name) in member_ids.clone() {
-        let s = &counts.members[id as usize];
-        if s.is_empty() {
-            continue;
-        }
+        let Some(s) = counts.members.get(id as usize).filter(|s| !s.is_empty()) else { continue };
         let mut e = EntityFigures::new(name.to_string(), s, opts);
         e.group = group_of(name);
-        members_seen.push(name.to_string());
+        members_seen.insert(name.to_string());
         members.push(e);
     }
     // Registry units with nothing in the period still appear, with zero counts.
     if let Some(r) = registry {
         for entry in &r.entries {
             let is_member = entry.parent.is_empty();
-            if is_member && !members_seen.contains(&entry.unit) {
+            if is_member && !members_seen.contains(entry.unit.as_str()) {
                 let mut e = EntityFigures::new(entry.unit.clone(), &Split::default(), opts);
                 e.group = Some(entry.group.clone());
                 members.push(e);
             }
         }
+        // Groups in registry order, then 未分组; found by name through an index.
         let mut groups: Vec<(String, Split)> = Vec::new();
+        let mut group_index: rustc_hash::FxHashMap<String, usize> = Default::default();
         for e in &r.entries {
-            if !e.group.is_empty() && !groups.iter().any(|(g, _)| *g == e.group) {
+            if !e.group.is_empty() && !group_index.contains_key(&e.group) {
+                group_index.insert(e.group.clone(), groups.len());
                 groups.push((e.group.clone(), Split::default()));
             }
         }
         for (id, name) in member_ids {
-            let s = &counts.members[id as usize];
+            let Some(s) = counts.members.get(id as usize).filter(|s| !s.is_empty()) else { continue };
             let g = group_of(name).filter(|g| !g.is_empty()).unwrap_or_else(|| "未分组".to_string());
-            if s.is_empty() {
-                continue;
-            }
-            match groups.iter_mut().find(|(n, _)| *n == g) {
+            match group_index.get(&g).and_then(|&i| groups.get_mut(i)) {
                 Some((_, acc)) => acc.add(s),
-                None => groups.push((g, *s)),
+                None => {
+                    group_index.insert(g.clone(), groups.len());
+                    groups.push((g, *s));
+                }
             }
         }
         group_figures = groups.iter().map(|(n, s)| EntityFigures::new(n.clone(), s, opts)).collect();
