@@ -660,19 +660,49 @@ impl RuleSet {
 }
 
 /// `*` matches any run of characters, `?` one character.
+///
+/// Greedy matching with one backtrack point (the last `*` seen): a mismatch after a `*` resumes
+/// one character further along the name, never re-trying earlier stars, so the work is at most
+/// `len(pattern) × len(name)` steps, without recursion ([`pattern_matches_counted`] counts them).
 pub fn pattern_matches(pattern: &str, name: &str) -> bool {
-    fn go(p: &[char], n: &[char]) -> bool {
-        match (p.first(), n.first()) {
-            (None, None) => true,
-            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
-            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
-            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
-            _ => false,
-        }
-    }
+    pattern_matches_counted(pattern, name, &mut 0)
+}
+
+/// [`pattern_matches`], adding to `steps` one per character comparison or pattern move: the work
+/// counter the tests bound (`steps ≤ len(pattern) × len(name)` plus the lengths).
+pub fn pattern_matches_counted(pattern: &str, name: &str, steps: &mut u64) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
-    go(&p, &n)
+    let (mut pi, mut ni) = (0usize, 0usize);
+    // The last `*` seen and the name position its run now ends at.
+    let mut star: Option<(usize, usize)> = None;
+    while let Some(&c) = n.get(ni) {
+        *steps += 1;
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ni));
+                pi += 1;
+            }
+            Some(&q) if q == '?' || q == c => {
+                pi += 1;
+                ni += 1;
+            }
+            _ => match star {
+                // The star's run takes one more character; matching resumes after the star.
+                Some((sp, sn)) => {
+                    star = Some((sp, sn + 1));
+                    pi = sp + 1;
+                    ni = sn + 1;
+                }
+                None => return false,
+            },
+        }
+    }
+    while p.get(pi) == Some(&'*') {
+        *steps += 1;
+        pi += 1;
+    }
+    pi == p.len()
 }
 
 #[cfg(test)]
@@ -727,6 +757,51 @@ mod tests {
         assert!(!pattern_matches("*县", "海州区"));
         assert!(pattern_matches("市?局", "市水局"));
         assert!(pattern_matches("*", ""));
+        assert!(pattern_matches("*区*", "海州区路南"));
+        assert!(pattern_matches("a*b*c", "axxbyyc"));
+        assert!(!pattern_matches("a*b*c", "axxbyy"));
+        assert!(pattern_matches("**", "x"));
+        assert!(!pattern_matches("?", ""));
+        assert!(pattern_matches("*?", "x"));
+        assert!(!pattern_matches("", "x"));
+        assert!(pattern_matches("*ab", "aab"));
+    }
+
+    /// The matcher against the textbook table (`dp[i][j]`: the first `i` pattern characters match
+    /// the first `j` name characters) on every short pattern and name over a small alphabet.
+    #[test]
+    fn patterns_agree_with_the_table() {
+        fn table(p: &[char], n: &[char]) -> bool {
+            let mut dp = vec![vec![false; n.len() + 1]; p.len() + 1];
+            dp[0][0] = true;
+            for i in 1..=p.len() {
+                for j in 0..=n.len() {
+                    dp[i][j] = match p[i - 1] {
+                        '*' => dp[i - 1][j] || (j > 0 && dp[i][j - 1]),
+                        c => j > 0 && dp[i - 1][j - 1] && (c == '?' || c == n[j - 1]),
+                    };
+                }
+            }
+            dp[p.len()][n.len()]
+        }
+        fn all(alphabet: &[char], max: usize) -> Vec<Vec<char>> {
+            let mut out = vec![Vec::new()];
+            let mut last = vec![Vec::new()];
+            for _ in 0..max {
+                last = last
+                    .iter()
+                    .flat_map(|w: &Vec<char>| alphabet.iter().map(move |c| [w.clone(), vec![*c]].concat()))
+                    .collect();
+                out.extend(last.iter().cloned());
+            }
+            out
+        }
+        for p in all(&['a', 'b', '*', '?'], 4) {
+            for n in all(&['a', 'b'], 5) {
+                let (ps, ns): (String, String) = (p.iter().collect(), n.iter().collect());
+                assert_eq!(pattern_matches(&ps, &ns), table(&p, &n), "{ps} {ns}");
+            }
+        }
     }
 }
 
