@@ -5,7 +5,22 @@ use super::{Context, ItemPoints, ScoreRow};
 use crate::count::catalogue::{Figures, Indicator};
 use crate::count::entity::Scope;
 use crate::ratio::Ratio;
+use crate::score::registry::Adjustment;
 use crate::score::rules::{Cap, Item, NoDenominator, RateAs, RuleSet, UnscoredRule};
+use rustc_hash::FxHashMap;
+
+/// The adjustments file's rows by 单位, made once per scoring: an entity's adjustment items read
+/// its own rows, not the whole file (100 000 rows for 100 000 units was quadratic).
+pub(super) type AdjustmentsByUnit<'a> = FxHashMap<&'a str, Vec<&'a Adjustment>>;
+
+/// [`AdjustmentsByUnit`] of the context's adjustments file (empty without one).
+pub(super) fn adjustments_by_unit<'a>(ctx: &Context<'a>) -> AdjustmentsByUnit<'a> {
+    let mut by: AdjustmentsByUnit<'a> = FxHashMap::default();
+    for e in ctx.adjustments.iter().flat_map(|a| &a.entries) {
+        by.entry(e.unit.as_str()).or_default().push(e);
+    }
+    by
+}
 
 /// A scored row before the unscored rule and ranking.
 pub(super) struct Pending {
@@ -16,12 +31,18 @@ pub(super) struct Pending {
 }
 
 /// Every grouped entity's row, in group order.
-pub(super) fn pending_rows(rules: &RuleSet, ctx: &Context, members: &[Vec<Member>]) -> Vec<Pending> {
+pub(super) fn pending_rows(
+    rules: &RuleSet,
+    ctx: &Context,
+    adjustments: &AdjustmentsByUnit,
+    members: &[Vec<Member>],
+) -> Vec<Pending> {
     let mut pending = Vec::new();
     for (gi, g) in rules.groups.iter().enumerate() {
         let decimals = g.decimals.unwrap_or(rules.score.decimals);
         for m in &members[gi] {
-            let (row, unscored) = entity_row(rules, ctx, m, decimals);
+            let own = adjustments.get(m.name.as_str()).map_or(&[][..], Vec::as_slice);
+            let (row, unscored) = entity_row(rules, ctx, own, m, decimals);
             pending.push(Pending { group: gi, row, unscored });
         }
     }
@@ -32,6 +53,7 @@ pub(super) fn pending_rows(rules: &RuleSet, ctx: &Context, members: &[Vec<Member
 fn entity_row(
     rules: &RuleSet,
     ctx: &Context,
+    adjustments: &[&Adjustment],
     member: &Member,
     decimals: u32,
 ) -> (ScoreRow, Option<(&'static str, UnscoredRule)>) {
@@ -54,7 +76,7 @@ fn entity_row(
     let mut sum_other = Ratio::ZERO;
     let (mut max_all, mut max_kept) = (Ratio::ZERO, Ratio::ZERO);
     for item in &rules.items {
-        let (value, pts, max) = evaluate(item, [&all, &m, &p], name, rules, ctx);
+        let (value, pts, max) = evaluate(item, [&all, &m, &p], adjustments, rules);
         if let Some(mx) = max {
             max_all = max_all + mx;
             if pts.is_some() {
@@ -122,9 +144,8 @@ fn as_unit(r: Ratio, how: RateAs) -> Ratio {
 fn evaluate(
     item: &Item,
     figures: [&Figures; 3],
-    name: &str,
+    adjustments: &[&Adjustment],
     rules: &RuleSet,
-    ctx: &Context,
 ) -> (String, Option<Ratio>, Option<Ratio>) {
     let [all, m, p] = figures;
     let fig = |scope: Scope| -> &Figures {
@@ -215,11 +236,9 @@ fn evaluate(
         Item::Adjustment { items, min, max, .. } => {
             let mut sum = Ratio::ZERO;
             let mut found = false;
-            if let Some(a) = ctx.adjustments {
-                for e in a.entries.iter().filter(|e| e.unit == name && items.contains(&e.item)) {
-                    sum = sum + e.points;
-                    found = true;
-                }
+            for e in adjustments.iter().filter(|e| items.contains(&e.item)) {
+                sum = sum + e.points;
+                found = true;
             }
             if let Some(lo) = min {
                 sum = sum.max(lo.0);

@@ -158,7 +158,8 @@ pub struct Context<'a> {
 pub fn score(rules: &RuleSet, candidates: &[Candidate], ctx: &Context) -> Scores {
     let placed = place::place_all(rules, candidates, ctx);
     let unmatched_adjustments = unmatched_adjustments(ctx, &placed.members);
-    let pending = evaluate::pending_rows(rules, ctx, &placed.members);
+    let adjustments = evaluate::adjustments_by_unit(ctx);
+    let pending = evaluate::pending_rows(rules, ctx, &adjustments, &placed.members);
     let (mut groups, unscored_mean) = rank::settle_unscored(rules, pending);
     let ungraded = rank::rank_and_grade(rules, &mut groups);
     let (score_counts, grade_shares, highlights) = rank::summaries(rules, &groups);

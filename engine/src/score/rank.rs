@@ -14,21 +14,19 @@ fn printed(r: &ScoreRow) -> Ratio {
 /// The groups' tables with each pending row placed by the unscored rule (listed apart, given the
 /// mean, or full points), and the mean given, as printed.
 pub(super) fn settle_unscored(rules: &RuleSet, pending: Vec<Pending>) -> (Vec<GroupScores>, Option<String>) {
-    // The mean for unscored units uses the printed scores of the scored ones.
-    let scored_scores = |group: Option<usize>| -> Vec<Ratio> {
-        pending
-            .iter()
-            .filter(|p| p.unscored.is_none() && group.is_none_or(|g| p.group == g))
-            .map(|p| printed(&p.row))
-            .collect()
+    // The mean for unscored units uses the printed scores of the scored ones: summed per group
+    // in one pass (a pass per group was quadratic in the groups).
+    let mut sums: Vec<(Ratio, i64)> = vec![(Ratio::ZERO, 0); rules.groups.len()];
+    for p in pending.iter().filter(|p| p.unscored.is_none()) {
+        if let Some(s) = sums.get_mut(p.group) {
+            *s = (s.0 + printed(&p.row), s.1 + 1);
+        }
+    }
+    let mean_of = |(sum, n): (Ratio, i64)| -> Option<Ratio> {
+        (n > 0).then(|| (sum * Ratio::new(1, i128::from(n))).round(rules.score.decimals))
     };
-    let mean_of = |v: Vec<Ratio>, decimals: u32| -> Option<Ratio> {
-        let n = v.len() as i64;
-        (n > 0)
-            .then(|| v.into_iter().fold(Ratio::ZERO, |a, b| a + b) * Ratio::new(1, i128::from(n)))
-            .map(|m| m.round(decimals))
-    };
-    let overall_mean = mean_of(scored_scores(None), rules.score.decimals);
+    let overall = sums.iter().fold((Ratio::ZERO, 0), |a, s| (a.0 + s.0, a.1 + s.1));
+    let overall_mean = mean_of(overall);
     let mut unscored_mean = None;
     let mut groups: Vec<GroupScores> = rules
         .groups
@@ -42,8 +40,7 @@ pub(super) fn settle_unscored(rules: &RuleSet, pending: Vec<Pending>) -> (Vec<Gr
             unscored: Vec::new(),
         })
         .collect();
-    let group_means: Vec<Option<Ratio>> =
-        (0..rules.groups.len()).map(|g| mean_of(scored_scores(Some(g)), rules.score.decimals)).collect();
+    let group_means: Vec<Option<Ratio>> = sums.into_iter().map(mean_of).collect();
     for p in pending {
         let g = &mut groups[p.group];
         match p.unscored {

@@ -577,11 +577,16 @@ impl RuleSet {
         if self.groups.is_empty() {
             return err("groups".into(), K::NoGroups);
         }
+        // Each group by name, first listed: the checks below look names up, never re-scan.
+        let mut by_name: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+        for (i, g) in self.groups.iter().enumerate() {
+            by_name.entry(&g.name).or_insert(i);
+        }
         for (i, g) in self.groups.iter().enumerate() {
             if g.name.trim().is_empty() {
                 return err(format!("groups[{i}].name"), K::EmptyGroupName);
             }
-            if let Some(j) = self.groups[..i].iter().position(|h| h.name == g.name) {
+            if let Some(&j) = by_name.get(g.name.as_str()).filter(|&&j| j < i) {
                 return err(
                     format!("groups[{i}].name"),
                     K::DuplicateGroup { name: g.name.clone(), first: j },
@@ -594,7 +599,7 @@ impl RuleSet {
                 );
             }
             if let Some(parent) = &g.subgroup_of {
-                if !self.groups.iter().any(|h| &h.name == parent && h.subgroup_of.is_none()) {
+                if by_name.get(parent.as_str()).is_none_or(|&j| self.groups[j].subgroup_of.is_some()) {
                     return err(
                         format!("groups[{i}].subgroup_of"),
                         K::UnknownParentGroup { name: parent.clone() },
@@ -650,7 +655,7 @@ impl RuleSet {
                 return err(format!("highlights[{i}]"), K::TopXorBottom);
             }
             if let Some(g) = &h.group {
-                if !self.groups.iter().any(|x| &x.name == g) {
+                if !by_name.contains_key(g.as_str()) {
                     return err(format!("highlights[{i}].group"), K::UnknownGroup { name: g.clone() });
                 }
             }
