@@ -471,6 +471,9 @@ fn run_report(args: &ReportArgs) -> Result<(), String> {
             for row in &scores.unmatched_adjustments {
                 eprintln!("加减分文件{row}：单位不在考评范围内，分值未计入");
             }
+            for cycle in &scores.registry_cycles {
+                eprintln!("单位名录的上级单位成环：{cycle}（环上各单位按自身计，不沿上级单位归并）");
+            }
             if !scores.ungraded.is_empty() {
                 eprintln!("低于所有等级下限、未评等级：{}", scores.ungraded.join("、"));
             }

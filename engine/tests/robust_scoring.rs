@@ -8,6 +8,7 @@ use hotline_engine::count::indicators::{Split, Tally};
 use hotline_engine::score::registry::{Adjustments, Registry};
 use hotline_engine::score::rules::{pattern_matches_counted, RuleSet};
 use hotline_engine::score::{score, Candidate, Context, Scores};
+use hotline_engine::{ingest_bytes, IngestOptions, Report, ReportOptions};
 
 /// The one comparison every case goes through: the outcome as text against the expected text.
 fn check(outcome: impl std::fmt::Display, expect: Expect) {
@@ -124,5 +125,62 @@ fn registry_groups_and_adjustments_of_100k_rows_are_indexed() {
             100000 groups, 100000 rows, 0 unscored; first: 组0 单位000010 80.50, 组0 单位000020 80.50, 组0 单位000030 80.50
             unmatched_adjustments (1): 第 100001 行：单位100000（加分 0.5）
             conflicts (99990): “单位000010”：单位名录分组为“组0”，规则文件为“组10”；按单位名录取“组0”; “单位000011”：单位名录分组为“组1”，规则文件为“组11”；按单位名录取“组1”; “单位000012”：单位名录分组为“组2”，规则文件为“组12”；按单位名录取“组2”"#]],
+    );
+}
+
+/// A February file: `n` due tickets for each unit, every one closed on time.
+fn tickets(units: &[(&str, usize)]) -> String {
+    let mut csv =
+        String::from("工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限,办结时间\n");
+    let mut id = 0;
+    for (unit, n) in units {
+        for _ in 0..*n {
+            id += 1;
+            csv += &format!(
+                "T{id},2021-02-01 08:00,微信,投诉,转办,{unit},2021-02-01 09:00,2021-02-08,2021-02-05\n"
+            );
+        }
+    }
+    csv
+}
+
+/// Each member unit's 应办结数 under the registry, and what the scores list.
+fn members_under(registry: &str, units: &[(&str, usize)]) -> String {
+    let ingested = ingest_bytes(tickets(units).as_bytes(), IngestOptions::default()).unwrap();
+    let registry = Registry::parse(registry.as_bytes()).unwrap();
+    let report =
+        Report::build(&ingested, &ReportOptions { registry: Some(registry.clone()), ..Default::default() });
+    let mut members: Vec<String> =
+        report.members.iter().map(|m| format!("{} {}", m.name, m.all.due)).collect();
+    members.sort();
+    let r = RuleSet::parse(&rules(r#"{"name":"全部","full_score":100,"patterns":["*"]}"#, WEIGHTED)).unwrap();
+    let ctx = Context { registry: Some(&registry), ..Default::default() };
+    let s = report.score(&r, &ctx);
+    format!("members: {}\nregistry_cycles: {}", members.join(", "), s.registry_cycles.join("; "))
+}
+
+/// A↔B once swapped the two units' figures (A's tickets counted under B and B's under A).
+#[test]
+fn a_registry_cycle_is_listed_and_not_followed() {
+    check(
+        members_under("单位,上级单位\nA,B\nB,A\n", &[("A", 3), ("B", 5)]),
+        expect![[r#"
+            members: A 3, B 5
+            registry_cycles: A → B → A"#]],
+    );
+}
+
+/// Longer cycles, a unit its own 上级单位, and a unit whose 上级单位 is on a cycle (it still rolls
+/// up into it: only the cycle's own links are not followed).
+#[test]
+fn cycles_of_any_length_each_listed_once() {
+    check(
+        members_under(
+            "单位,上级单位\nC,A\nD,E\nA,B\nE,F\nB,A\nF,D\nG,G\nH,\n",
+            &[("A", 1), ("B", 2), ("C", 4), ("D", 8), ("E", 16), ("F", 32), ("G", 64), ("H", 128)],
+        ),
+        expect![[r#"
+            members: A 5, B 2, D 8, E 16, F 32, G 64, H 128
+            registry_cycles: A → B → A; D → E → F → D; G → G"#]],
     );
 }

@@ -126,6 +126,10 @@ pub struct Scores {
     /// go nowhere, so they are listed, never dropped in silence: "第 N 行：单位（项目 分值）".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unmatched_adjustments: Vec<String>,
+    /// The unit registry's 上级单位 cycles, each as its units in order (`A → B → A`): their
+    /// 上级单位 is not followed, each unit counting as itself (listed, never silent).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub registry_cycles: Vec<String>,
     /// Scored entities whose score is below every grade band: no grade (listed, never silent).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ungraded: Vec<String>,
@@ -168,6 +172,7 @@ pub fn score(rules: &RuleSet, candidates: &[Candidate], ctx: &Context) -> Scores
         groups,
         ungrouped: placed.ungrouped,
         unmatched_adjustments,
+        registry_cycles: ctx.registry.map(|r| r.cycle_texts()).unwrap_or_default(),
         ungraded,
         conflicts: placed.conflicts,
         unscored_mean,
