@@ -468,6 +468,10 @@ fn run_report(args: &ReportArgs) -> Result<(), String> {
         };
         report.apply_rules(rules, &ctx);
         if let Some(scores) = &report.scores {
+            // Points beyond exact arithmetic: no scores rather than wrong ones (exit 1).
+            if let Some(why) = &scores.refused {
+                return Err(why.clone());
+            }
             for row in &scores.unmatched_adjustments {
                 eprintln!("加减分文件{row}：单位不在考评范围内，分值未计入");
             }

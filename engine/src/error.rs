@@ -17,6 +17,7 @@ mod partial_file;
 mod period;
 mod preset;
 mod rules;
+mod score;
 mod side_file;
 
 pub use cells::{CellsError, CellsErrorKind};
@@ -26,9 +27,10 @@ pub use partial_file::{PartialFileError, PartialFileErrorKind};
 pub use period::{PeriodError, PeriodErrorKind};
 pub use preset::PresetError;
 pub use rules::{Reads, RuleError, RuleErrorKind};
+pub use score::ScoreError;
 pub use side_file::{SideFile, SideFileError, SideFileErrorKind};
 
-pub(crate) use json::{classify, location, read};
+pub(crate) use json::{classify, location, read, OUT_OF_RANGE, TOO_MANY_DECIMALS};
 
 /// The language a message is rendered in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -7,7 +7,7 @@ use hotline_engine::count::entity::EntityLevel;
 use hotline_engine::count::indicators::{Split, Tally};
 use hotline_engine::score::registry::{Adjustments, Registry};
 use hotline_engine::score::rules::{pattern_matches_counted, RuleSet};
-use hotline_engine::score::{score, Candidate, Context, Scores};
+use hotline_engine::score::{score, try_score, Candidate, Context, Scores};
 use hotline_engine::{ingest_bytes, IngestOptions, Report, ReportOptions};
 
 /// The one comparison every case goes through: the outcome as text against the expected text.
@@ -183,4 +183,173 @@ fn cycles_of_any_length_each_listed_once() {
             members: A 5, B 2, D 8, E 16, F 32, G 64, H 128
             registry_cycles: A → B → A; D → E → F → D; G → G"#]],
     );
+}
+
+/// The outcome of reading a rule file: its message, or that it reads.
+fn rule_file(text: &str) -> String {
+    match RuleSet::parse(text) {
+        Ok(r) => format!("reads: {} items", r.items.len()),
+        Err(e) => e.to_string(),
+    }
+}
+
+/// A weight of 1e30 once gave −2.5e27 points for a positive weight (a wrap in release).
+#[test]
+fn a_weight_beyond_a_million_is_refused_naming_field_value_and_bound() {
+    let item = |w: &str| {
+        format!(
+            r#"{{"type":"weighted","name":"按期","indicator":"on_time_rate","weight":{w},"rate_as":"fraction"}}"#
+        )
+    };
+    let one = |w: &str| rule_file(&rules(r#"{"name":"全部","full_score":100,"patterns":["*"]}"#, &item(w)));
+    check(one("1e30"), expect!["规则文件 items[0].weight：1e30 超出范围（−1000000–1000000）"]);
+    check(one("1e308"), expect!["规则文件 items[0].weight：1e308 超出范围（−1000000–1000000）"]);
+    check(one("1e-30"), expect!["规则文件 items[0].weight：1e-30 的小数超过 6 位"]);
+    check(one("\"0.0000001\""), expect!["规则文件 items[0].weight：0.0000001 的小数超过 6 位"]);
+    check(one("1000000"), expect!["reads: 1 items"]);
+    check(one("-1000000"), expect!["reads: 1 items"]);
+    check(
+        rule_file(&rules(r#"{"name":"全部","full_score":1e7,"patterns":["*"]}"#, WEIGHTED)),
+        expect!["规则文件 groups[0].full_score：10000000 超出范围（−1000000–1000000）"],
+    );
+}
+
+/// A cap of a number or `"full_score"`, read by hand so a bad number says what is wrong.
+#[test]
+fn a_cap_out_of_range_says_so() {
+    let text = rules(r#"{"name":"全部","full_score":100,"patterns":["*"]}"#, WEIGHTED);
+    check(
+        rule_file(&text.replace(r#""decimals":2"#, r#""decimals":2,"cap":2e6"#)),
+        expect!["规则文件 score.cap：2000000 超出范围（−1000000–1000000）"],
+    );
+    check(
+        rule_file(&text.replace(r#""decimals":2"#, r#""decimals":2,"cap":"full_score""#)),
+        expect!["reads: 1 items"],
+    );
+    check(
+        rule_file(&text.replace(r#""decimals":2"#, r#""decimals":2,"cap":"most""#)),
+        expect!["规则文件 score.cap：应为数字，实际是 “most”"],
+    );
+}
+
+/// Within the bounds an exact sum can still need more than 38 digits: many rate items over
+/// large unrelated denominators. Refused with a typed error, never a wrap or a panic.
+#[test]
+fn points_beyond_exact_range_refuse_the_scores() {
+    let items: Vec<String> = [
+        "on_time_rate",
+        "sign_rate",
+        "satisfaction_rate",
+        "feedback_rate",
+        "contact_rate",
+        "audit_rate",
+    ]
+    .iter()
+    .map(|k| {
+        format!(
+            r#"{{"type":"weighted","name":"{k}","indicator":"{k}","weight":0.999999,"rate_as":"percent"}}"#
+        )
+    })
+    .collect();
+    let r = RuleSet::parse(&rules(r#"{"name":"全部","full_score":100,"patterns":["*"]}"#, &items.join(",")))
+        .unwrap();
+    // Distinct primes near 10^12 as the denominators.
+    let p = [
+        999_999_999_989u64,
+        999_999_999_961,
+        999_999_999_959,
+        999_999_999_937,
+        999_999_999_899,
+        999_999_999_877,
+    ];
+    let t = Tally {
+        received: p[0],
+        transferred: p[0],
+        dispatched: p[1],
+        sign_due_known: p[1],
+        signed_on_time: 1,
+        contact_due_known: p[2],
+        contacted_on_time: 1,
+        due: p[3],
+        closed: 1,
+        on_time: 1,
+        audit_compliant: 1,
+        audit_non_compliant: p[4] - 1,
+        satisfied: 1,
+        unsatisfied: p[5] - 1,
+        feedback_due: p[0],
+        feedback_on_time: 1,
+        ..Default::default()
+    };
+    let c = [Candidate {
+        name: "海州区".into(),
+        level: EntityLevel::Member,
+        tallies: Split([t, Tally::default()]),
+    }];
+    let shown = match try_score(&r, &c, &Context::default()) {
+        Ok(s) => outcome(&s),
+        Err(e) => format!("{e:?}\n{e}"),
+    };
+    check(
+        shown,
+        expect![[r#"
+        ScoreError { entity: "海州区", item: "satisfaction_rate" }
+        无法计分：“海州区”的“satisfaction_rate”超出精确计算的范围（分子或分母超过 38 位数字），未给出任何分数；请减少规则文件中数字的小数位或合并考评项目"#]],
+    );
+    check(
+        format!("{:?}", score(&r, &c, &Context::default()).refused),
+        expect![[
+            r#"Some("无法计分：“海州区”的“satisfaction_rate”超出精确计算的范围（分子或分母超过 38 位数字），未给出任何分数；请减少规则文件中数字的小数位或合并考评项目")"#
+        ]],
+    );
+}
+
+/// 1 000 000 items once aborted on a 4 GiB allocation (a point per item per unit).
+#[test]
+fn rule_file_lists_and_bytes_are_bounded() {
+    let group = r#"{"name":"全部","full_score":100,"patterns":["*"]}"#;
+    check(
+        rule_file(&rules(group, &vec![WEIGHTED; 1001].join(","))),
+        expect!["规则文件 items：共 1001 项，超过上限 1000 项"],
+    );
+    check(rule_file(&rules(group, &vec![WEIGHTED; 1000].join(","))), expect!["reads: 1000 items"]);
+    let long = format!(r#"{{"name":"全部","full_score":100,"patterns":["{}"]}}"#, "*".repeat(101));
+    check(
+        rule_file(&rules(&long, WEIGHTED)),
+        expect!["规则文件 groups[0].patterns[0]：名称模式有 101 个字符，超过上限 100 个"],
+    );
+    let huge =
+        rules(group, WEIGHTED).replace(r#""name":"t""#, &format!(r#""name":"{}""#, "x".repeat(16 << 20)));
+    check(rule_file(&huge), expect!["规则文件：文件有 16777478 字节，超过上限 16777216 字节（16 MiB）"]);
+}
+
+/// Side files: 满分 and 分值 bounded as rule-file numbers; bytes and rows bounded.
+#[test]
+fn side_file_numbers_and_sizes_are_bounded() {
+    let reg = |t: &str| {
+        Registry::parse(t.as_bytes())
+            .map(|r| format!("reads: {} rows", r.entries.len()))
+            .unwrap_or_else(|e| e.to_string())
+    };
+    let adj = |t: &str| {
+        Adjustments::parse(t.as_bytes())
+            .map(|a| format!("reads: {} rows", a.entries.len()))
+            .unwrap_or_else(|e| e.to_string())
+    };
+    check(
+        reg("单位,满分\n东海县,1e30\n"),
+        expect!["单位名录第 2 行，列“满分”：1e30 超出范围（−1000000–1000000）"],
+    );
+    check(reg("单位,满分\n东海县,0\n"), expect!["单位名录第 2 行，列“满分”：满分 0 应大于 0"]);
+    check(reg("单位,满分\n东海县,150.5\n"), expect!["reads: 1 rows"]);
+    check(
+        adj("单位,项目,分值\n海州区,加分,1e-30\n"),
+        expect!["加减分文件第 2 行，列“分值”：1e-30 的小数超过 6 位"],
+    );
+    check(
+        adj("单位,项目,分值\n海州区,加分,-2000000\n"),
+        expect!["加减分文件第 2 行，列“分值”：-2000000 超出范围（−1000000–1000000）"],
+    );
+    let big = format!("单位,项目,分值,说明\n海州区,加分,1,{}\n", "x".repeat(32 << 20));
+    check(adj(&big), expect!["加减分文件：文件有 33554480 字节，超过上限 33554432 字节（32 MiB）"]);
 }

@@ -10,6 +10,7 @@ pub mod rules;
 
 use crate::count::entity::EntityLevel;
 use crate::count::indicators::Split;
+pub use crate::error::ScoreError;
 use crate::ratio::Ratio;
 use crate::score::registry::{Adjustments, Registry};
 use crate::score::rules::RuleSet;
@@ -143,6 +144,10 @@ pub struct Scores {
     pub grade_shares: Vec<GradeShare>,
     /// The rule file's highlight lists, in its order.
     pub highlights: Vec<HighlightList>,
+    /// Why no scores were given, when a point value left exact arithmetic ([`ScoreError`]'s
+    /// message); every other field is then empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
 }
 
 /// Inputs besides the tallies.
@@ -159,15 +164,16 @@ pub struct Context<'a> {
 
 /// Applies `rules` to the candidates (members and units with their tallies for the period):
 /// placing them in groups, evaluating every item, then the unscored rule, ranks and grades.
-pub fn score(rules: &RuleSet, candidates: &[Candidate], ctx: &Context) -> Scores {
+/// Every point is exact or the scores are refused ([`ScoreError`]: a sum beyond exact range).
+pub fn try_score(rules: &RuleSet, candidates: &[Candidate], ctx: &Context) -> Result<Scores, ScoreError> {
     let placed = place::place_all(rules, candidates, ctx);
     let unmatched_adjustments = unmatched_adjustments(ctx, &placed.members);
     let adjustments = evaluate::adjustments_by_unit(ctx);
-    let pending = evaluate::pending_rows(rules, ctx, &adjustments, &placed.members);
-    let (mut groups, unscored_mean) = rank::settle_unscored(rules, pending);
+    let pending = evaluate::pending_rows(rules, ctx, &adjustments, &placed.members)?;
+    let (mut groups, unscored_mean) = rank::settle_unscored(rules, pending)?;
     let ungraded = rank::rank_and_grade(rules, &mut groups);
     let (score_counts, grade_shares, highlights) = rank::summaries(rules, &groups);
-    Scores {
+    Ok(Scores {
         rules: rules.name.clone(),
         groups,
         ungrouped: placed.ungrouped,
@@ -179,7 +185,27 @@ pub fn score(rules: &RuleSet, candidates: &[Candidate], ctx: &Context) -> Scores
         score_counts,
         grade_shares,
         highlights,
-    }
+        refused: None,
+    })
+}
+
+/// [`try_score`], with a refusal kept in the scores: no tables, and `refused` saying why (the
+/// page and a saved report show it; the CLI stops on it).
+pub fn score(rules: &RuleSet, candidates: &[Candidate], ctx: &Context) -> Scores {
+    try_score(rules, candidates, ctx).unwrap_or_else(|e| Scores {
+        rules: rules.name.clone(),
+        groups: Vec::new(),
+        ungrouped: Vec::new(),
+        unmatched_adjustments: Vec::new(),
+        registry_cycles: Vec::new(),
+        ungraded: Vec::new(),
+        conflicts: Vec::new(),
+        unscored_mean: None,
+        score_counts: Vec::new(),
+        grade_shares: Vec::new(),
+        highlights: Vec::new(),
+        refused: Some(e.to_string()),
+    })
 }
 
 /// The adjustments rows whose unit no group scores.

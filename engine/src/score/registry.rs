@@ -9,6 +9,12 @@ use crate::read::records::{find_record_end, trim, Fields};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+/// The longest side file read (registry or adjustments), in bytes (32 MiB), checked before it
+/// is read: 100 000 registry rows are about 4 MB.
+pub const MAX_SIDE_FILE_BYTES: usize = 32 << 20;
+/// The most rows a side file may have (header not counted).
+pub const MAX_SIDE_FILE_ROWS: usize = 1_000_000;
+
 /// One member unit of the registry.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RegistryEntry {
@@ -94,6 +100,10 @@ fn fail(file: SideFile, line: Option<u32>, column: Option<&str>, kind: K) -> Sid
 }
 
 fn read_table(bytes: &[u8], file: SideFile) -> Result<Table, SideFileError> {
+    if bytes.len() > MAX_SIDE_FILE_BYTES {
+        let kind = K::FileTooLarge { bytes: bytes.len(), limit: MAX_SIDE_FILE_BYTES };
+        return Err(fail(file, None, None, kind));
+    }
     let (skip, bom) = encoding::strip_bom(bytes).map_err(|_| fail(file, None, None, K::Utf16))?;
     let bytes = &bytes[skip..];
     let enc = bom.or_else(|| encoding::detect(bytes, true)).unwrap_or(TextEncoding::Utf8);
@@ -121,6 +131,9 @@ fn read_table(bytes: &[u8], file: SideFile) -> Result<Table, SideFileError> {
                 let kind = K::FieldCount { expected: h.len(), found: fields.len() };
                 return Err(fail(file, Some(this), None, kind));
             }
+            Some(_) if rows.len() == MAX_SIDE_FILE_ROWS => {
+                return Err(fail(file, Some(this), None, K::TooManyRows { limit: MAX_SIDE_FILE_ROWS }));
+            }
             Some(_) => rows.push((this, fields)),
         }
     }
@@ -138,11 +151,18 @@ impl Table {
     }
 }
 
-fn number(v: &str, line: u32, column: &str, file: SideFile) -> Result<f64, SideFileError> {
-    v.parse::<f64>()
-        .ok()
-        .filter(|x| x.is_finite())
-        .ok_or_else(|| fail(file, Some(line), Some(column), K::NotANumber { value: v.into() }))
+/// A 满分 or 分值: a decimal of at most 6 decimals and magnitude at most 1 000 000.
+fn number(v: &str, line: u32, column: &str, file: SideFile) -> Result<crate::ratio::Ratio, SideFileError> {
+    use crate::ratio::Unbounded;
+    crate::ratio::Ratio::parse_bounded(v).map_err(|e| {
+        let value = v.to_string();
+        let kind = match e {
+            Unbounded::NotANumber => K::NotANumber { value },
+            Unbounded::OutOfRange => K::OutOfRange { value },
+            Unbounded::TooManyDecimals => K::TooManyDecimals { value },
+        };
+        fail(file, Some(line), Some(column), kind)
+    })
 }
 
 impl Registry {
@@ -167,7 +187,14 @@ impl Registry {
             }
             seen.insert(name.clone(), line);
             let full_score = match full.map(|i| f[i].as_str()).filter(|v| !v.is_empty()) {
-                Some(v) => Some(number(v, line, "满分", WHAT)?),
+                Some(v) => {
+                    let full = number(v, line, "满分", WHAT)?;
+                    if full <= crate::ratio::Ratio::ZERO {
+                        let kind = K::NotPositive { value: v.to_string() };
+                        return Err(fail(WHAT, Some(line), Some("满分"), kind));
+                    }
+                    Some(full.to_f64())
+                }
                 None => None,
             };
             entries.push(RegistryEntry {
@@ -279,9 +306,7 @@ impl Adjustments {
             entries.push(Adjustment {
                 unit: f[unit].clone(),
                 item: f[item].clone(),
-                points: crate::ratio::Ratio::parse_decimal(&f[points]).ok_or_else(|| {
-                    fail(WHAT, Some(line), Some("分值"), K::NotANumber { value: f[points].clone() })
-                })?,
+                points: number(&f[points], line, "分值", WHAT)?,
                 note: note.map(|i| f[i].clone()).unwrap_or_default(),
                 line,
             });
