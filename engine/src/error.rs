@@ -19,6 +19,7 @@ mod preset;
 mod rules;
 mod score;
 mod side_file;
+mod tally;
 
 pub use cells::{CellsError, CellsErrorKind};
 pub use json::{JsonKind, JsonLocation, SyntaxKind, ValueType};
@@ -29,6 +30,7 @@ pub use preset::PresetError;
 pub use rules::{Reads, RuleError, RuleErrorKind};
 pub use score::ScoreError;
 pub use side_file::{SideFile, SideFileError, SideFileErrorKind};
+pub use tally::{TallyError, TallyProblem};
 
 pub(crate) use json::{classify, location, read, OUT_OF_RANGE, TOO_MANY_DECIMALS};
 

@@ -5,6 +5,7 @@
 use expect_test::{expect, Expect};
 use hotline_engine::count::entity::EntityLevel;
 use hotline_engine::count::indicators::{Split, Tally};
+use hotline_engine::partial::Partial;
 use hotline_engine::score::registry::{Adjustments, Registry};
 use hotline_engine::score::rules::{pattern_matches_counted, RuleSet};
 use hotline_engine::score::{score, try_score, Candidate, Context, Scores};
@@ -352,4 +353,108 @@ fn side_file_numbers_and_sizes_are_bounded() {
     );
     let big = format!("单位,项目,分值,说明\n海州区,加分,1,{}\n", "x".repeat(32 << 20));
     check(adj(&big), expect!["加减分文件：文件有 33554480 字节，超过上限 33554432 字节（32 MiB）"]);
+}
+
+/// A partial of `units`' tickets, its JSON edited by `edit`, read back: the message, or what it
+/// holds.
+fn partial(units: &[(&str, usize)], edit: impl Fn(&mut serde_json::Value)) -> Result<Partial, String> {
+    let ingested = ingest_bytes(tickets(units).as_bytes(), IngestOptions::default()).unwrap();
+    let p = Partial::from_ingested("feb.csv", &ingested, None).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&p.to_json()).unwrap();
+    edit(&mut v);
+    Partial::from_json(&v.to_string()).map_err(|e| e.to_string())
+}
+
+fn shown(p: Result<Partial, String>) -> String {
+    match p {
+        Ok(p) => format!("reads: {} cells", p.cells.len()),
+        Err(e) => e,
+    }
+}
+
+/// The first month tally of the first cell with a `due` counter.
+fn due_counts(v: &mut serde_json::Value) -> &mut serde_json::Value {
+    let months = v["cells"][0]["by_month"].as_array_mut().unwrap();
+    &mut months.iter_mut().find(|m| m["by"] == "due").unwrap()["counts"]
+}
+
+/// on_time > due once showed 按期办结率 119.23 %.
+#[test]
+fn a_partial_with_a_part_above_its_whole_is_refused() {
+    check(shown(partial(&[("海州区", 3)], |_| {})), expect!["reads: 1 cells"]);
+    check(shown(partial(&[("海州区", 3)], |v| due_counts(v)["on_time"] = 31.into())), expect!["字段 cells[0].by_month[2].counts（海州区）计数自相矛盾：on_time = 31 大于 due = 3（部分不能多于整体）"]);
+}
+
+/// A count of 2^64 − 1 once wrapped the city's 受理 total.
+#[test]
+fn a_partial_count_beyond_2_pow_53_is_refused() {
+    check(
+        shown(partial(&[("海州区", 3)], |v| {
+            let months = v["cells"][0]["by_month"].as_array_mut().unwrap();
+            let received = months.iter_mut().find(|m| m["by"] == "received").unwrap();
+            received["counts"]["received"] = u64::MAX.into();
+            received["counts"]["transferred"] = u64::MAX.into();
+        })),
+        expect!["字段 cells[0].by_month[0].counts（海州区）计数自相矛盾：received = 18446744073709551615 超过上限 9007199254740992（2^53）"],
+    );
+}
+
+/// Two partials each within the limit whose sum is not: the merge says where.
+#[test]
+fn a_merge_whose_total_passes_the_limit_is_refused() {
+    let big = |v: &mut serde_json::Value| {
+        let months = v["cells"][0]["by_month"].as_array_mut().unwrap();
+        let received = months.iter_mut().find(|m| m["by"] == "received").unwrap();
+        received["counts"]["received"] = ((1u64 << 52) + 1).into();
+        received["counts"]["transferred"] = ((1u64 << 52) + 1).into();
+    };
+    let a = partial(&[("海州区", 1)], big).unwrap();
+    let b = partial(&[("海州区", 1)], |v| {
+        big(v);
+        v["ticket_hashes"] = serde_json::Value::String(String::new());
+    })
+    .unwrap();
+    let c = partial(&[("海州区", 1)], |v| {
+        v["ticket_hashes"] = serde_json::Value::String(String::new());
+    })
+    .unwrap();
+    let merged = |parts: &[Partial]| match Partial::merge(parts) {
+        Ok(p) => format!("merges: {} cells", p.cells.len()),
+        Err(e) => e.to_string(),
+    };
+    check(merged(&[a.clone(), c]), expect!["merges: 1 cells"]);
+    check(merged(&[a, b]), expect!["合并后“海州区”处 received 的合计超过上限 9007199254740992（2^53），不能精确合并：请检查各部分汇总的计数"]);
+}
+
+/// 1 000 000 cells once aborted on a 4 GiB allocation: the month tables' size is checked first.
+#[test]
+fn a_partial_whose_month_tables_pass_a_gib_is_refused_before_allocating() {
+    check(
+        shown(partial(&[("海州区", 1)], |v| {
+            let pairs: Vec<serde_json::Value> = (0..119)
+                .map(|m| serde_json::json!({"from": format!("{}-{:02}", 2010 + m / 12, m % 12 + 1), "to": null, "count": 1}))
+                .collect();
+            let mut cells = vec![serde_json::json!({"unit": "u0", "carried": pairs})];
+            cells.extend((1..3000).map(|i| serde_json::json!({"unit": format!("u{i}")})));
+            v["cells"] = cells.into();
+        })),
+        expect!["部分汇总有 3000 个单元、120 个月份，月度表需 1038 MiB，超过上限（500000 个单元、1024 MiB）"],
+    );
+}
+
+/// A saved report's counts edited by hand: checked before anything is scored (the CLI does).
+#[test]
+fn a_saved_reports_counts_are_checked() {
+    let t = Tally { due: 1300, on_time: 1550, ..Default::default() };
+    let shown = |s: Split| s.check("海州区").map_or_else(|e| e.to_string(), |()| "fine".into());
+    check(
+        shown(Split([Tally { due: 1300, on_time: 1200, ..Default::default() }, Tally::default()])),
+        expect!["fine"],
+    );
+    check(
+        shown(Split([Tally::default(), t])),
+        expect!["计数自相矛盾：“海州区（省派）”的 on_time = 1550 大于 due = 1300（部分不能多于整体）"],
+    );
+    let huge = Tally { received: u64::MAX, ..Default::default() };
+    check(shown(Split([huge, Tally::default()])), expect!["计数自相矛盾：“海州区（市派）”的 received = 18446744073709551615 超过上限 9007199254740992（2^53）"]);
 }
