@@ -669,10 +669,13 @@ fn Summary(state: State) -> impl IntoView {
                             "；用时 " <span id="load-ms" data-ms=format!("{ms:.1}") data-readers=readers.code()>{format!("{:.2}", ms / 1000.0)}</span> " 秒"
                             {readers.label()}
                         })}
-                        {(s.undecodable_fields > 0).then(|| format!("；{} 个字段含无法解码的字节（已用 � 代替）", s.undecodable_fields))}
-                        {s.cr_line_ends.then_some("；文件以 CR 单独换行（旧版 Mac 格式），已按换行读取")}
-                        {(!s.cleaned_names.is_empty()).then(|| format!("；{} 个名称含不可见字符或全角/不换行空格，已去除后计入：{}", s.cleaned_names.len(), s.cleaned_names.iter().take(20).cloned().collect::<Vec<_>>().join("、")))}
                     </p>
+                    <p class="muted" id="reconciliation">{r.reconciliation.text()}</p>
+                    {(!r.warnings.is_empty()).then(|| view! {
+                        <ul class="warnings" id="warnings">
+                            {r.warnings.iter().map(|w| view! { <li data-kind=w.kind.code()>{w.text()}</li> }).collect_view()}
+                        </ul>
+                    })}
                     <div class="period no-print">
                         <PeriodPicker state=state months=months.iter().map(|m| (m.month, m.complete)).collect() chosen=chosen/>
                         <label>

@@ -318,6 +318,7 @@ fn streamed_report(
     // The reading's own summary and every rejected row (a partial keeps neither).
     report.source = done.ingested.summary;
     report.rejects = done.ingested.rejects;
+    report.refresh();
     Ok(Some(report))
 }
 
@@ -504,14 +505,9 @@ fn run_report(args: &ReportArgs) -> Result<(), String> {
             if let Some(why) = &scores.refused {
                 return Err(why.clone());
             }
-            for row in &scores.unmatched_adjustments {
-                eprintln!("加减分文件{row}：单位不在考评范围内，分值未计入");
-            }
+            // Not yet one of the report's warnings (report::warnings): said here.
             for cycle in &scores.registry_cycles {
                 eprintln!("单位名录的上级单位成环：{cycle}（环上各单位按自身计，不沿上级单位归并）");
-            }
-            if !scores.ungraded.is_empty() {
-                eprintln!("低于所有等级下限、未评等级：{}", scores.ungraded.join("、"));
             }
         }
     }
@@ -522,13 +518,9 @@ fn run_report(args: &ReportArgs) -> Result<(), String> {
         "读取 {} 行，计分 {} 行，拒收 {} 行",
         report.source.rows_read, report.source.rows_scored, report.source.rows_rejected
     );
-    if report.source.cr_line_ends {
-        eprintln!("文件以 CR 单独换行（旧版 Mac 格式），已按换行读取");
-    }
-    if !report.source.cleaned_names.is_empty() {
-        let names = &report.source.cleaned_names;
-        let first: Vec<&str> = names.iter().take(20).map(String::as_str).collect();
-        eprintln!("{} 个名称含不可见字符或全角/不换行空格，已去除后计入：{}", names.len(), first.join("、"));
+    eprintln!("{}", report.reconciliation.text());
+    for w in &report.warnings {
+        eprintln!("注意：{}", w.text());
     }
     write_report(&report, args.format, args.out.as_deref())
 }

@@ -34,6 +34,7 @@ pub use count::indicators::{IndicatorOptions, Rate, Tally};
 pub use read::encoding::TextEncoding;
 pub use read::ingest::{
     check_header, ingest_bytes, peek_headers, FileError, Ingest, IngestOptions, IngestSummary, Ingested,
+    LineSample,
 };
 pub use read::reject::{Reason, Reject};
 pub use report::{Report, ReportOptions};

@@ -47,6 +47,10 @@ impl Stamp {
             return None;
         }
         // In range, every value fits: 136 years of seconds < u32::MAX.
+        #[expect(
+            clippy::indexing_slicing,
+            reason = "the guard above keeps `MIN_YEAR <= y <= MAX_YEAR` and `1 <= m <= 12`, so the index is below `(MAX_YEAR - MIN_YEAR + 1) * 12`, the table's length"
+        )]
         let days = MONTH_START_DAYS[((y - Self::MIN_YEAR) * 12) as usize + m as usize - 1] + d - 1;
         Some(Stamp(days * SECONDS_PER_DAY + hh * 3600 + mm * 60 + ss))
     }
@@ -113,7 +117,10 @@ const MONTH_START_DAYS: [u32; ((Stamp::MAX_YEAR - Stamp::MIN_YEAR + 1) * 12) as 
     let mut i = 0;
     let mut days = 0u32;
     while i < table.len() {
-        table[i] = days;
+        #[expect(clippy::indexing_slicing, reason = "`i < table.len()` is the loop condition")]
+        {
+            table[i] = days;
+        }
         let y = Stamp::MIN_YEAR + (i / 12) as i32;
         let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
         days += match i % 12 + 1 {

@@ -506,3 +506,56 @@ test('thousands of rejected rows: the page lists the first 200, the download (fr
     await page.close();
   }
 });
+
+test('a stray quote costs its line alone; the reconciliation and the warnings are shown as the CLI gives them', async () => {
+  // A generated month with a stray quote in one row and a ticket closed before it was received.
+  const base = tmp('robust-base.csv');
+  generate(base, '--month', '2021-02', '--tickets', '400', '--seed', '5');
+  const lines = fs.readFileSync(base, 'utf8').split('\n');
+  const header = lines[0].split(',');
+  const unit = header.indexOf('承办单位');
+  const handling = header.indexOf('办理方式');
+  const received = header.indexOf('受理时间');
+  const closed = header.indexOf('办结时间');
+  const rows = lines.slice(1).filter((l) => l && !l.includes('"'));
+  const transferred = rows.findIndex((l) => l.split(',')[handling] === '转办' && l.split(',')[closed]);
+  const cells = rows[transferred].split(',');
+  cells[closed] = '2021-01-01 00:00:00';
+  cells[received] = '2021-02-03 08:00:00';
+  rows[transferred] = cells.join(',');
+  const stray = rows.findIndex((l, i) => i > transferred + 5 && l.split(',')[handling] === '转办');
+  const strayCells = rows[stray].split(',');
+  strayCells[unit] = '"' + strayCells[unit];
+  rows[stray] = strayCells.join(',');
+  const file = tmp('robust.csv');
+  fs.writeFileSync(file, [lines[0], ...rows].join('\n') + '\n');
+  const report = cliReport(file);
+  assert.equal(report.source.rows_read, rows.length, 'every line is a row: the stray quote cost its own line only');
+  assert.deepEqual(report.source.rejected_by_reason, [['unclosed_quote', 1]]);
+  const kinds = report.warnings.map((w) => w.kind);
+  assert.ok(kinds.includes('closed_before_received'), JSON.stringify(report.warnings));
+
+  const { page, errors } = await open(chrome.ctx, server.url);
+  await waitReady(page, cliReport(path.join(root, 'public', 'sample.csv')).source.rows_read);
+  await page.setInputFiles('#ticket-file', file);
+  await waitReady(page, report.source.rows_read);
+  assert.equal(await page.textContent('#rows-rejected'), '1');
+  const r = report.reconciliation;
+  const rejected = r.rejected.reduce((n, [, k]) => n + k, 0);
+  assert.equal(
+    await page.textContent('#reconciliation'),
+    `对账：读取 ${r.rows_read} 行 = 拒收 ${rejected} + 本期直接答复 ${r.direct_in_period} + 本期转办 ${r.transferred_in_period} + 上月结转 ${r.carried_over} + 不在本期 ${r.outside_period}`,
+  );
+  const shownKinds = await page.$$eval('#warnings li', (li) => li.map((l) => l.dataset.kind));
+  assert.deepEqual(shownKinds, kinds);
+  const rejects = await page.$$eval('#reject-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
+  assert.deepEqual(rejects.map((x) => [Number(x[0]), x[3]]), report.rejects.map((j) => [j.line, j.message]));
+  if (process.env.SHOTS) {
+    for (const width of [1366, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.locator('#summary').screenshot({ path: `${process.env.SHOTS}/summary-${width}.png` });
+    }
+  }
+  assert.deepEqual(errors, []);
+  await page.close();
+});

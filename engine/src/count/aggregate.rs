@@ -126,6 +126,10 @@ impl Fragments {
     /// Adds a ticket; `recv` and `closed` are the positions of its 受理时间 and 办结时间. Each
     /// event adds its counters at its month ([`crate::count::events`], the definition the direct count
     /// uses too).
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "the tables were made by `Fragments::new(ix.len())`: `one` holds 6 × n, `carry` and `due_closed` n × n; an `Event` is below 6 and every `MonthIndex` position (`recv`, `closed`, `pos`) below `ix.len()` = n"
+    )]
     fn add(&mut self, t: &Ticket, ix: &MonthIndex, recv: usize, closed: usize) {
         let n = ix.len();
         let one = &mut self.one;
@@ -173,20 +177,20 @@ impl Fragments {
         if self.one.is_empty() {
             return t;
         }
-        for by in 0..6 {
-            for pos in lo..hi {
-                t.add(&self.one[by * n + pos]);
-            }
+        // Rows of n positions (`n` = the index's length, at least 1): six events, then
+        // received (or due) position × closed position.
+        for row in self.one.chunks(n).take(6) {
+            row.get(lo..hi).unwrap_or_default().iter().for_each(|x| t.add(x));
         }
         // Carried over: received before the period, closed in it or later (or still open).
-        for recv in 0..lo {
-            let c: u64 = self.carry[recv * n + lo..recv * n + n].iter().sum();
+        for row in self.carry.chunks(n).take(lo) {
+            let c: u64 = row.get(lo..).unwrap_or_default().iter().sum();
             t.carried_over += c;
             t.transferred += c;
         }
         // 办结: due in the period, closed by its end.
-        for due in lo..hi {
-            t.closed += self.due_closed[due * n..due * n + hi].iter().sum::<u64>();
+        for row in self.due_closed.chunks(n).take(hi).skip(lo) {
+            t.closed += row.get(..hi).unwrap_or_default().iter().sum::<u64>();
         }
         t
     }
@@ -199,6 +203,10 @@ struct Accepted(Vec<u64>);
 
 impl Accepted {
     /// Adds a ticket received at position `recv` and closed at `closed` (a 直接答复 ticket: `recv`).
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "the table holds n × n counts and `recv`, `closed` are `MonthIndex` positions, below n = the index's length"
+    )]
     fn add(&mut self, recv: usize, closed: usize, n: usize) {
         if self.0.is_empty() {
             self.0 = vec![0; n * n];
@@ -209,8 +217,10 @@ impl Accepted {
         if self.0.is_empty() {
             return 0;
         }
-        let inside: u64 = self.0[lo * n..hi * n].iter().sum();
-        let carried: u64 = (0..lo).map(|r| self.0[r * n + lo..r * n + n].iter().sum::<u64>()).sum();
+        let inside: u64 = self.0.get(lo * n..hi * n).unwrap_or_default().iter().sum();
+        // Rows of n closed positions (`n` = the index's length, at least 1).
+        let carried: u64 =
+            self.0.chunks(n).take(lo).map(|row| row.get(lo..).unwrap_or_default().iter().sum::<u64>()).sum();
         inside + carried
     }
 }
@@ -298,6 +308,10 @@ impl Cells {
         let mut topics: Vec<Accepted> =
             if topic_slots <= 1 << 16 { vec![Accepted::default(); topic_slots] } else { Vec::new() };
         let with_plan = plan.needed(store);
+        #[expect(
+            clippy::indexing_slicing,
+            reason = "`channels` and `kinds` are sized from the store's tables, which every stored ticket's non-`NO_NAME` id indexes; a non-empty `topics` holds channels × (categories + 1) and `category` is at most `categories.len()`; `unit` is at most `units.len()` and `by_unit` holds `units.len() + 1`; `i` is a position pushed into `c.cells`; `side` is `usize::from(bool)` and a cell holds two sides"
+        )]
         for raw in &store.tickets {
             let t = if with_plan { c.deadline_errors.apply(plan, raw) } else { *raw };
             let side = usize::from(t.from_province);
@@ -359,8 +373,9 @@ impl Cells {
         let mut out = std::collections::BTreeMap::new();
         for (_, sides) in &self.cells {
             for f in sides.iter().filter(|f| !f.one.is_empty()) {
-                for pos in 0..n {
-                    let r = f.one[Event::Received as usize * n + pos].received;
+                let received = f.one.chunks(n).nth(Event::Received as usize).unwrap_or_default();
+                for (pos, t) in received.iter().enumerate() {
+                    let r = t.received;
                     if let (Some(m), true) = (self.index.month(pos), r > 0) {
                         *out.entry(m).or_default() += r;
                     }
@@ -393,9 +408,8 @@ impl Cells {
         for &((unit, parent), ref sides) in &self.cells {
             for (side, f) in sides.iter().enumerate().filter(|(_, f)| !f.one.is_empty()) {
                 let mut by_month = Vec::new();
-                for (b, by) in Basis::ALL.iter().enumerate() {
-                    for pos in 0..n {
-                        let counts = f.one[b * n + pos];
+                for (by, row) in Basis::ALL.iter().zip(f.one.chunks(n)) {
+                    for (pos, &counts) in row.iter().enumerate() {
                         if counts != Tally::default() {
                             by_month.push(MonthTally { by: *by, month: month(pos), counts });
                         }
@@ -483,7 +497,10 @@ impl Cells {
         let mut c = Cells { deadline_errors: deadline_errors.clone(), ..Default::default() };
         let mut at: FxHashMap<(NameId, NameId), usize> = FxHashMap::default();
         let put = |m: &mut Vec<u64>, x: &MonthPair, index: &MonthIndex| {
-            m[index.position(x.from) * n + index.position(x.to)] += x.count;
+            // The index holds every month the tables name, so the slot exists.
+            if let Some(slot) = m.get_mut(index.position(x.from) * n + index.position(x.to)) {
+                *slot += x.count;
+            }
         };
         for cell in cells {
             let key = (intern(&mut store.units, &cell.unit), intern(&mut store.units, &cell.parent));
@@ -491,13 +508,18 @@ impl Cells {
                 c.cells.push((key, [Fragments::default(), Fragments::default()]));
                 c.cells.len() - 1
             });
-            let f = &mut c.cells[i].1[usize::from(cell.province)];
+            let Some((_, [municipal, province])) = c.cells.get_mut(i) else {
+                continue; // `at` only holds positions pushed into `c.cells`
+            };
+            let f = if cell.province { province } else { municipal };
             if f.one.is_empty() {
                 *f = Fragments::new(n);
             }
             for t in &cell.by_month {
                 let b = Basis::ALL.iter().position(|b| *b == t.by).unwrap_or(0);
-                f.one[b * n + index.position(t.month)].add(&t.counts);
+                if let Some(x) = f.one.get_mut(b * n + index.position(t.month)) {
+                    x.add(&t.counts);
+                }
             }
             cell.carried.iter().for_each(|x| put(&mut f.carry, x, &index));
             cell.due_closed.iter().for_each(|x| put(&mut f.due_closed, x, &index));
@@ -510,10 +532,12 @@ impl Cells {
             if tables.len() <= id {
                 tables.resize(id + 1, Accepted::default());
             }
-            if tables[id].0.is_empty() {
-                tables[id].0 = vec![0; n * n];
+            if let Some(table) = tables.get_mut(id) {
+                if table.0.is_empty() {
+                    table.0 = vec![0; n * n];
+                }
+                list.iter().for_each(|x| put(&mut table.0, x, &index));
             }
-            list.iter().for_each(|x| put(&mut tables[id].0, x, &index));
         };
         for a in channels {
             accepted(&mut store.channels, &mut c.channels, &a.name, &a.accepted);
@@ -570,13 +594,19 @@ impl MonthAggregates {
                 NO_NAME => member_of.get(unit as usize).copied().filter(|m| *m != NO_NAME).unwrap_or(unit),
                 p => p,
             };
-            for (side, f) in sides.iter().enumerate() {
-                a.units[unit as usize][side].absorb(f);
-                a.members[member as usize][side].absorb(f);
+            // Unit ids are below `n_units`, member ids below `n_units + extra_members`: the
+            // tables are sized so, and an id past them is skipped.
+            if let Some(u) = a.units.get_mut(unit as usize) {
+                u.iter_mut().zip(sides).for_each(|(u, f)| u.absorb(f));
+            }
+            if let Some(m) = a.members.get_mut(member as usize) {
+                m.iter_mut().zip(sides).for_each(|(m, f)| m.absorb(f));
             }
             // A unit whose rows name different 上级单位 (inconsistent data) is shown under the
             // member of its last cell.
-            a.unit_member[unit as usize] = member;
+            if let Some(um) = a.unit_member.get_mut(unit as usize) {
+                *um = member;
+            }
         }
         a
     }

@@ -54,6 +54,10 @@ pub fn count_period(
         kinds: vec![0; store.kinds.len()],
         ..Default::default()
     };
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "`side` is `usize::from(bool)`, 0 or 1, and a `Split` holds two tallies; `units`, `unit_member`, `channels` and `kinds` are sized from the store's name tables, which every stored ticket's non-`NO_NAME` id indexes; `member` is such a unit id or a `member_of` entry, below `n_units + extra_members` (this function's contract)"
+    )]
     for t in &store.tickets {
         let effective;
         let t = if with_plan {

@@ -56,8 +56,11 @@ impl DateFormat {
 fn digits(b: &[u8], i: &mut usize, min: usize, max: usize) -> Option<u32> {
     let start = *i;
     let mut v = 0u32;
-    while *i < b.len() && *i - start < max && b[*i].is_ascii_digit() {
-        v = v * 10 + u32::from(b[*i] - b'0');
+    while *i - start < max {
+        let Some(&c) = b.get(*i).filter(|c| c.is_ascii_digit()) else {
+            break;
+        };
+        v = v * 10 + u32::from(c - b'0');
         *i += 1;
     }
     (*i - start >= min).then_some(v)
@@ -69,6 +72,11 @@ fn digits(b: &[u8], i: &mut usize, min: usize, max: usize) -> Option<u32> {
 /// bytes are read as two words and each word's digits checked at once: a byte is a digit when it
 /// xor `'0'` is at most 9, which adding 0x76 tells by its top bit (a carry out of a byte only
 /// comes from a byte that is not a digit, whose own top bit is set already).
+#[expect(
+    clippy::indexing_slicing,
+    clippy::expect_used,
+    reason = "the length is checked first to be 10, 16 or 19: bytes 0..8, 4, 7, 8 and 9 exist in every shape, word 8..16 and bytes 10 and 13 are read only when it is not 10, bytes 16 to 18 only when it is 19"
+)]
 fn parse_padded(b: &[u8]) -> Option<Option<Stamp>> {
     let n = b.len();
     if n != 19 && n != 16 && n != 10 {
@@ -129,8 +137,8 @@ fn parse_general(b: &[u8]) -> Option<Stamp> {
     i += 1;
     let d = digits(b, &mut i, 1, 2)?;
     let (mut hh, mut mi, mut ss) = (0, 0, 0);
-    if i < b.len() {
-        if b[i] != b' ' {
+    if let Some(&c) = b.get(i) {
+        if c != b' ' {
             return None;
         }
         i += 1;
@@ -140,8 +148,8 @@ fn parse_general(b: &[u8]) -> Option<Stamp> {
         }
         i += 1;
         mi = digits(b, &mut i, 1, 2)?;
-        if i < b.len() {
-            if b[i] != b':' {
+        if let Some(&c) = b.get(i) {
+            if c != b':' {
                 return None;
             }
             i += 1;

@@ -41,14 +41,83 @@ pub fn strip_bom(head: &[u8]) -> Result<(usize, Option<TextEncoding>), &'static 
     }
 }
 
-/// Decides the encoding from a chunk that contains non-ASCII bytes.
-pub fn detect(chunk: &[u8], is_last: bool) -> Option<TextEncoding> {
-    let first = chunk.iter().position(|b| *b >= 0x80)?;
-    match std::str::from_utf8(&chunk[first..]) {
-        Ok(_) => Some(TextEncoding::Utf8),
-        // A character cut by the chunk boundary is not evidence against UTF-8.
-        Err(e) if e.error_len().is_none() && !is_last => Some(TextEncoding::Utf8),
-        Err(_) => Some(TextEncoding::Gb18030),
+/// Bytes from the first non-ASCII byte on that the encoding is decided on (or the whole file,
+/// if shorter): some 350 rows of Chinese text, among which a stray byte is outweighed by the
+/// rest.
+pub const DETECT_BYTES: usize = 64 << 10;
+
+/// Decides the encoding once `buf` (the file's start) holds [`DETECT_BYTES`] bytes from its
+/// first non-ASCII byte on, or is the whole file (`eof`); `None` before then, and for text
+/// that is all ASCII so far (where both encodings agree).
+pub fn detect(buf: &[u8], eof: bool) -> Option<TextEncoding> {
+    let first = buf.iter().position(|b| *b >= 0x80)?;
+    let sample = buf.get(first..).unwrap_or_default();
+    if sample.len() < DETECT_BYTES && !eof {
+        return None;
+    }
+    Some(decide(sample.get(..DETECT_BYTES.min(sample.len())).unwrap_or_default()))
+}
+
+/// The encoding in which `sample` has fewer invalid sequences; UTF-8 on a tie (and whenever
+/// the sample is valid UTF-8: GBK text almost never is). A character cut at the sample's end
+/// counts against neither.
+pub fn decide(sample: &[u8]) -> TextEncoding {
+    let utf8 = utf8_errors(sample);
+    if utf8 == 0 {
+        return TextEncoding::Utf8;
+    }
+    let mut decoder = GB18030.new_decoder_without_bom_handling();
+    let mut text = String::with_capacity(decoder.max_utf8_buffer_length(sample.len()).unwrap_or(0));
+    let _ = decoder.decode_to_string(sample, &mut text, false);
+    let gb = text.chars().filter(|c| *c == char::REPLACEMENT_CHARACTER).count();
+    if gb < utf8 {
+        TextEncoding::Gb18030
+    } else {
+        TextEncoding::Utf8
+    }
+}
+
+/// Invalid UTF-8 sequences in `b` (a sequence cut at its end not counted).
+fn utf8_errors(mut b: &[u8]) -> usize {
+    let mut errors = 0;
+    loop {
+        match std::str::from_utf8(b) {
+            Ok(_) => return errors,
+            Err(e) => match e.error_len() {
+                None => return errors,
+                Some(n) => {
+                    errors += 1;
+                    b = b.get(e.valid_up_to() + n..).unwrap_or_default();
+                }
+            },
+        }
+    }
+}
+
+/// What a file that is not text looks like, from its first bytes: a known binary signature,
+/// or NUL bytes in `header` (its first line), which text never holds there.
+pub fn not_text(head: &[u8], header: &[u8]) -> Option<&'static str> {
+    const SIGNATURES: &[(&[u8], &str)] = &[
+        (b"PK\x03\x04", "Excel 工作簿（.xlsx）或 ZIP 压缩包"),
+        (b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", "旧版 Excel 工作簿（.xls）或 Word 文档"),
+        (b"\x89PNG", "PNG 图片"),
+        (b"\xFF\xD8\xFF", "JPEG 图片"),
+        (b"GIF8", "GIF 图片"),
+        (b"%PDF-", "PDF 文档"),
+        (b"\x1F\x8B", "gzip 压缩文件"),
+        (b"7z\xBC\xAF\x27\x1C", "7z 压缩包"),
+        (b"Rar!", "RAR 压缩包"),
+    ];
+    if let Some((_, kind)) = SIGNATURES.iter().find(|(sig, _)| head.starts_with(sig)) {
+        return Some(kind);
+    }
+    let nuls = header.iter().filter(|b| **b == 0).count();
+    if nuls == 0 {
+        None
+    } else if nuls == header.len() {
+        Some("二进制文件（全是 NUL 字节）")
+    } else {
+        Some("二进制文件，或无 BOM 的 UTF-16 文本（表头行含 NUL 字节；UTF-16 请另存为 UTF-8 或 GBK 的 CSV）")
     }
 }
 
@@ -74,6 +143,17 @@ pub fn decode<'a>(enc: TextEncoding, b: &'a [u8], lossy: &mut bool) -> Cow<'a, s
     }
 }
 
+/// Whether `b` is valid text in `enc` (ASCII always is).
+pub fn is_valid(enc: TextEncoding, b: &[u8]) -> bool {
+    if b.is_ascii() {
+        return true;
+    }
+    match enc {
+        TextEncoding::Utf8 => std::str::from_utf8(b).is_ok(),
+        TextEncoding::Gb18030 => !GB18030.decode_without_bom_handling(b).1,
+    }
+}
+
 /// Encodes text the way a file in `enc` spells it (for comparing raw fields with known values).
 pub fn encode(enc: TextEncoding, s: &str) -> Vec<u8> {
     match enc {
@@ -93,9 +173,11 @@ mod tests {
         let gbk = encode(TextEncoding::Gb18030, text);
         assert_eq!(detect(&gbk, true), Some(TextEncoding::Gb18030));
         assert_eq!(detect(b"id,received_at\n", true), None);
-        // A UTF-8 character cut at the end of a chunk.
+        // Not decided on a short prefix unless it is the whole file.
+        assert_eq!(detect(&gbk, false), None);
+        // A UTF-8 character cut at the end of the sample is no evidence.
         let cut = &text.as_bytes()[..4];
-        assert_eq!(detect(cut, false), Some(TextEncoding::Utf8));
+        assert_eq!(decide(cut), TextEncoding::Utf8);
     }
 
     #[test]

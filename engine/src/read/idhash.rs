@@ -11,15 +11,14 @@
 pub fn id_hash(id: &[u8]) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
     let mut h = (id.len() as u64).wrapping_mul(K);
-    let mut words = id.chunks_exact(8);
-    for w in &mut words {
-        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+    let (words, rest) = id.as_chunks::<8>();
+    for w in words {
+        let w = u64::from_le_bytes(*w);
         h = (h ^ w).wrapping_mul(K).rotate_left(31);
     }
-    let rest = words.remainder();
     if !rest.is_empty() {
         let mut last = [0u8; 8];
-        last[..rest.len()].copy_from_slice(rest);
+        last.iter_mut().zip(rest).for_each(|(to, from)| *to = *from);
         h = (h ^ u64::from_le_bytes(last)).wrapping_mul(K).rotate_left(31);
     }
     h ^= h >> 33;
@@ -69,6 +68,10 @@ impl IdSet {
 
     /// Claims `hash` for ticket `owner`. `Err(first)` when the hash is already claimed, by
     /// ticket `first` (the same ticket number, or a different one with an equal hash).
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "the table is not empty after the growth check, `home` is below `hashes.len()` (the high half of `h × len`), the probe wraps to 0 at `hashes.len()`, and `owners` is as long as `hashes`"
+    )]
     pub fn claim(&mut self, hash: u64, owner: u32) -> Result<(), u32> {
         if (self.len + 1) * 3 > self.hashes.len() * 2 {
             self.grow();
@@ -90,6 +93,10 @@ impl IdSet {
     }
 
     /// Whether `hash` is claimed (by any ticket).
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "the table is not empty (checked first), `home` is below `hashes.len()` (the high half of `h × len`) and the probe wraps to 0 at `hashes.len()`"
+    )]
     pub fn contains(&self, hash: u64) -> bool {
         if self.hashes.is_empty() {
             return false;

@@ -7,6 +7,48 @@
 
 use memchr::{memchr, memchr_iter};
 
+/// The most bytes a record may take, line ends included (DuckDB's `max_line_size` is 2 MB; a
+/// canonical row is about 200 bytes). A record not complete within them is defective
+/// ([`Defect`]), so a stray quote or a line of a million commas costs that record alone, and
+/// no carry buffer ever holds more than this.
+pub const MAX_RECORD_BYTES: usize = 1 << 20;
+
+/// The most physical lines a record may span: a quoted field with line breaks (an export's
+/// free-text column) rarely holds more than a few; one still open after this many is taken to
+/// be a stray quote.
+pub const MAX_RECORD_LINES: u32 = 100;
+
+/// How long a record's text is kept in its reject when the record itself is too long.
+pub const KEPT_PREFIX_BYTES: usize = 200;
+
+/// Why a record could not be read as it stands. Decided on the record's own bytes (its start,
+/// its first line end, its first [`MAX_RECORD_BYTES`] bytes), so any split of the input into
+/// chunks gives the same decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Defect {
+    /// A quoted field opened on the record's first line is still open at the end of the file,
+    /// after [`MAX_RECORD_LINES`] lines, or after [`MAX_RECORD_BYTES`] bytes. The record is closed
+    /// at the end of its first line (which is all the record then is); reading goes on with the
+    /// next line.
+    UnclosedQuote(OpenUntil),
+    /// The record's first line alone is longer than [`MAX_RECORD_BYTES`]: it is skipped to its
+    /// line end, only its first [`KEPT_PREFIX_BYTES`] bytes kept for the reject.
+    TooLong,
+}
+
+/// How far a quote stayed open ([`Defect::UnclosedQuote`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpenUntil {
+    /// To the end of the file.
+    EndOfFile,
+    /// Past [`MAX_RECORD_LINES`] lines.
+    LineLimit,
+    /// Past [`MAX_RECORD_BYTES`] bytes.
+    ByteLimit,
+}
+
 /// Where the next record ends in `buf`, which starts at a record boundary.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RecordEnd {
@@ -18,37 +60,130 @@ pub struct RecordEnd {
     pub lines: u32,
     /// The record contains a quote and needs the full field parser.
     pub quoted: bool,
+    /// The record cannot be read as it stands: `content` is then its first line (for
+    /// [`Defect::TooLong`], the bytes of it at hand, of which the reject keeps a prefix).
+    pub defect: Option<Defect>,
+    /// For [`Defect::TooLong`]: the first line's end is not in `buf` yet, so the reader skips
+    /// input up to the next line feed.
+    pub skip_rest_of_line: bool,
+}
+
+impl RecordEnd {
+    /// The record made of the first line of `buf`, which ends at `lf` (`None`: at the end of
+    /// `buf`, the end of the input).
+    fn first_line(buf: &[u8], lf: Option<usize>, defect: Defect) -> RecordEnd {
+        let (mut content, consumed) = match lf {
+            Some(p) => (p, p + 1),
+            None => (buf.len(), buf.len()),
+        };
+        if content > 0 && buf.get(content - 1) == Some(&b'\r') {
+            content -= 1;
+        }
+        RecordEnd {
+            content,
+            consumed,
+            lines: 1,
+            quoted: true,
+            defect: Some(defect),
+            skip_rest_of_line: false,
+        }
+    }
+}
+
+thread_local! {
+    static SCANNED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// Bytes [`find_record_end`] has looked at on this thread so far: the work counter the tests
+/// bound (bytes scanned ≤ k × input), never a timing.
+pub fn bytes_scanned() -> u64 {
+    SCANNED.with(std::cell::Cell::get)
+}
+
+fn count_scanned(n: usize) {
+    SCANNED.with(|c| c.set(c.get() + n as u64));
 }
 
 /// Finds the end of the record at the start of `buf`. With `eof == false`, a record without its
 /// line feed yet is incomplete (`None`); at end of input the rest of the buffer is the record.
+/// A record not complete within [`MAX_RECORD_BYTES`] bytes or [`MAX_RECORD_LINES`] lines, or
+/// whose quote is still open at the end of input, comes back with its [`Defect`]. Each byte is
+/// looked at once: after an unclosed quote, every line up to where the scan stopped has an
+/// even number of quotes, so each of those lines is a record that ends at its own line feed.
 pub fn find_record_end(buf: &[u8], eof: bool) -> Option<RecordEnd> {
+    let mut scanned = 0;
+    let found = record_end(buf, eof, &mut scanned);
+    count_scanned(scanned);
+    found
+}
+
+/// [`find_record_end`], setting `scanned` to the bytes it looked at.
+fn record_end(buf: &[u8], eof: bool, scanned: &mut usize) -> Option<RecordEnd> {
     let mut pos = 0;
     let mut quotes = 0usize;
     let mut lines = 0u32;
+    let mut first_lf = None;
+    let unclosed = |first_lf, why| Some(RecordEnd::first_line(buf, first_lf, Defect::UnclosedQuote(why)));
     loop {
-        match memchr(b'\n', &buf[pos..]) {
+        let rest = buf.get(pos..).unwrap_or_default();
+        match memchr(b'\n', rest) {
             Some(off) => {
-                let line = &buf[pos..pos + off];
-                quotes += memchr_iter(b'"', line).count();
+                let end = pos + off + 1;
+                *scanned = end;
+                if end > MAX_RECORD_BYTES {
+                    return match first_lf {
+                        None => Some(RecordEnd::first_line(buf, Some(pos + off), Defect::TooLong)),
+                        Some(_) => unclosed(first_lf, OpenUntil::ByteLimit),
+                    };
+                }
+                quotes += memchr_iter(b'"', rest.get(..off).unwrap_or_default()).count();
                 lines += 1;
-                pos += off + 1;
+                first_lf = first_lf.or(Some(pos + off));
+                pos = end;
                 if quotes.is_multiple_of(2) {
                     let mut content = pos - 1;
-                    if content > 0 && buf[content - 1] == b'\r' {
+                    if content > 0 && buf.get(content - 1) == Some(&b'\r') {
                         content -= 1;
                     }
-                    return Some(RecordEnd { content, consumed: pos, lines, quoted: quotes > 0 });
+                    return Some(RecordEnd {
+                        content,
+                        consumed: pos,
+                        lines,
+                        quoted: quotes > 0,
+                        defect: None,
+                        skip_rest_of_line: false,
+                    });
+                }
+                if lines >= MAX_RECORD_LINES {
+                    return unclosed(first_lf, OpenUntil::LineLimit);
                 }
             }
             None => {
-                // At end of input the rest is the last record, even an unterminated quote.
+                *scanned = buf.len();
+                if buf.len() > MAX_RECORD_BYTES {
+                    // The record's end lies beyond its first MAX_RECORD_BYTES bytes, wherever
+                    // it is: decided now, without holding more.
+                    return match first_lf {
+                        None => Some(RecordEnd {
+                            content: buf.len(),
+                            consumed: buf.len(),
+                            lines: 1,
+                            quoted: quotes > 0,
+                            defect: Some(Defect::TooLong),
+                            skip_rest_of_line: !eof,
+                        }),
+                        Some(_) => unclosed(first_lf, OpenUntil::ByteLimit),
+                    };
+                }
                 if !eof || buf.is_empty() {
                     return None;
                 }
-                quotes += memchr_iter(b'"', &buf[pos..]).count();
+                quotes += memchr_iter(b'"', rest).count();
+                if !quotes.is_multiple_of(2) {
+                    return unclosed(first_lf, OpenUntil::EndOfFile);
+                }
                 let mut content = buf.len();
-                if content > 0 && buf[content - 1] == b'\r' {
+                if content > 0 && buf.get(content - 1) == Some(&b'\r') {
                     content -= 1;
                 }
                 return Some(RecordEnd {
@@ -56,6 +191,8 @@ pub fn find_record_end(buf: &[u8], eof: bool) -> Option<RecordEnd> {
                     consumed: buf.len(),
                     lines: lines + 1,
                     quoted: quotes > 0,
+                    defect: None,
+                    skip_rest_of_line: false,
                 });
             }
         }
@@ -126,7 +263,7 @@ pub fn scan_plain(buf: &[u8], commas: &mut Vec<u32>) -> Scan {
         }
         (stop_bits != 0).then(|| {
             let j = at + (stop_bits.trailing_zeros() >> shift) as usize;
-            if buf[j] == b'\n' {
+            if buf.get(j) == Some(&b'\n') {
                 Scan::Record(j)
             } else {
                 Scan::Other
@@ -135,15 +272,16 @@ pub fn scan_plain(buf: &[u8], commas: &mut Vec<u32>) -> Scan {
     };
     let mut i = 0;
     #[cfg(any(target_arch = "x86_64", all(target_arch = "wasm32", target_feature = "simd128")))]
-    while i + 16 <= buf.len() {
-        let (c, s) = specials16(buf[i..i + 16].try_into().expect("sixteen bytes"));
+    for sixteen in buf.as_chunks::<16>().0 {
+        let (c, s) = specials16(sixteen);
         if let Some(found) = block(i, u64::from(c), u64::from(s), 0, commas) {
             return found;
         }
         i += 16;
     }
-    while i + 8 <= buf.len() {
-        let w = u64::from_le_bytes(buf[i..i + 8].try_into().expect("eight bytes"));
+    // `i` is a multiple of 16 at most `buf.len()`.
+    for eight in buf.get(i..).unwrap_or_default().as_chunks::<8>().0 {
+        let w = u64::from_le_bytes(*eight);
         // One bit per byte: its top bit, at position 8k + 7.
         let (c, s) = (eq(w, b','), eq(w, b'\n') | eq(w, b'"'));
         if let Some(found) = block(i, c, s, 3, commas) {
@@ -191,15 +329,11 @@ impl Fields {
         let n = rec.len();
         loop {
             let start = self.scratch.len() as u32;
-            if i < n && rec[i] == b'"' {
+            if rec.get(i) == Some(&b'"') {
                 i += 1;
-                loop {
-                    if i >= n {
-                        break;
-                    }
-                    let b = rec[i];
+                while let Some(&b) = rec.get(i) {
                     if b == b'"' {
-                        if i + 1 < n && rec[i + 1] == b'"' {
+                        if rec.get(i + 1) == Some(&b'"') {
                             self.scratch.push(b'"');
                             i += 2;
                         } else {
@@ -212,8 +346,8 @@ impl Fields {
                     }
                 }
             }
-            while i < n && rec[i] != b',' {
-                self.scratch.push(rec[i]);
+            while let Some(&b) = rec.get(i).filter(|&&b| b != b',') {
+                self.scratch.push(b);
                 i += 1;
             }
             self.ranges.push((start, self.scratch.len() as u32));
@@ -233,11 +367,13 @@ impl Fields {
         self.ranges.is_empty()
     }
 
-    /// Field `i`, untrimmed.
+    /// Field `i`, untrimmed (empty past the last field).
     pub fn get<'a>(&'a self, rec: &'a [u8], i: usize) -> &'a [u8] {
-        let (s, e) = self.ranges[i];
+        let Some(&(s, e)) = self.ranges.get(i) else {
+            return &[];
+        };
         let src = if self.unescaped { &self.scratch[..] } else { rec };
-        &src[s as usize..e as usize]
+        src.get(s as usize..e as usize).unwrap_or_default()
     }
 }
 
@@ -251,7 +387,7 @@ pub fn trim(b: &[u8]) -> &[u8] {
     }
     let start = b.iter().position(|c| *c != b' ' && *c != b'\t').unwrap_or(b.len());
     let end = b.iter().rposition(|c| *c != b' ' && *c != b'\t').map_or(start, |p| p + 1);
-    &b[start..end]
+    b.get(start..end).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -311,7 +447,8 @@ impl LineEnds {
     /// (or ends with a CR whose next byte decides). `eof`: `head` is the whole file.
     pub fn of(head: &[u8], eof: bool) -> Option<LineEnds> {
         let at = memchr::memchr2(b'\r', b'\n', head)?;
-        match (head[at], head.get(at + 1)) {
+        let (&end, rest) = head.get(at..)?.split_first()?;
+        match (end, rest.first()) {
             (b'\n', _) | (_, Some(b'\n')) => Some(LineEnds::Lf),
             (_, Some(_)) => Some(LineEnds::CrOnly),
             (_, None) if eof => Some(LineEnds::CrOnly),

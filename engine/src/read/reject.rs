@@ -3,6 +3,7 @@
 //! A row gets exactly one reason: the first check it fails, in the order of [`Reason`]'s
 //! variants. Rows read = rows scored + rows rejected, always.
 
+use crate::read::records::{OpenUntil, MAX_RECORD_LINES};
 use crate::tickets::schema::Column;
 use serde::{Deserialize, Serialize};
 
@@ -10,8 +11,18 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
+    /// A quoted field opened on the record's first line is still open at the end of the file
+    /// or after the documented lines or bytes (`records::Defect::UnclosedQuote`): the record is
+    /// its first line alone, and reading goes on with the next.
+    UnclosedQuote,
+    /// The record's first line is longer than the documented limit (`records::MAX_RECORD_BYTES`).
+    RecordTooLong,
     /// The row has more or fewer fields than the header.
     FieldCount,
+    /// A column the engine reads holds bytes that are not valid in the file's encoding (a stray
+    /// byte from a copy-paste): the value cannot be told apart from another spelled with the
+    /// same replacement character.
+    BadEncoding,
     /// A required value is empty (工单编号, 受理时间, 来源渠道, 诉求类型, 办理方式; on 转办 rows also
     /// 承办单位, 派单时间, 办理时限).
     MissingValue,
@@ -26,8 +37,11 @@ pub enum Reason {
 
 impl Reason {
     /// Every reason, in check order: the order of the summary's per-reason counts.
-    pub const ALL: [Reason; 5] = [
+    pub const ALL: [Reason; 8] = [
+        Reason::UnclosedQuote,
+        Reason::RecordTooLong,
         Reason::FieldCount,
+        Reason::BadEncoding,
         Reason::MissingValue,
         Reason::UnknownValue,
         Reason::BadDatetime,
@@ -37,7 +51,10 @@ impl Reason {
     /// Short Chinese label.
     pub fn label(self) -> &'static str {
         match self {
+            Reason::UnclosedQuote => "引号未闭合",
+            Reason::RecordTooLong => "记录过长",
             Reason::FieldCount => "字段数不符",
+            Reason::BadEncoding => "字符编码错误",
             Reason::MissingValue => "必填项为空",
             Reason::UnknownValue => "取值无法识别",
             Reason::BadDatetime => "日期时间格式错误",
@@ -48,7 +65,10 @@ impl Reason {
     /// Stable snake_case code, as in the JSON (`field_count`, …) and docs/indicators.md §3.1.
     pub fn code(self) -> &'static str {
         match self {
+            Reason::UnclosedQuote => "unclosed_quote",
+            Reason::RecordTooLong => "record_too_long",
             Reason::FieldCount => "field_count",
+            Reason::BadEncoding => "bad_encoding",
             Reason::MissingValue => "missing_value",
             Reason::UnknownValue => "unknown_value",
             Reason::BadDatetime => "bad_datetime",
@@ -63,6 +83,24 @@ impl Reason {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RejectDetail {
+    /// A quote opened on this line is still open `until` (the end of the file, the line limit
+    /// or the byte limit).
+    UnclosedQuote {
+        /// How far the quote stayed open.
+        until: OpenUntil,
+    },
+    /// The line is longer than `limit` bytes; the reject keeps its first bytes.
+    TooLong {
+        /// The limit, in bytes (`records::MAX_RECORD_BYTES`).
+        limit: u64,
+    },
+    /// The value in `column` has bytes that are not valid in the file's `encoding`.
+    BadEncoding {
+        /// The column the bad bytes are in.
+        column: Column,
+        /// The encoding the file was read in.
+        encoding: crate::read::encoding::TextEncoding,
+    },
     /// The row has `found` fields where the header has `expected`; `open_quote` when the record
     /// held a quote and is short (a quote may be unclosed).
     FieldCount {
@@ -180,6 +218,37 @@ impl Reject {
             RejectDetail::FieldCount { expected, found, open_quote } => {
                 let hint = if *open_quote { "（可能有未闭合的引号）" } else { "" };
                 return format!("第 {line} 行：应有 {expected} 个字段，实际 {found} 个{hint}");
+            }
+            RejectDetail::UnclosedQuote { until } => {
+                let until = match until {
+                    OpenUntil::EndOfFile => "到文件末尾仍未闭合".to_string(),
+                    OpenUntil::LineLimit => format!("超过 {MAX_RECORD_LINES} 行仍未闭合"),
+                    OpenUntil::ByteLimit => "超过 1 MiB 仍未闭合".to_string(),
+                };
+                let column = if self.column.is_empty() {
+                    String::new()
+                } else {
+                    format!("，列“{}”", self.column)
+                };
+                return format!(
+                    "第 {line} 行{column}：引号未闭合（自此行起{until}）。只有此行被拒收，从下一行继续读取；\
+                     请检查该字段的引号（字段内的引号应写成两个 \"\"）"
+                );
+            }
+            RejectDetail::TooLong { limit } => {
+                return format!(
+                    "第 {line} 行：此行超过 {} 字节（{} MiB），不像一条工单记录，已跳过；原始行只保留开头部分",
+                    limit,
+                    limit >> 20
+                );
+            }
+            RejectDetail::BadEncoding { column, encoding } => {
+                format!(
+                    "“{}”含有 {} 编码中无效的字节（显示为 �），无法可靠识别“{}”；请检查导出文件的编码或修正该值",
+                    self.value,
+                    encoding.label(),
+                    column.header()
+                )
             }
             RejectDetail::Missing { column, transferred: false } => {
                 format!("必填项“{}”为空", column.header())

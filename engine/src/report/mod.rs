@@ -4,7 +4,9 @@
 //! The JSON shape is documented in docs/report-json.md (format tag [`REPORT_FORMAT`]).
 
 pub mod export;
+pub mod reconcile;
 pub mod shortfall;
+pub mod warnings;
 
 use crate::count::indicators::{format_basis_points, IndicatorOptions, Rate, Split};
 use crate::read::ingest::{IngestSummary, Ingested};
@@ -191,6 +193,12 @@ pub struct Report {
     /// Scores by the rules in force (`--rules`), when any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scores: Option<crate::score::Scores>,
+    /// Where every row went: rejected by reason, counted in the period, outside it.
+    #[serde(default)]
+    pub reconciliation: reconcile::Reconciliation,
+    /// What was odd in the input and kept, or left out (grouped by kind).
+    #[serde(default)]
+    pub warnings: Vec<warnings::Warning>,
 }
 
 /// A file's counts for every range of whole months, made in one pass. Depends on the registry
@@ -344,7 +352,10 @@ impl Report {
             deadline_errors: DeadlineErrors::default(),
             calendar_years: crate::tickets::calendar::WorkCalendar::official().years(),
             scores: None,
+            reconciliation: Default::default(),
+            warnings: Vec::new(),
         };
+        report.refresh();
         let chosen = match o.period {
             Some(p) => Some((p, format!("按指定期间 {} 统计", p.label()))),
             None => choose_default(&months),
@@ -369,7 +380,18 @@ impl Report {
             entities(store, &counts, &counted.extra_members, o.registry.as_ref(), opts);
         sort_entities(&mut report.units);
         sort_entities(&mut report.members);
+        report.refresh();
         report
+    }
+
+    /// Recomputes what is derived from the rest: the reconciliation and the warnings (after the
+    /// scores change, or on a report read back).
+    pub fn refresh(&mut self) {
+        let s = &self.source;
+        let city = self.city.as_ref().map(|c| &c.all);
+        self.reconciliation =
+            reconcile::Reconciliation::new(s.rows_read, s.rows_scored, &s.rejected_by_reason, city);
+        self.warnings = warnings::warnings(&self.source, self.scores.as_ref());
     }
 
     /// Every member unit and 承办单位 with its tallies, for [`crate::score::score`].
@@ -390,6 +412,7 @@ impl Report {
     /// Scores the report's units by `rules` and keeps them in the report.
     pub fn apply_rules(&mut self, rules: &crate::score::rules::RuleSet, ctx: &crate::score::Context) {
         self.scores = Some(self.score(rules, ctx));
+        self.refresh();
     }
 
     /// The report's units scored by `rules`, for the report's period (a period of several months

@@ -248,7 +248,7 @@ impl Shortfalls {
 
     /// Tickets on list `kind`: the full count even when `rows` is an excerpt.
     pub fn count(&self, kind: ShortfallKind) -> u64 {
-        self.counts[kind as usize]
+        self.counts.get(kind as usize).copied().unwrap_or(0)
     }
 
     /// The rows of one list, in file order.
@@ -263,9 +263,13 @@ impl Shortfalls {
             .rows
             .iter()
             .filter(|r| {
-                let keep = r.kinds.iter().any(|k| taken[*k as usize] < limit);
+                let keep = r.kinds.iter().any(|k| taken.get(*k as usize).is_some_and(|&n| n < limit));
                 if keep {
-                    r.kinds.iter().for_each(|k| taken[*k as usize] += 1);
+                    for k in &r.kinds {
+                        if let Some(n) = taken.get_mut(*k as usize) {
+                            *n += 1;
+                        }
+                    }
                 }
                 keep
             })
@@ -359,7 +363,9 @@ impl Shortfalls {
             for kind in ShortfallKind::ALL {
                 if kind.count(&one) > 0 {
                     mask |= kind.bit();
-                    self.counts[kind as usize] += 1;
+                    if let Some(c) = self.counts.get_mut(kind as usize) {
+                        *c += 1;
+                    }
                 }
             }
             if mask != 0 {

@@ -144,8 +144,12 @@ impl WorkCalendar {
             special.push((day, kind, line_no));
         }
         special.sort_by_key(|&(day, _, line)| (day, line));
-        if let Some(w) = special.windows(2).find(|w| w[0].0 == w[1].0) {
-            return Err(format!("第 {} 行：日期 {} 已在第 {} 行出现", w[1].2, format_day(w[1].0), w[0].2));
+        let repeated = special.windows(2).find_map(|w| match w {
+            [a, b] if a.0 == b.0 => Some((a, b)),
+            _ => None,
+        });
+        if let Some((a, b)) = repeated {
+            return Err(format!("第 {} 行：日期 {} 已在第 {} 行出现", b.2, format_day(b.0), a.2));
         }
         let (Some(&(first, ..)), Some(&(last, ..))) = (special.first(), special.last()) else {
             return Err("工作日历没有任何数据行".to_string());
@@ -185,9 +189,10 @@ impl WorkCalendar {
                 last: self.last_year,
             });
         }
-        Ok(match self.special.binary_search_by_key(&day, |&(d, _)| d) {
-            Ok(i) => self.special[i].1 == Kind::Workday,
-            Err(_) => weekday(day) < 5,
+        let found = self.special.binary_search_by_key(&day, |&(d, _)| d).ok();
+        Ok(match found.and_then(|i| self.special.get(i)) {
+            Some(&(_, kind)) => kind == Kind::Workday,
+            None => weekday(day) < 5,
         })
     }
 
@@ -233,9 +238,9 @@ impl WorkCalendar {
 /// `YYYY-MM-DD` to days since 2000-01-01.
 fn parse_date(s: &str) -> Option<u32> {
     let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    let [_, _, _, _, b'-', _, _, b'-', _, _] = b else {
         return None;
-    }
+    };
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
         let part = &s[r];
         part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse().ok())?

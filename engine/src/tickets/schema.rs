@@ -340,29 +340,29 @@ impl Mapping {
         let mut taken: Vec<Column> = Vec::new();
         let mut columns = Vec::new();
         // Exact canonical names first, so a synonym never steals a column the file names itself.
-        let mut order: Vec<(usize, Column)> = Vec::new();
+        let mut order: Vec<(usize, &str, Column)> = Vec::new();
         for (i, h) in headers.iter().enumerate() {
             if let Some(c) = Column::from_name(h.trim()) {
-                order.push((i, c));
+                order.push((i, h, c));
             }
         }
         for (i, h) in headers.iter().enumerate() {
             let n = normalise(h);
-            if order.iter().any(|(j, _)| *j == i) {
+            if order.iter().any(|(j, ..)| *j == i) {
                 continue;
             }
             let hit = Column::ALL.iter().copied().find(|c| {
                 normalise(c.header()) == n || c.alias() == n || c.synonyms().iter().any(|s| normalise(s) == n)
             });
             if let Some(c) = hit {
-                order.push((i, c));
+                order.push((i, h, c));
             }
         }
-        order.sort_by_key(|(i, _)| *i);
-        for (i, c) in order {
+        order.sort_by_key(|(i, ..)| *i);
+        for (_, h, c) in order {
             if !taken.contains(&c) {
                 taken.push(c);
-                columns.push((headers[i].trim().to_string(), c));
+                columns.push((h.trim().to_string(), c));
             }
         }
         Mapping { columns, datetime_format: None }

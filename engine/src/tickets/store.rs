@@ -327,7 +327,7 @@ impl TicketStore {
             &mut NO_NAME => true,
             _ => m.get(*id as usize).map(|new| *id = *new).is_some(),
         };
-        self.tickets[from..].iter_mut().all(|t| {
+        self.tickets.iter_mut().skip(from).all(|t| {
             t.line += line_offset;
             to(&map[0], &mut t.unit)
                 && to(&map[0], &mut t.parent)
@@ -368,11 +368,14 @@ impl TicketStore {
                 if *id == NO_NAME {
                     continue;
                 }
-                let old = *id as usize;
-                if map[old] == NO_NAME {
-                    map[old] = fresh.intern(names.get(*id));
+                // Every stored id was interned into `names`, so the slot exists.
+                let Some(slot) = map.get_mut(*id as usize) else {
+                    continue;
+                };
+                if *slot == NO_NAME {
+                    *slot = fresh.intern(names.get(*id));
                 }
-                *id = map[old];
+                *id = *slot;
             }
             *names = fresh;
         };
@@ -386,9 +389,10 @@ impl TicketStore {
 
     /// 工单编号 of ticket `i`.
     pub fn id(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.id_ends[i - 1] as usize };
-        let end = self.id_ends[i] as usize;
-        std::str::from_utf8(&self.id_bytes[start..end]).unwrap_or_default()
+        let end_of = |j: usize| self.id_ends.get(j).map_or(0, |&e| e as usize);
+        let start = i.checked_sub(1).map_or(0, end_of);
+        let bytes = self.id_bytes.get(start..end_of(i)).unwrap_or_default();
+        std::str::from_utf8(bytes).unwrap_or_default()
     }
     /// Approximate heap bytes held (for the memory figures in docs/performance.md).
     pub fn heap_bytes(&self) -> usize {

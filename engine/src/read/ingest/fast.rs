@@ -31,6 +31,10 @@ impl FastOp {
             Column::Audit => FastOp::Audit,
             Column::Returned => FastOp::Returned,
             c if c.is_datetime() => FastOp::Time(c),
+            #[expect(
+                clippy::expect_used,
+                reason = "the columns that are not the id, a code, a flag, 退回次数 or a datetime are exactly `NAME_COLUMNS`"
+            )]
             c => {
                 FastOp::Name(NAME_COLUMNS.iter().position(|n| *n == c).expect("every other column is a name"))
             }
@@ -61,7 +65,15 @@ impl Ingest {
         let mut at = 0;
         let mut commas = std::mem::take(&mut self.commas);
         let mut pending = std::mem::take(&mut self.pending);
+        #[expect(
+            clippy::indexing_slicing,
+            reason = "`nl` is the offset of a line feed in `buf[at..]` (`scan_plain`), so `at + nl < buf.len()` and `at` stays at most `buf.len()`; a record ending in CR has `nl >= 1`"
+        )]
         while let Scan::Record(nl) = scan_plain(&buf[at..], &mut commas) {
+            if nl >= MAX_RECORD_BYTES {
+                // Too long to be a row: the general path rejects it, as it would across chunks.
+                break;
+            }
             let start = at;
             let rec = &buf[at..at + nl];
             let content = if rec.last() == Some(&b'\r') { &rec[..nl - 1] } else { rec };
@@ -73,12 +85,17 @@ impl Ingest {
             }
             match self.fast_row(content, &commas, line) {
                 Some((t, hash, raw)) => {
-                    self.out.summary.rows_read += 1;
                     let mut lossy = false;
                     let id = encoding::decode(self.enc(), raw.id, &mut lossy);
                     let index = self.out.store.len() as u32;
-                    let lossy = self.accept(t, &id, raw.names, lossy);
-                    pending.push(Pending { hash, index, start, len: content.len() as u32, line, lossy });
+                    if !lossy && self.accept(t, &id, raw.names).is_ok() {
+                        self.out.summary.rows_read += 1;
+                        pending.push(Pending { hash, index, start, len: content.len() as u32, line });
+                    } else {
+                        // A byte invalid in the encoding: the general reader words the reject.
+                        self.settle(buf, &mut pending);
+                        self.read_row(content, false, line);
+                    }
                 }
                 None => {
                     self.settle(buf, &mut pending);
@@ -106,13 +123,17 @@ impl Ingest {
         if commas.len() + 1 != layout.width {
             return None;
         }
+        #[expect(
+            clippy::indexing_slicing,
+            reason = "`i` is a field of the layout, below `layout.width` = `commas.len() + 1` (checked above), so `commas[i - 1]` exists; the commas ascend inside `rec` (`scan_plain`), so `start <= end <= rec.len()`"
+        )]
         let field = |i: usize| {
             let start = if i == 0 { 0 } else { commas[i - 1] as usize + 1 };
             let end = commas.get(i).map_or(rec.len(), |c| *c as usize);
             trim(&rec[start..end])
         };
         let codes = &self.codes;
-        let handling = field(layout.pos[Column::Handling as usize]?);
+        let handling = field(layout.pos.get(Column::Handling as usize).copied().flatten()?);
         let transferred = handling == codes.transferred.as_slice();
         if !transferred && handling != codes.direct.as_slice() {
             return None;
@@ -140,7 +161,11 @@ impl Ingest {
                     };
                     raw.id = v;
                 }
-                FastOp::Name(slot) => raw.names[slot] = v,
+                FastOp::Name(slot) => {
+                    if let Some(name) = raw.names.get_mut(slot) {
+                        *name = v;
+                    }
+                }
                 FastOp::Handling => {}
                 FastOp::Flag(province) => {
                     let yes = codes.yes.iter().any(|y| is(v, y));

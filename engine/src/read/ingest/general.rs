@@ -2,6 +2,7 @@
 //! reason. A row the fast path doubts is read here again.
 
 use super::*;
+use crate::read::records::KEPT_PREFIX_BYTES;
 
 /// Why a row failed its checks.
 pub(super) struct RowError {
@@ -16,6 +17,25 @@ impl RowError {
     }
 }
 
+/// The field (by position) and byte offset of the quote left open in `line`: the last quote
+/// that opened a quoted run, quotes counted as the record end is found (every `"` toggles).
+fn opening_quote(line: &[u8]) -> (usize, usize) {
+    let (mut field, mut open, mut at) = (0, false, (0, 0));
+    for (i, b) in line.iter().enumerate() {
+        match b {
+            b'"' => {
+                open = !open;
+                if open {
+                    at = (field, i);
+                }
+            }
+            b',' if !open => field += 1,
+            _ => {}
+        }
+    }
+    at
+}
+
 impl Ingest {
     pub(super) fn reject(
         &mut self,
@@ -25,19 +45,37 @@ impl Ingest {
         reason: Reason,
         detail: RejectDetail,
     ) {
-        let enc = self.enc();
         let mut lossy = false;
-        let record = encoding::decode(enc, rec, &mut lossy).into_owned();
-        let layout = self.layout.as_ref().expect("rows come after the header");
-        let column_name = column.and_then(|i| layout.headers.get(i)).cloned().unwrap_or_default();
         let value = match column {
             Some(i) if i < self.fields.len() => {
-                encoding::decode(enc, trim(self.fields.get(rec, i)), &mut lossy).into_owned()
+                encoding::decode(self.enc(), trim(self.fields.get(rec, i)), &mut lossy).into_owned()
             }
             _ => String::new(),
         };
+        self.reject_value(rec, line, column, reason, detail, value);
+    }
+
+    /// [`Ingest::reject`] with the offending value given.
+    pub(super) fn reject_value(
+        &mut self,
+        rec: &[u8],
+        line: u32,
+        column: Option<usize>,
+        reason: Reason,
+        detail: RejectDetail,
+        value: String,
+    ) {
+        let enc = self.enc();
+        let mut lossy = false;
+        let record = encoding::decode(enc, rec, &mut lossy).into_owned();
+        let column_name = match (column, self.layout.as_ref()) {
+            (Some(i), Some(layout)) => layout.headers.get(i).cloned().unwrap_or_default(),
+            _ => String::new(),
+        };
         self.out.summary.rows_rejected += 1;
-        self.rejected_by_reason[reason as usize] += 1;
+        if let Some(n) = self.rejected_by_reason.get_mut(reason as usize) {
+            *n += 1;
+        }
         self.out.rejects.push(Reject { line, column: column_name, reason, detail, value, record });
         // Kept to the first `kept` by line: trimmed whenever twice as many have gathered (rows
         // are rejected nearly in line order; duplicates a little after the rows around them).
@@ -45,6 +83,37 @@ impl Ingest {
             if self.out.rejects.len() >= kept.max(1) * 2 {
                 self.out.rejects.sort_by_key(|r| r.line);
                 self.out.rejects.truncate(kept);
+            }
+        }
+    }
+
+    /// Rejects a record [`find_record_end`] found defective: `rec` is its first line (of a line
+    /// too long, the part at hand).
+    pub(super) fn read_defective(&mut self, rec: &[u8], defect: Defect, line: u32) {
+        self.out.summary.rows_read += 1;
+        match defect {
+            Defect::UnclosedQuote(until) => {
+                let (column, opened_at) = opening_quote(rec);
+                let from = rec.get(opened_at..).unwrap_or_default();
+                let shown = from.get(..from.len().min(60)).unwrap_or_default();
+                let mut lossy = false;
+                let mut value = encoding::decode(self.enc(), shown, &mut lossy).into_owned();
+                if shown.len() < from.len() {
+                    value.push('…');
+                }
+                self.reject_value(
+                    rec,
+                    line,
+                    Some(column),
+                    Reason::UnclosedQuote,
+                    RejectDetail::UnclosedQuote { until },
+                    value,
+                );
+            }
+            Defect::TooLong => {
+                let kept = rec.get(..rec.len().min(KEPT_PREFIX_BYTES)).unwrap_or_default();
+                let detail = RejectDetail::TooLong { limit: MAX_RECORD_BYTES as u64 };
+                self.reject_value(kept, line, None, Reason::RecordTooLong, detail, String::new());
             }
         }
     }
@@ -62,6 +131,10 @@ impl Ingest {
     // One function of ~130 lines on purpose: the checks' order is the contract (each row gets
     // the first reason it fails, docs/indicators.md §3.1), and it reads top to bottom here.
     pub(super) fn check_row(&self, rec: &[u8], quoted: bool, line: u32) -> Result<(Ticket, u64), RowError> {
+        #[expect(
+            clippy::expect_used,
+            reason = "rows reach `check_row` only after `read_header` set the layout: the record loop reads the header row first, and the fast path runs only once the layout is known"
+        )]
         let layout = self.layout.as_ref().expect("header read");
         let fields = &self.fields;
         let codes = &self.codes;
@@ -76,17 +149,26 @@ impl Ingest {
             return Err(RowError::new(None, Reason::FieldCount, detail));
         }
         let field = |c: Column| -> &[u8] {
-            match layout.pos[c as usize] {
+            match layout.pos.get(c as usize).copied().flatten() {
                 Some(i) => trim(fields.get(rec, i)),
                 None => b"",
             }
         };
+        // 1. Bytes invalid in the file's encoding, in any column the engine reads.
+        let enc = self.enc();
+        for (c, at) in Column::ALL.iter().zip(layout.pos.iter()) {
+            let Some(i) = *at else { continue };
+            if !encoding::is_valid(enc, trim(fields.get(rec, i))) {
+                let detail = RejectDetail::BadEncoding { column: *c, encoding: enc };
+                return Err(RowError::new(Some(i), Reason::BadEncoding, detail));
+            }
+        }
         let decode = |v: &[u8]| -> String {
             let mut lossy = false;
             encoding::decode(self.enc(), v, &mut lossy).into_owned()
         };
 
-        // 1. Missing required values.
+        // 2. Missing required values.
         if let Some(&(i, c)) = layout.required.iter().find(|(_, c)| field(*c).is_empty()) {
             let detail = RejectDetail::Missing { column: c, transferred: false };
             return Err(RowError::new(Some(i), Reason::MissingValue, detail));
@@ -99,7 +181,7 @@ impl Ingest {
             }
         }
 
-        // 2. Unknown coded values.
+        // 3. Unknown coded values.
         let mut t = Ticket::new(line, transferred);
         let is = |v: &[u8], code: &Vec<u8>| v == code.as_slice();
         for &(i, c) in &layout.coded {
@@ -151,7 +233,7 @@ impl Ingest {
             }
         }
 
-        // 3. Datetimes.
+        // 4. Datetimes.
         for &(i, c) in &layout.datetimes {
             let v = field(c);
             if v.is_empty() {
@@ -184,7 +266,7 @@ impl Ingest {
             *t.time_mut(c) = stamp;
         }
 
-        // 4. Duplicate 工单编号: checked in `read_row` with one hash-table probe that also inserts.
+        // 5. Duplicate 工单编号: checked in `read_row` with one hash-table probe that also inserts.
         let mut lossy = false;
         let id = encoding::decode(self.enc(), field(Column::Id), &mut lossy);
         Ok((t, id_hash(id.as_bytes())))

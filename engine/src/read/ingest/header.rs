@@ -42,15 +42,18 @@ pub(super) fn resolve_header(headers: Vec<String>, mapping: Option<&Mapping>) ->
 /// the whole header row, or be the whole file.
 pub fn peek_headers(head: &[u8]) -> Result<Vec<String>, FileError> {
     let (skip, bom) = encoding::strip_bom(head).map_err(|m| FileError::Encoding(m.into()))?;
-    let mut head = std::borrow::Cow::Borrowed(&head[skip..]);
+    let mut head = std::borrow::Cow::Borrowed(head.get(skip..).unwrap_or_default());
     // A CR-only file's header row ends at its first CR, as the ingest reads it.
     if LineEnds::of(&head, true) == Some(LineEnds::CrOnly) {
         LineEnds::normalise(head.to_mut());
     }
     let head = &head[..];
-    let enc = bom.or_else(|| encoding::detect(head, false)).unwrap_or(TextEncoding::Utf8);
+    let enc = bom.unwrap_or_else(|| match head.iter().position(|b| *b >= 0x80) {
+        Some(first) => encoding::decide(head.get(first..).unwrap_or_default()),
+        None => TextEncoding::Utf8,
+    });
     let end = find_record_end(head, true).ok_or(FileError::Empty)?;
-    let rec = &head[..end.content];
+    let rec = head.get(..end.content).unwrap_or_default();
     let mut f = Fields::default();
     f.split(rec, end.quoted);
     let mut lossy = false;
@@ -92,7 +95,9 @@ impl Ingest {
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (i, c) in resolved.positions.iter().enumerate() {
             let Some(c) = *c else { continue };
-            pos[c as usize] = Some(i);
+            if let Some(p) = pos.get_mut(c as usize) {
+                *p = Some(i);
+            }
             if c.is_datetime() {
                 datetimes.push((i, c));
             }
@@ -113,7 +118,7 @@ impl Ingest {
                 Required::No => {}
             }
         }
-        self.out.store.has_callback_time = pos[Column::CallbackAt as usize].is_some();
+        self.out.store.has_callback_time = pos.get(Column::CallbackAt as usize).copied().flatten().is_some();
         self.out.summary.extra_columns = resolved.extra;
         self.out.summary.headers = headers.clone();
         let width = resolved.positions.len();

@@ -21,7 +21,9 @@
 use crate::read::datetime::DateFormat;
 use crate::read::encoding::{self, TextEncoding};
 use crate::read::idhash::{id_hash, IdSet};
-use crate::read::records::{find_record_end, scan_plain, trim, Fields, LineEnds, Scan};
+use crate::read::records::{
+    find_record_end, scan_plain, trim, Defect, Fields, LineEnds, Scan, MAX_RECORD_BYTES, MAX_RECORD_LINES,
+};
 use crate::read::reject::{Reason, Reject, RejectDetail};
 use crate::tickets::schema::{Column, Mapping, Required, Resolved};
 use crate::tickets::store::{Audit, Callback, NameId, Ticket, TicketStore, NO_NAME};
@@ -67,6 +69,11 @@ pub enum FileError {
     Empty,
     /// An encoding the engine does not read.
     Encoding(String),
+    /// The file is not text: a known binary signature, or NUL bytes in its first line. Carries
+    /// what it looks like (PNG 图片, Excel 工作簿, …).
+    NotText(String),
+    /// The header row is longer than `records::MAX_RECORD_BYTES` (no line end in the first MiB).
+    HeaderTooLong,
     /// Required columns are missing or named twice. Carries the header for the mapping step.
     Header {
         /// The header row as read, for the user to map columns from.
@@ -84,6 +91,12 @@ impl FileError {
         match self {
             FileError::Empty => "文件为空，没有表头行".into(),
             FileError::Encoding(m) => m.clone(),
+            FileError::NotText(kind) => format!(
+                "这不是文本 CSV 文件（看起来是：{kind}）。请选择工单导出的 CSV 文件；Excel 工作簿请先另存为“CSV UTF-8”或 CSV"
+            ),
+            FileError::HeaderTooLong => {
+                "第 1 行（表头）超过 1 MiB 仍未结束：这不像 CSV 文本文件。请确认选择的是工单导出的 CSV 文件".into()
+            }
             FileError::Header { missing, duplicated, .. } => {
                 let mut parts = Vec::new();
                 if !missing.is_empty() {
@@ -124,9 +137,6 @@ pub struct IngestSummary {
     pub rejected_by_reason: Vec<(Reason, u64)>,
     /// Headers that feed no canonical column (ignored).
     pub extra_columns: Vec<String>,
-    /// Accepted rows whose ticket number or a name had bytes that are not valid in the detected
-    /// encoding (kept, with U+FFFD in their place).
-    pub undecodable_fields: u64,
     /// The file's header row as read.
     pub headers: Vec<String>,
     /// The names (承办单位, 来源渠道, …, as interned) some spelling of which held NUL or zero-width
@@ -134,9 +144,56 @@ pub struct IngestSummary {
     /// unit; sorted, each once.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cleaned_names: Vec<String>,
+    /// Accepted tickets closed before they were received (办结时间 < 受理时间): counted as they
+    /// are, listed so the export can be checked.
+    #[serde(default, skip_serializing_if = "LineSample::is_empty")]
+    pub closed_before_received: LineSample,
+    /// Accepted 转办 tickets whose 办理时限 is before their 派单时间.
+    #[serde(default, skip_serializing_if = "LineSample::is_empty")]
+    pub due_before_dispatched: LineSample,
     /// The file ends its lines with CR alone (old Mac tools): each CR was read as a line end.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub cr_line_ends: bool,
+}
+
+/// How many accepted tickets have some oddity, with the lines of the first
+/// [`LineSample::SHOWN`] of them in file order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LineSample {
+    /// Tickets with the oddity.
+    pub count: u64,
+    /// Lines (header = 1) of the first ones.
+    pub lines: Vec<u32>,
+}
+
+impl LineSample {
+    /// How many lines are kept.
+    pub const SHOWN: usize = 20;
+
+    /// Whether no ticket has the oddity.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    fn note(&mut self, line: u32) {
+        self.count += 1;
+        if self.lines.len() < Self::SHOWN {
+            self.lines.push(line);
+        }
+    }
+}
+
+/// Notes the oddities of accepted tickets, in file order (once per ticket: when a batch is
+/// handed over, or when the ingest finishes).
+fn note_oddities(summary: &mut IngestSummary, tickets: &[Ticket]) {
+    for t in tickets {
+        if t.closed.is_some() && t.received.is_some() && t.closed < t.received {
+            summary.closed_before_received.note(t.line);
+        }
+        if t.due.is_some() && t.dispatched.is_some() && t.due < t.dispatched {
+            summary.due_before_dispatched.note(t.line);
+        }
+    }
 }
 
 /// The result of a finished ingest.
@@ -222,6 +279,8 @@ pub struct Ingest {
     raw_channels: RawNames,
     raw_kinds: RawNames,
     raw_categories: RawNames,
+    /// The record being read was too long: input is dropped up to the next line feed.
+    skip_line: bool,
     /// A tail was taken in ([`Ingest::absorb`]): the input is complete.
     pub(crate) sealed: bool,
     /// Rejected rows by reason (every one, kept or not: see `IngestOptions::rejects_kept`).
@@ -266,6 +325,7 @@ impl Ingest {
             raw_channels: RawNames::default(),
             raw_kinds: RawNames::default(),
             raw_categories: RawNames::default(),
+            skip_line: false,
             sealed: false,
             rejected_by_reason: [0; Reason::ALL.len()],
             out,
@@ -338,6 +398,7 @@ impl Ingest {
             batch.remove(&self.removed);
             self.removed.clear();
         }
+        note_oddities(&mut self.out.summary, &batch.tickets);
         batch
     }
 
@@ -355,7 +416,14 @@ impl Ingest {
             None => {
                 // Before the first line end everything waits in the carry buffer (no header yet).
                 self.buf.extend_from_slice(chunk);
+                if self.buf.len() >= 8 {
+                    self.refuse_binary()?;
+                }
                 self.decide_line_ends(false);
+                if self.line_ends.is_none() && self.buf.len() > MAX_RECORD_BYTES {
+                    // No line end in the first MiB: the header check refuses the file.
+                    self.line_ends = Some(LineEnds::Lf);
+                }
                 let held = std::mem::take(&mut self.buf);
                 self.push_lf(&held)
             }
@@ -375,14 +443,21 @@ impl Ingest {
     }
 
     /// [`Ingest::push`] of bytes whose line ends are line feeds.
-    fn push_lf(&mut self, chunk: &[u8]) -> Result<(), FileError> {
+    fn push_lf(&mut self, mut chunk: &[u8]) -> Result<(), FileError> {
+        if self.skip_line {
+            // The rest of a line too long to read: dropped up to its line feed, never held.
+            let Some(p) = memchr::memchr(b'\n', chunk) else { return Ok(()) };
+            self.skip_line = false;
+            chunk = chunk.get(p + 1..).unwrap_or_default();
+        }
         if self.layout.is_none() || self.encoding.is_none() {
             // Until the header is read and the encoding known, everything goes through the
             // carry buffer (the BOM, detection and the header need the bytes together).
             self.buf.extend_from_slice(chunk);
             if !self.started {
-                // The BOM check needs the first three bytes; a tiny first chunk waits for more.
-                if self.buf.len() < 3 {
+                // The BOM and signature checks need the first eight bytes; a tiny first chunk
+                // waits for more.
+                if self.buf.len() < 8 {
                     return Ok(());
                 }
                 self.start()?;
@@ -392,41 +467,88 @@ impl Ingest {
                     self.set_encoding(enc);
                 }
             }
+            if self.encoding.is_none() {
+                // Until the encoding is decided only the records wholly before the first
+                // non-ASCII byte are read (ASCII reads the same in both encodings).
+                if let Some(first) = self.buf.iter().position(|b| *b >= 0x80) {
+                    let before = self.buf.get(..first).unwrap_or_default();
+                    let cut = memchr::memrchr(b'\n', before).map_or(0, |p| p + 1);
+                    let mut buf = std::mem::take(&mut self.buf);
+                    let result = self.drain_slice(buf.get(..cut).unwrap_or_default(), false);
+                    if let Ok(used) = result {
+                        buf.drain(..used);
+                    }
+                    self.buf = buf;
+                    return result.map(|_| ());
+                }
+            }
             return self.drain(false);
         }
         // Then rows are read straight from the chunk: only the record cut by the chunk's end
         // is copied (into the carry buffer), not the whole chunk.
         let mut rest = chunk;
         // The carried record is completed one line at a time (a quoted field may hold line
-        // feeds), and read only once the line that closes its quotes has come: its quotes are
-        // counted as the lines arrive, each byte once. (Reading it again after every line was
-        // quadratic: a stray quote in a 50 000-row file took 92 s.)
-        let mut quotes = if self.buf.is_empty() { 0 } else { memchr::memchr_iter(b'"', &self.buf).count() };
+        // feeds), and read only once the line that closes its quotes has come, or once it has
+        // passed the record limits (`records::MAX_RECORD_LINES`, `MAX_RECORD_BYTES`): its quotes
+        // and lines are counted as they arrive, each byte once. (Reading it again after every
+        // line was quadratic: a stray quote in a 50 000-row file took 92 s.)
+        let (mut quotes, mut lines) = Self::quotes_and_lines(&self.buf);
         while !self.buf.is_empty() {
             match memchr::memchr(b'\n', rest) {
                 None => {
                     self.buf.extend_from_slice(rest);
+                    if self.buf.len() > MAX_RECORD_BYTES {
+                        // Decided without waiting: the record cannot end within the limit.
+                        self.drain(false)?;
+                    }
                     return Ok(());
                 }
                 Some(p) => {
-                    let line = &rest[..=p];
+                    let (line, after) = rest.split_at(p + 1);
                     quotes += memchr::memchr_iter(b'"', line).count();
+                    lines += 1;
                     self.buf.extend_from_slice(line);
-                    rest = &rest[p + 1..];
+                    rest = after;
                 }
             }
-            if quotes.is_multiple_of(2) {
+            if quotes.is_multiple_of(2) || lines >= MAX_RECORD_LINES || self.buf.len() > MAX_RECORD_BYTES {
                 self.drain(false)?;
-                quotes = memchr::memchr_iter(b'"', &self.buf).count();
+                (quotes, lines) = Self::quotes_and_lines(&self.buf);
+            }
+            if self.skip_line {
+                break;
             }
         }
+        if self.skip_line {
+            // The rest of a line too long to read: dropped up to its line feed, never held.
+            let Some(p) = memchr::memchr(b'\n', rest) else { return Ok(()) };
+            self.skip_line = false;
+            rest = rest.get(p + 1..).unwrap_or_default();
+        }
         let used = self.drain_slice(rest, false)?;
-        self.buf.extend_from_slice(&rest[used..]);
+        self.buf.extend_from_slice(rest.get(used..).unwrap_or_default());
         Ok(())
+    }
+
+    /// Refuses a file whose first bytes carry a known binary signature.
+    fn refuse_binary(&self) -> Result<(), FileError> {
+        match encoding::not_text(&self.buf, b"") {
+            Some(kind) => Err(FileError::NotText(kind.into())),
+            None => Ok(()),
+        }
+    }
+
+    /// Quotes and line feeds in a carried record.
+    fn quotes_and_lines(buf: &[u8]) -> (usize, u32) {
+        if buf.is_empty() {
+            return (0, 0);
+        }
+        (memchr::memchr_iter(b'"', buf).count(), memchr::memchr_iter(b'\n', buf).count() as u32)
     }
 
     fn start(&mut self) -> Result<(), FileError> {
         self.started = true;
+        self.refuse_binary()?;
         let (skip, enc) = encoding::strip_bom(&self.buf).map_err(|m| FileError::Encoding(m.into()))?;
         self.buf.drain(..skip);
         if let Some(enc) = enc {
@@ -459,6 +581,7 @@ impl Ingest {
         if !self.removed.is_empty() {
             self.out.store.remove(&self.removed);
         }
+        note_oddities(&mut self.out.summary, &self.out.store.tickets);
         // Duplicates found by `settle` were rejected after the rows around them.
         self.out.rejects.sort_by_key(|r| r.line);
         if let Some(kept) = self.options.rejects_kept {
@@ -468,17 +591,12 @@ impl Ingest {
         s.encoding = self.encoding;
         s.rejected_by_reason = Reason::ALL
             .iter()
-            .map(|r| (*r, self.rejected_by_reason[*r as usize]))
+            .map(|r| (*r, self.rejected_by_reason.get(*r as usize).copied().unwrap_or(0)))
             .filter(|(_, n)| *n > 0)
             .collect();
         debug_assert_eq!(s.rows_read, s.rows_scored + s.rows_rejected);
         self.out.store.shrink_to_fit();
         Ok((self.out, self.line))
-    }
-
-    /// Physical line of the next record (header = 1).
-    pub(crate) fn next_line(&self) -> u32 {
-        self.line
     }
 
     /// Whether the reader has read the header and holds no partial record: the point where a
@@ -512,15 +630,24 @@ impl Ingest {
         let mut at = 0;
         loop {
             if self.layout.as_ref().is_some_and(|l| l.fast) {
-                at += self.fast_records(&data[at..]);
+                at += self.fast_records(data.get(at..).unwrap_or_default());
             }
-            let Some(end) = find_record_end(&data[at..], eof) else { return Ok(at) };
-            let rec = &data[at..at + end.content];
+            let Some(end) = find_record_end(data.get(at..).unwrap_or_default(), eof) else { return Ok(at) };
+            let rec = data.get(at..at + end.content).unwrap_or_default();
             let line = self.line;
             self.line += end.lines;
             at += end.consumed;
             if self.layout.is_none() {
+                if let Some(kind) = encoding::not_text(b"", rec) {
+                    return Err(FileError::NotText(kind.into()));
+                }
+                if end.defect == Some(Defect::TooLong) {
+                    return Err(FileError::HeaderTooLong);
+                }
                 self.read_header(rec, end.quoted)?;
+            } else if let Some(defect) = end.defect {
+                self.skip_line = end.skip_rest_of_line;
+                self.read_defective(rec, defect, line);
             } else if !trim(rec).is_empty() {
                 self.read_row(rec, end.quoted, line);
             }

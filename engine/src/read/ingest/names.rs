@@ -35,13 +35,12 @@ impl RawNames {
     /// up to 16 bytes.
     #[inline]
     pub(super) fn words(raw: &[u8]) -> (u64, u64) {
-        let n = raw.len();
-        let word = |b: &[u8]| u64::from_le_bytes(b.try_into().expect("eight bytes"));
-        let half = |b: &[u8]| u64::from(u32::from_le_bytes(b.try_into().expect("four bytes")));
-        if n >= 8 {
-            (word(&raw[..8]), word(&raw[n - 8..]))
-        } else if n >= 4 {
-            (half(&raw[..4]) | half(&raw[n - 4..]) << 32, 0)
+        let half = |b: &[u8; 4]| u64::from(u32::from_le_bytes(*b));
+        // A first chunk of N bytes exists exactly when the last one does, when `n >= N`.
+        if let (Some(first), Some(last)) = (raw.first_chunk::<8>(), raw.last_chunk::<8>()) {
+            (u64::from_le_bytes(*first), u64::from_le_bytes(*last))
+        } else if let (Some(first), Some(last)) = (raw.first_chunk::<4>(), raw.last_chunk::<4>()) {
+            (half(first) | half(last) << 32, 0)
         } else {
             (raw.iter().enumerate().fold(0, |w, (i, b)| w | u64::from(*b) << (8 * i)), 0)
         }
@@ -66,7 +65,11 @@ impl RawNames {
             let e = self.entries.get(*self.slots.get(slot)? as usize)?;
             if e.words == words && e.len as usize == n {
                 let start = e.start as usize;
-                if n <= 16 || self.bytes.get(start + 8..start + n - 8) == Some(&raw[8..n - 8]) {
+                if n <= 16
+                    || raw
+                        .get(8..n - 8)
+                        .is_some_and(|mid| self.bytes.get(start + 8..start + n - 8) == Some(mid))
+                {
                     return Some((e.id, e.undecodable));
                 }
             }
@@ -89,6 +92,10 @@ impl RawNames {
         }
     }
 
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "callers pass an index of `entries`; `slots` is a power of two long (at least 64 once an entry is in) and every probe is masked by `slots.len() - 1`"
+    )]
     pub(super) fn place(&mut self, e: usize) {
         let mask = self.slots.len() - 1;
         let entry = &self.entries[e];
@@ -102,50 +109,77 @@ impl RawNames {
 
 impl Ingest {
     /// Stores an accepted row: records its 工单编号 and interns its names (`names`: the raw,
-    /// trimmed fields of [`NAME_COLUMNS`]). Returns whether the row had undecodable bytes.
-    pub(super) fn accept(&mut self, mut t: Ticket, id: &str, names: [&[u8]; 5], mut lossy: bool) -> bool {
+    /// trimmed fields of [`NAME_COLUMNS`]). Stores nothing and fails when a name has bytes that
+    /// are not valid in the file's encoding (the general reader then rejects the row as
+    /// 字符编码错误): no name of a rejected row is ever interned.
+    pub(super) fn accept(&mut self, mut t: Ticket, id: &str, names: [&[u8]; 5]) -> Result<(), ()> {
         let enc = self.enc();
+        let transferred = t.is_transferred();
         let Ingest { raw_units, raw_channels, raw_kinds, raw_categories, out, .. } = self;
+        let maps: [&RawNames; 5] = [raw_units, raw_units, raw_channels, raw_kinds, raw_categories];
+        // First every name looked up, or decoded once if new; only then anything interned.
+        let mut found: [Option<NameId>; 5] = [None; 5];
+        let mut decoded: [Option<std::borrow::Cow<'_, str>>; 5] = Default::default();
+        for (slot, ((raw, found), decoded)) in names.iter().zip(&mut found).zip(&mut decoded).enumerate() {
+            if raw.is_empty() || (slot < 2 && !transferred) {
+                continue;
+            }
+            match maps.get(slot).and_then(|m| m.get(raw)) {
+                Some((id, _)) => *found = Some(id),
+                None => {
+                    let mut bad = false;
+                    let text = encoding::decode(enc, raw, &mut bad);
+                    if bad {
+                        return Err(());
+                    }
+                    *decoded = Some(text);
+                }
+            }
+        }
         let store = &mut out.store;
         let cleaned = &mut out.summary.cleaned_names;
-        let mut intern = |raw: &[u8], map: &mut RawNames, names: &mut crate::tickets::store::Names| {
-            if raw.is_empty() {
-                return NO_NAME;
+        let mut ids = [NO_NAME; 5];
+        for (slot, (((raw, out_id), found), decoded)) in
+            names.iter().zip(&mut ids).zip(found).zip(&mut decoded).enumerate()
+        {
+            if let Some(id) = found {
+                *out_id = id;
+                continue;
             }
-            let (id, bad) = map.get(raw).unwrap_or_else(|| {
-                let mut bad = false;
-                // A name an export marked as text (`'=…`) reads as the name itself; invisible
-                // characters and exotic spaces do not make a second unit.
-                let decoded = encoding::decode(enc, raw, &mut bad);
-                let unmarked = crate::csv_cell::unmark(&decoded);
-                let name = clean_name(unmarked);
-                if name != unmarked && !cleaned.iter().any(|c| *c == name) {
-                    cleaned.push(name.to_string());
-                }
-                let id = names.intern(&name);
-                map.insert(raw, id, bad);
-                (id, bad)
-            });
-            lossy |= bad;
-            id
-        };
-        let [unit, parent, channel, kind, category] = names;
-        if t.is_transferred() {
-            t.unit = intern(unit, raw_units, &mut store.units);
-            t.parent = intern(parent, raw_units, &mut store.units);
-            if t.parent == t.unit {
-                t.parent = NO_NAME;
+            let Some(text) = decoded.take() else { continue };
+            let (map, table) = match slot {
+                0 | 1 => (&mut *raw_units, &mut store.units),
+                2 => (&mut *raw_channels, &mut store.channels),
+                3 => (&mut *raw_kinds, &mut store.kinds),
+                _ => (&mut *raw_categories, &mut store.categories),
+            };
+            // The same new name as 承办单位 and 上级单位: interned once.
+            if let Some((id, _)) = map.get(raw) {
+                *out_id = id;
+                continue;
             }
+            // A name an export marked as text (`'=…`) reads as the name itself; invisible
+            // characters and exotic spaces do not make a second unit.
+            let unmarked = crate::csv_cell::unmark(&text);
+            let name = clean_name(unmarked);
+            if name != unmarked && !cleaned.iter().any(|c| *c == name) {
+                cleaned.push(name.to_string());
+            }
+            let id = table.intern(&name);
+            map.insert(raw, id, false);
+            *out_id = id;
         }
-        t.channel = intern(channel, raw_channels, &mut store.channels);
-        t.kind = intern(kind, raw_kinds, &mut store.kinds);
-        t.category = intern(category, raw_categories, &mut store.categories);
+        let [unit, parent, channel, kind, category] = ids;
+        if transferred {
+            t.unit = unit;
+            t.parent = if parent == unit { NO_NAME } else { parent };
+        }
+        t.channel = channel;
+        t.kind = kind;
+        t.category = category;
         store.push(id, t);
         out.summary.rows_scored += 1;
-        if lossy {
-            out.summary.undecodable_fields += 1;
-        }
-        lossy
+        Ok(())
     }
 }
 

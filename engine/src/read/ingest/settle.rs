@@ -11,7 +11,6 @@ pub(super) struct Pending {
     pub(super) start: usize,
     pub(super) len: u32,
     pub(super) line: u32,
-    pub(super) lossy: bool,
 }
 
 impl Ingest {
@@ -39,8 +38,8 @@ impl Ingest {
             self.removed.push(p.index);
             let summary = &mut self.out.summary;
             summary.rows_scored -= 1;
-            summary.undecodable_fields -= u64::from(p.lossy);
-            let rec = &buf[p.start..p.start + p.len as usize];
+            // A pending row is a record the fast path read from this `buf`.
+            let rec = buf.get(p.start..p.start + p.len as usize).unwrap_or_default();
             self.fields.split(rec, false);
             self.reject_duplicate(rec, p.line, first);
         }
@@ -57,12 +56,13 @@ impl Ingest {
 
     pub(super) fn reject_duplicate(&mut self, rec: &[u8], line: u32, first: u32) {
         let first_line = match first.checked_sub(self.base) {
-            Some(local) => self.out.store.tickets[local as usize].line,
-            None => self.handed_over_lines[first as usize],
+            // `first` is an index a claim recorded: a stored ticket, or one handed over before.
+            Some(local) => self.out.store.tickets.get(local as usize).map_or(0, |t| t.line),
+            None => self.handed_over_lines.get(first as usize).copied().unwrap_or(0),
         };
         // The row's 工单编号 equals the first one's: the message names it by the row's value.
         let detail = RejectDetail::DuplicateId { first_line };
-        let column = self.layout.as_ref().and_then(|l| l.pos[Column::Id as usize]);
+        let column = self.layout.as_ref().and_then(|l| l.pos.get(Column::Id as usize).copied().flatten());
         self.reject(rec, line, column, Reason::DuplicateId, detail);
     }
 
@@ -72,7 +72,7 @@ impl Ingest {
         let raw = self
             .layout
             .as_ref()
-            .and_then(|l| l.pos[Column::Id as usize])
+            .and_then(|l| l.pos.get(Column::Id as usize).copied().flatten())
             .map_or(&b""[..], |i| trim(self.fields.get(rec, i)));
         let mut lossy = false;
         // The id outlives the borrow of `fields` (it may point into their scratch buffer).
@@ -84,10 +84,23 @@ impl Ingest {
             None => {
                 // The names may point into the fields' scratch buffer: out of `self` meanwhile.
                 let fields = std::mem::take(&mut self.fields);
+                #[expect(
+                    clippy::expect_used,
+                    reason = "a row is stored only after `check_row` passed it, which reads the layout `read_header` set"
+                )]
                 let pos = self.layout.as_ref().expect("header read").pos;
-                let names =
-                    NAME_COLUMNS.map(|c| pos[c as usize].map_or(&b""[..], |i| trim(fields.get(rec, i))));
-                self.accept(t, &id, names, lossy);
+                let names = NAME_COLUMNS.map(|c| {
+                    pos.get(c as usize).copied().flatten().map_or(&b""[..], |i| trim(fields.get(rec, i)))
+                });
+                // `check_row` has rejected every value undecodable in the encoding.
+                let stored = if lossy { Err(()) } else { self.accept(t, &id, names) };
+                debug_assert!(stored.is_ok(), "check_row rejects undecodable values first");
+                if stored.is_err() {
+                    let detail = RejectDetail::Recorded {
+                        message: format!("第 {line} 行：含无法解码的字节"),
+                    };
+                    self.reject(rec, line, None, Reason::BadEncoding, detail);
+                }
                 self.fields = fields;
             }
             Some(first) => self.reject_duplicate(rec, line, first),
