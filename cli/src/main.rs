@@ -360,6 +360,32 @@ fn file_size(path: &str) -> Option<u64> {
     std::fs::metadata(path).ok().map(|m| m.len())
 }
 
+/// Why an output path cannot be written, in words (the system's own text after it).
+fn io_why(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let why = match e.kind() {
+        K::NotFound => "所在目录不存在",
+        K::PermissionDenied => "没有写入权限",
+        K::NotADirectory => "路径中有一段不是目录",
+        K::IsADirectory => "这是一个目录",
+        K::AlreadyExists => "已有同名文件",
+        K::ReadOnlyFilesystem => "文件系统只读",
+        K::StorageFull => "磁盘已满",
+        _ => "写入失败",
+    };
+    format!("{why}（{e}）")
+}
+
+/// Writes `bytes` to `path`; the error names the path and why.
+fn write_file(path: &std::path::Path, bytes: impl AsRef<[u8]>) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("无法写入 {}：{}", path.display(), io_why(&e)))
+}
+
+/// Makes the output directory `dir`; the error names it and why.
+fn make_dir(dir: &std::path::Path) -> Result<(), String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("无法创建输出目录 {}：{}", dir.display(), io_why(&e)))
+}
+
 fn read(path: &str) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("无法读取 {path}：{e}"))
 }
@@ -375,7 +401,7 @@ fn run_generate(args: &GenerateArgs) -> Result<(), String> {
         }
     };
     match &args.out {
-        Some(path) => std::fs::write(path, bytes).map_err(|e| format!("无法写入 {path}：{e}")),
+        Some(path) => write_file(std::path::Path::new(path), bytes),
         None => {
             use std::io::Write;
             std::io::stdout().write_all(&bytes).map_err(|e| e.to_string())
@@ -449,7 +475,13 @@ fn run_report(args: &ReportArgs) -> Result<(), String> {
         None => {
             let path = saved.unwrap_or_default();
             let text = String::from_utf8_lossy(&read(path)?).into_owned();
-            serde_json::from_str::<Report>(&text).map_err(|e| format!("{path} 不是本工具保存的报告：{e}"))?
+            let report = serde_json::from_str::<Report>(&text)
+                .map_err(|e| format!("{path} 不是本工具保存的报告：{e}"))?;
+            // Counts edited by hand (按期 above 应办结, 2^64 − 1) would score as 119.23 % or wrap.
+            for e in report.units.iter().chain(&report.members).chain(&report.groups) {
+                e.tallies.check(&e.name).map_err(|err| format!("{path}：{err}"))?;
+            }
+            report
         }
     };
     if report.deadline_errors.count > 0 {
@@ -468,6 +500,16 @@ fn run_report(args: &ReportArgs) -> Result<(), String> {
             ..Default::default()
         };
         report.apply_rules(rules, &ctx);
+        if let Some(scores) = &report.scores {
+            // Points beyond exact arithmetic: no scores rather than wrong ones (exit 1).
+            if let Some(why) = &scores.refused {
+                return Err(why.clone());
+            }
+            // Not yet one of the report's warnings (report::warnings): said here.
+            for cycle in &scores.registry_cycles {
+                eprintln!("单位名录的上级单位成环：{cycle}（环上各单位按自身计，不沿上级单位归并）");
+            }
+        }
     }
     if let Some(p) = &report.period {
         eprintln!("期间：{}（{}）", p.label, p.why);
@@ -525,7 +567,7 @@ fn merged_report(
     parts.reverse();
     let merged = Partial::merge(&parts).map_err(|e| e.to_string())?;
     if let Some(out) = partial_out {
-        std::fs::write(out, merged.to_json()).map_err(|e| format!("无法写入 {out}：{e}"))?;
+        write_file(std::path::Path::new(out), merged.to_json())?;
         eprintln!("已写入部分汇总 {out}（{} 个来源）", merged.sources.len());
     }
     merged.report(report_options).map_err(|e| e.to_string())
@@ -537,10 +579,8 @@ fn write_report(report: &Report, format: Format, out: Option<&str>) -> Result<()
         Format::Json => match out {
             Some(dir) => {
                 let dir = PathBuf::from(dir);
-                std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-                let path = dir.join("report.json");
-                std::fs::write(&path, report.to_json())
-                    .map_err(|e| format!("无法写入 {}：{e}", path.display()))
+                make_dir(&dir)?;
+                write_file(&dir.join("report.json"), report.to_json())
             }
             None => {
                 println!("{}", report.to_json());
@@ -549,10 +589,9 @@ fn write_report(report: &Report, format: Format, out: Option<&str>) -> Result<()
         },
         Format::Csv => {
             let dir = PathBuf::from(out.unwrap_or("hotline-out"));
-            std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+            make_dir(&dir)?;
             for (name, text) in csv_tables(report) {
-                let path = dir.join(name);
-                std::fs::write(&path, text).map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+                write_file(&dir.join(name), text)?;
             }
             eprintln!("已写入 {}", dir.display());
             Ok(())
@@ -623,7 +662,7 @@ fn run_shortfalls(args: &ShortfallsArgs) -> Result<(), String> {
         Format::Csv => found.to_csv(),
     };
     match &args.out {
-        Some(out) => std::fs::write(out, text).map_err(|e| format!("无法写入 {out}：{e}")),
+        Some(out) => write_file(std::path::Path::new(out), text),
         None => {
             print!("{}", text.trim_end_matches('\n'));
             println!();

@@ -303,3 +303,24 @@ fn help_and_version_exit_0() {
     assert_eq!((code, out.as_str()), (2, ""));
     assert!(err.contains("report") && err.contains("shortfalls"), "{err}");
 }
+
+/// An output path that cannot be written: the message names the path and says why (exit 1).
+#[test]
+fn output_path_errors_name_the_path_and_why() {
+    let dir = std::env::temp_dir().join(format!("hotline-out-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("a-file.txt");
+    std::fs::write(&file, "x").unwrap();
+    let under_file = file.join("out");
+    let (code, _, err) = run(&[&sample(), "--out", under_file.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(&format!("无法创建输出目录 {}：路径中有一段不是目录", under_file.display())),
+        "{err}"
+    );
+    let missing = "/nonexistent-hotline-dir/feb.csv";
+    let (code, _, err) = run(&["generate", "--month", "2021-02", "--tickets", "10", "--out", missing]);
+    assert_eq!(code, 1);
+    assert!(err.contains(&format!("无法写入 {missing}：所在目录不存在")), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

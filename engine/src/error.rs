@@ -17,7 +17,9 @@ mod partial_file;
 mod period;
 mod preset;
 mod rules;
+mod score;
 mod side_file;
+mod tally;
 
 pub use cells::{CellsError, CellsErrorKind};
 pub use json::{JsonKind, JsonLocation, SyntaxKind, ValueType};
@@ -26,9 +28,11 @@ pub use partial_file::{PartialFileError, PartialFileErrorKind};
 pub use period::{PeriodError, PeriodErrorKind};
 pub use preset::PresetError;
 pub use rules::{Reads, RuleError, RuleErrorKind};
+pub use score::ScoreError;
 pub use side_file::{SideFile, SideFileError, SideFileErrorKind};
+pub use tally::{TallyError, TallyProblem};
 
-pub(crate) use json::{classify, location, read};
+pub(crate) use json::{classify, location, read, OUT_OF_RANGE, TOO_MANY_DECIMALS};
 
 /// The language a message is rendered in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -50,6 +50,15 @@ const HASHES: &str = "ticket_hashes";
 /// so a mistyped file with centuries of months would exhaust memory instead of failing clearly.
 pub const MAX_MONTHS: usize = crate::count::aggregate::MAX_DENSE_MONTHS;
 
+/// The longest partial file read, in bytes (512 MiB; checked before it is parsed): the ticket
+/// hashes take about 11 bytes a ticket, so some 45 million tickets.
+pub const MAX_PARTIAL_BYTES: usize = 512 << 20;
+/// The most cells a partial may have (a city has a few thousand: 承办单位 × 上级单位 × 2).
+pub const MAX_CELLS: usize = 500_000;
+/// The most bytes the cells' month tables may take once read (1 GiB): per cell, 6 × months
+/// tallies and two months × months tables.
+pub const MAX_TABLE_BYTES: u64 = 1 << 30;
+
 /// One partial-aggregates file.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -109,6 +118,13 @@ pub enum PartialError {
     File(PartialFileError),
     /// A merge of nothing.
     NoInputs,
+    /// A merge whose total of one counter passes [`crate::count::tally::MAX_COUNT`].
+    CountOverflow {
+        /// The cell (承办单位) whose counts passed it.
+        unit: String,
+        /// The counter, by its field name.
+        counter: &'static str,
+    },
     /// Counted with different deadline rules.
     Deadlines {
         /// The first partial's sources, by name (joined with 、).
@@ -142,6 +158,10 @@ impl PartialError {
             Lang::Zh => match self {
                 PartialError::File(e) => e.render(lang),
                 PartialError::NoInputs => "没有可合并的部分汇总".into(),
+                PartialError::CountOverflow { unit, counter } => format!(
+                    "合并后“{unit}”处 {counter} 的合计超过上限 {}（2^53），不能精确合并：请检查各部分汇总的计数",
+                    crate::count::tally::MAX_COUNT
+                ),
                 PartialError::TooManyMonths(name) => {
                     format!("“{name}”的工单时间分布在超过 {MAX_MONTHS} 个不同的月份：请检查日期列，部分汇总不能生成")
                 }
@@ -241,6 +261,10 @@ impl Partial {
             kind: K::Json(classify(e)),
             at: location(path, e),
         };
+        if text.len() > MAX_PARTIAL_BYTES {
+            let kind = K::FileTooLarge { bytes: text.len(), limit: MAX_PARTIAL_BYTES };
+            return Err(PartialFileError::new("", kind).into());
+        }
         let value: serde_json::Value =
             read(text).map_err(|(kind, at)| PartialFileError { kind: K::Json(kind), at })?;
         let expected = PARTIAL_FORMAT.to_string();
@@ -258,7 +282,72 @@ impl Partial {
         if months > MAX_MONTHS {
             return Err(PartialFileError::new("", K::TooManyMonths { months, limit: MAX_MONTHS }).into());
         }
+        p.check_size(months)?;
+        p.check_counts()?;
         Ok(p)
+    }
+
+    /// The cells and the bytes of their month tables against [`MAX_CELLS`] and
+    /// [`MAX_TABLE_BYTES`], before any table is allocated ([`Partial::to_cells`]).
+    fn check_size(&self, months: usize) -> Result<(), PartialFileError> {
+        let n = months.max(1) as u64;
+        let per_cell = 6 * n * std::mem::size_of::<Tally>() as u64 + 2 * n * n * 8;
+        let bytes = per_cell.saturating_mul(self.cells.len() as u64);
+        if self.cells.len() > MAX_CELLS || bytes > MAX_TABLE_BYTES {
+            let kind = PartialFileErrorKind::TooManyCells {
+                cells: self.cells.len(),
+                months,
+                bytes,
+                max_cells: MAX_CELLS,
+                max_bytes: MAX_TABLE_BYTES,
+            };
+            return Err(PartialFileError::new("cells", kind));
+        }
+        Ok(())
+    }
+
+    /// Every cell's counts can be true ([`Tally::check`]: no part above its whole, no counter
+    /// above [`crate::count::tally::MAX_COUNT`]) and so can the file's total of each counter,
+    /// so no sum of its counts (a city, a period, 市派 + 省派) can wrap.
+    fn check_counts(&self) -> Result<(), PartialFileError> {
+        use crate::count::tally::MAX_COUNT;
+        use crate::error::TallyProblem;
+        let mut totals = Totals::default();
+        for (i, c) in self.cells.iter().enumerate() {
+            let unit = cell_label(c);
+            let fail = |path: String, problem| {
+                PartialFileError::new(path, PartialFileErrorKind::Counts { unit: unit.clone(), problem })
+            };
+            for (j, m) in c.by_month.iter().enumerate() {
+                let path = format!("cells[{i}].by_month[{j}].counts");
+                m.counts.check().map_err(|p| fail(path.clone(), p))?;
+                totals.add_tally(&m.counts).map_err(|counter| {
+                    fail(path.clone(), TallyProblem::TooLarge { counter, value: MAX_COUNT, limit: MAX_COUNT })
+                })?;
+            }
+            for (what, pairs) in [("carried", &c.carried), ("due_closed", &c.due_closed)] {
+                for (j, x) in pairs.iter().enumerate() {
+                    totals.add_pair(what, x.count).map_err(|counter| {
+                        let problem = TallyProblem::TooLarge { counter, value: x.count, limit: MAX_COUNT };
+                        fail(format!("cells[{i}].{what}[{j}].count"), problem)
+                    })?;
+                }
+            }
+        }
+        let accepts = [("channels", &self.channels), ("kinds", &self.kinds)];
+        for (what, list) in accepts {
+            let mut total = Totals::default();
+            for (i, a) in list.iter().enumerate() {
+                for (j, x) in a.accepted.iter().enumerate() {
+                    total.add_pair("accepted", x.count).map_err(|counter| {
+                        let problem = TallyProblem::TooLarge { counter, value: x.count, limit: MAX_COUNT };
+                        let kind = PartialFileErrorKind::Counts { unit: a.name.clone(), problem };
+                        PartialFileError::new(format!("{what}[{i}].accepted[{j}].count"), kind)
+                    })?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// How many distinct months the partial's counts are keyed by.
@@ -345,8 +434,21 @@ impl Partial {
         let mut kinds: BTreeMap<String, BTreeMap<Pair, u64>> = BTreeMap::new();
         let mut topics: BTreeMap<(String, String), BTreeMap<Pair, u64>> = BTreeMap::new();
         let mut errors = DeadlineErrors::default();
+        // Each input's totals are bounded when read; their sum is checked here, so no cell's
+        // sum can wrap either.
+        let mut totals = Totals::default();
         for p in parts {
             for c in &p.cells {
+                let overflow = |counter| PartialError::CountOverflow { unit: cell_label(c), counter };
+                for m in &c.by_month {
+                    totals.add_tally(&m.counts).map_err(overflow)?;
+                }
+                for x in &c.carried {
+                    totals.add_pair("carried", x.count).map_err(overflow)?;
+                }
+                for x in &c.due_closed {
+                    totals.add_pair("due_closed", x.count).map_err(overflow)?;
+                }
                 let sums = cells.entry((c.unit.clone(), c.parent.clone(), c.province)).or_default();
                 for m in &c.by_month {
                     sums.by_month.entry((m.by, m.month)).or_default().add(&m.counts);
@@ -376,7 +478,7 @@ impl Partial {
                 .map(|((from, to), count)| MonthPair { from, to, count })
                 .collect()
         };
-        Ok(Partial {
+        let merged = Partial {
             format: PARTIAL_FORMAT.to_string(),
             sources: parts.iter().flat_map(|p| p.sources.clone()).collect(),
             deadlines: first.deadlines.clone(),
@@ -404,7 +506,10 @@ impl Partial {
                 .map(|((channel, category), m)| TopicAccepts { channel, category, accepted: pairs(m) })
                 .collect(),
             ticket_hashes: encode_hashes(&all),
-        })
+        };
+        // Inputs each within the limits may together pass them.
+        merged.check_size(merged.months())?;
+        Ok(merged)
     }
 
     /// The names-only ticket store and month-keyed counts the report is made from.
@@ -434,6 +539,51 @@ impl Partial {
 }
 
 type Pair = (Option<Month>, Option<Month>);
+
+/// A file's (or a merge's) total of each counter, kept at most [`crate::count::tally::MAX_COUNT`].
+#[derive(Default)]
+struct Totals {
+    tally: [u64; Tally::FIELDS],
+    carried: u64,
+    due_closed: u64,
+    accepted: u64,
+}
+
+impl Totals {
+    /// Adds a tally's counters; the name of the first whose total passes the limit.
+    fn add_tally(&mut self, t: &Tally) -> Result<(), &'static str> {
+        for ((total, v), name) in self.tally.iter_mut().zip(t.to_array()).zip(Tally::NAMES) {
+            *total = bounded(*total, v).ok_or(name)?;
+        }
+        Ok(())
+    }
+    /// Adds a month pair's count to the `what` total (`carried`, `due_closed`, `accepted`).
+    fn add_pair(&mut self, what: &'static str, count: u64) -> Result<(), &'static str> {
+        let total = match what {
+            "carried" => &mut self.carried,
+            "due_closed" => &mut self.due_closed,
+            _ => &mut self.accepted,
+        };
+        *total = bounded(*total, count).ok_or(what)?;
+        Ok(())
+    }
+}
+
+/// `a + b` when it is at most [`crate::count::tally::MAX_COUNT`].
+fn bounded(a: u64, b: u64) -> Option<u64> {
+    a.checked_add(b).filter(|s| *s <= crate::count::tally::MAX_COUNT)
+}
+
+/// A cell as messages name it: 承办单位（上级单位，省派）.
+fn cell_label(c: &Cell) -> String {
+    let unit = if c.unit.is_empty() { "（直接答复）" } else { c.unit.as_str() };
+    match (c.parent.is_empty(), c.province) {
+        (true, false) => unit.to_string(),
+        (true, true) => format!("{unit}，省派"),
+        (false, false) => format!("{unit}，上级单位 {}", c.parent),
+        (false, true) => format!("{unit}，上级单位 {}，省派", c.parent),
+    }
+}
 
 #[derive(Default)]
 struct CellSums {

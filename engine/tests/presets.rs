@@ -45,7 +45,7 @@ fn differences(scores: &Scores, published: &[(String, String)]) -> Vec<(String, 
         .filter_map(|(name, p)| {
             let model = printed(scores, name).unwrap_or_else(|| panic!("{name} not scored"));
             let (pv, mv) = (Ratio::parse_decimal(p).unwrap(), Ratio::parse_decimal(&model).unwrap());
-            (pv != mv).then(|| (name.clone(), (pv - mv).to_fixed(2)))
+            (pv != mv).then(|| (name.clone(), pv.checked_sub(mv).unwrap().to_fixed(2)))
         })
         .collect()
 }
@@ -218,7 +218,7 @@ fn panjin_counties_and_top_ten() {
             let total = n(&r["交办总量"]);
             // 办结率 = 办结数 / 交办总量 (a unique integer); 满意率 as printed.
             let pct: Ratio = Ratio::parse_decimal(&r["满意率_pct"]).unwrap();
-            let sat = (pct * Ratio::int(100)).num() as u64;
+            let sat = pct.checked_mul(Ratio::int(100)).unwrap().num() as u64;
             let t = Tally {
                 received: total,
                 transferred: total,

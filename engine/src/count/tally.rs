@@ -1,7 +1,13 @@
 //! The counters behind every indicator of one entity in one period ([`Tally`]), and their split
 //! by dispatch origin ([`Split`]). What a ticket adds to them is defined in [`crate::count::events`].
 
+use crate::error::TallyProblem;
 use serde::{Deserialize, Serialize};
+
+/// The largest count a loaded file may hold, for one counter and for its total over the file:
+/// 2^53 (9 007 199 254 740 992, also the largest integer a JSON reader in JavaScript keeps
+/// exact). Any sum of a file's counts, even of all 23 counters, then fits a `u64`.
+pub const MAX_COUNT: u64 = 1 << 53;
 
 /// Counts behind every indicator of one entity (unit, member, group or city) in one period.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,6 +132,55 @@ impl Tally {
         tally_fields!(add);
     }
 
+    /// Every counter's field name, in declaration order.
+    pub const NAMES: [&'static str; Tally::FIELDS] = {
+        macro_rules! names {
+            ($($f:ident),*) => { [$( stringify!($f) ),*] };
+        }
+        tally_fields!(names)
+    };
+
+    /// The part-of-whole relations every tally keeps, whatever it counts (a month's cell or a
+    /// period's entity): (part, whole) by value.
+    fn parts(&self) -> [(&'static str, u64, &'static str, u64); 13] {
+        macro_rules! pair {
+            ($p:ident, $w:ident) => {
+                (stringify!($p), self.$p, stringify!($w), self.$w)
+            };
+        }
+        [
+            pair!(direct, received),
+            pair!(carried_over, transferred),
+            pair!(sign_due_known, dispatched),
+            pair!(signed_on_time, sign_due_known),
+            pair!(contact_due_known, dispatched),
+            pair!(contacted_on_time, contact_due_known),
+            pair!(on_time, due),
+            pair!(closed, due),
+            pair!(reworked, due),
+            pair!(urgent_due, due),
+            pair!(urgent_on_time, urgent_due),
+            pair!(urgent_on_time, on_time),
+            pair!(feedback_on_time, feedback_due),
+        ]
+    }
+
+    /// Whether the counters can be true: each at most [`MAX_COUNT`], and no part above its
+    /// whole (`on_time` ≤ `due`, …). Loaded files are checked with it.
+    pub fn check(&self) -> Result<(), TallyProblem> {
+        for (counter, value) in Tally::NAMES.into_iter().zip(self.to_array()) {
+            if value > MAX_COUNT {
+                return Err(TallyProblem::TooLarge { counter, value, limit: MAX_COUNT });
+            }
+        }
+        for (part, part_count, whole, whole_count) in self.parts() {
+            if part_count > whole_count {
+                return Err(TallyProblem::PartExceedsWhole { part, part_count, whole, whole_count });
+            }
+        }
+        Ok(())
+    }
+
     /// Every counter, in declaration order (the page's binary form of the cells).
     pub fn to_array(&self) -> [u64; Tally::FIELDS] {
         macro_rules! array {
@@ -191,6 +246,19 @@ impl Split {
     pub fn add(&mut self, o: &Split) {
         self.0[0].add(&o.0[0]);
         self.0[1].add(&o.0[1]);
+    }
+    /// Whether both sides' counters can be true ([`Tally::check`]), and 市派 + 省派 too: a saved
+    /// report's (or a hand-made table's) counts are checked with it before anything is scored.
+    /// `entity` names the unit in the error.
+    pub fn check(&self, entity: &str) -> Result<(), crate::error::TallyError> {
+        let fail = |side: &str, problem| crate::error::TallyError {
+            entity: format!("{entity}（{side}）"),
+            problem,
+        };
+        self.0[0].check().map_err(|p| fail("市派", p))?;
+        self.0[1].check().map_err(|p| fail("省派", p))?;
+        // Each side ≤ 2^53, so their sum fits; the sum's parts keep their wholes too.
+        self.all().check().map_err(|p| fail("合计", p))
     }
     /// Whether every counter of both sides is 0: the entity has no ticket in the period.
     pub fn is_empty(&self) -> bool {

@@ -171,6 +171,16 @@ pub enum JsonKind {
         /// The string given.
         value: String,
     },
+    /// A number beyond ±[`crate::ratio::MAX_MAGNITUDE`] (a rule file's weights, scores, bounds).
+    OutOfRange {
+        /// The number as written.
+        value: String,
+    },
+    /// A number with more than [`crate::ratio::MAX_DECIMALS`] decimals.
+    TooManyDecimals {
+        /// The number as written.
+        value: String,
+    },
     /// A string that is not a month (`2021-02`).
     NotAMonth {
         /// The string given.
@@ -223,6 +233,13 @@ impl JsonKind {
                 format!("无法识别的取值“{value}”；可用：{}", list(expected))
             }
             JsonKind::NotANumber { value } => format!("应为数字，实际是 “{value}”"),
+            JsonKind::OutOfRange { value } => {
+                let max = crate::ratio::MAX_MAGNITUDE;
+                format!("{value} 超出范围（−{max}–{max}）")
+            }
+            JsonKind::TooManyDecimals { value } => {
+                format!("{value} 的小数超过 {} 位", crate::ratio::MAX_DECIMALS)
+            }
             JsonKind::NotAMonth { value } => format!("应为月份（如 2021-02），实际是 “{value}”"),
             JsonKind::NoMatchingForm => "取值不符合该字段的任何一种写法".into(),
             JsonKind::Other { .. } => "内容无法读取".into(),
@@ -389,6 +406,10 @@ fn data(msg: &str) -> JsonKind {
         JsonKind::InvalidLength { expected: size, found: len.trim().parse().unwrap_or(0) }
     } else if let Some(v) = msg.strip_prefix(NOT_A_NUMBER) {
         JsonKind::NotANumber { value: v.to_string() }
+    } else if let Some(v) = msg.strip_prefix(OUT_OF_RANGE) {
+        JsonKind::OutOfRange { value: v.to_string() }
+    } else if let Some(v) = msg.strip_prefix(TOO_MANY_DECIMALS) {
+        JsonKind::TooManyDecimals { value: v.to_string() }
     } else if let Some(v) = msg.strip_prefix(NOT_A_MONTH) {
         JsonKind::NotAMonth { value: v.to_string() }
     } else if msg.starts_with("data did not match any variant of untagged enum") {
@@ -401,6 +422,8 @@ fn data(msg: &str) -> JsonKind {
 /// The custom messages of the engine's own deserializers (`Ratio`, `Dec`, `Month`).
 const NOT_A_NUMBER: &str = "not a number: ";
 const NOT_A_MONTH: &str = "not a month: ";
+pub(crate) const OUT_OF_RANGE: &str = "out of range: ";
+pub(crate) const TOO_MANY_DECIMALS: &str = "too many decimals: ";
 
 #[cfg(test)]
 mod tests {

@@ -34,6 +34,34 @@ pub enum PartialFileErrorKind {
     },
     /// `ticket_hashes` not in strictly rising order (out of order, or one repeated).
     HashesUnsorted,
+    /// A cell's counts that cannot be true (a part above its whole, a counter beyond the limit).
+    Counts {
+        /// The cell's 承办单位 (and 上级单位, 省派), as the message names it.
+        unit: String,
+        /// What is wrong.
+        problem: super::TallyProblem,
+    },
+    /// More cells than allowed, or month tables beyond the bytes allowed (checked before any
+    /// is allocated; `crate::partial::MAX_CELLS`, `MAX_TABLE_BYTES`).
+    TooManyCells {
+        /// The cells the file has.
+        cells: usize,
+        /// The distinct months.
+        months: usize,
+        /// The bytes their month tables would take.
+        bytes: u64,
+        /// The most cells allowed.
+        max_cells: usize,
+        /// The most bytes of month tables allowed.
+        max_bytes: u64,
+    },
+    /// A partial file longer than [`crate::partial::MAX_PARTIAL_BYTES`] (checked before parsing).
+    FileTooLarge {
+        /// Its length in bytes.
+        bytes: usize,
+        /// The most allowed.
+        limit: usize,
+    },
     /// More distinct months than [`crate::partial::MAX_MONTHS`] (likely a mistyped month).
     TooManyMonths {
         /// The distinct months the file spans.
@@ -88,6 +116,21 @@ impl PartialFileError {
             PartialFileErrorKind::HashesNotBase64 { at: None } => "ticket_hashes 不是 base64".into(),
             PartialFileErrorKind::HashesLength { .. } => "ticket_hashes 的长度不是 8 字节的整数倍".into(),
             PartialFileErrorKind::HashesUnsorted => "ticket_hashes 未按升序排列或有重复".into(),
+            PartialFileErrorKind::Counts { unit, problem } => {
+                let at = match &self.at {
+                    JsonLocation::Field(p) if !p.is_empty() => format!("字段 {p}"),
+                    _ => String::new(),
+                };
+                format!("{at}（{unit}）计数自相矛盾：{}", problem.render(Lang::Zh))
+            }
+            PartialFileErrorKind::TooManyCells { cells, months, bytes, max_cells, max_bytes } => format!(
+                "部分汇总有 {cells} 个单元、{months} 个月份，月度表需 {} MiB，超过上限（{max_cells} 个单元、{} MiB）",
+                bytes >> 20,
+                max_bytes >> 20
+            ),
+            PartialFileErrorKind::FileTooLarge { bytes, limit } => {
+                format!("文件有 {bytes} 字节，超过上限 {limit} 字节（{} MiB）", limit >> 20)
+            }
             PartialFileErrorKind::TooManyMonths { months, limit } => format!(
                 "部分汇总涉及 {months} 个不同的月份，超过上限 {limit}（{} 年）：请检查月份是否填错",
                 limit / 12

@@ -33,6 +33,27 @@ pub enum RuleErrorKind {
         /// The value given.
         found: u32,
     },
+    /// A rule file longer than the most this build reads (checked before it is parsed).
+    FileTooLarge {
+        /// The file's length in bytes.
+        bytes: usize,
+        /// The most allowed ([`crate::score::rules::MAX_RULE_FILE_BYTES`]).
+        limit: usize,
+    },
+    /// More entries in a list (`items`, `groups`, a group's `patterns`, …) than allowed.
+    TooMany {
+        /// How many the file gives.
+        found: usize,
+        /// The most allowed (docs/rules.md, "Limits").
+        limit: usize,
+    },
+    /// A group pattern longer than [`crate::score::rules::MAX_PATTERN_CHARS`] characters.
+    PatternTooLong {
+        /// Its length in characters.
+        chars: usize,
+        /// The most allowed.
+        limit: usize,
+    },
     /// `groups` is empty: a rule file needs at least one.
     NoGroups,
     /// A group whose `name` is empty or blank.
@@ -116,6 +137,13 @@ impl RuleError {
             RuleErrorKind::Json(k) => k.render(Lang::Zh),
             RuleErrorKind::WrongFormat { expected, found } => format!("应为 “{expected}”，实际是 “{found}”"),
             RuleErrorKind::TooManyDecimals { max, .. } => format!("最多 {max} 位小数"),
+            RuleErrorKind::FileTooLarge { bytes, limit } => {
+                format!("文件有 {bytes} 字节，超过上限 {limit} 字节（{} MiB）", limit >> 20)
+            }
+            RuleErrorKind::TooMany { found, limit } => format!("共 {found} 项，超过上限 {limit} 项"),
+            RuleErrorKind::PatternTooLong { chars, limit } => {
+                format!("名称模式有 {chars} 个字符，超过上限 {limit} 个")
+            }
             RuleErrorKind::NoGroups => "至少需要一个分组".into(),
             RuleErrorKind::EmptyGroupName => "分组名称为空".into(),
             RuleErrorKind::DuplicateGroup { name, first } => format!("分组“{name}”与 groups[{first}] 重名"),

@@ -57,6 +57,33 @@ pub enum SideFileErrorKind {
         /// The text given.
         value: String,
     },
+    /// A 满分 or 分值 beyond ±[`crate::ratio::MAX_MAGNITUDE`].
+    OutOfRange {
+        /// The text given.
+        value: String,
+    },
+    /// A 满分 or 分值 with more than [`crate::ratio::MAX_DECIMALS`] decimals.
+    TooManyDecimals {
+        /// The text given.
+        value: String,
+    },
+    /// A 满分 of 0 or less.
+    NotPositive {
+        /// The text given.
+        value: String,
+    },
+    /// A file longer than the most read (checked before it is read).
+    FileTooLarge {
+        /// Its length in bytes.
+        bytes: usize,
+        /// The most allowed ([`crate::score::registry::MAX_SIDE_FILE_BYTES`]).
+        limit: usize,
+    },
+    /// More rows than the most read ([`crate::score::registry::MAX_SIDE_FILE_ROWS`]).
+    TooManyRows {
+        /// The most allowed.
+        limit: usize,
+    },
 }
 
 /// A side file refused: which file, where (line, and the column by its Chinese name) and what.
@@ -94,6 +121,18 @@ impl SideFileError {
             }
             SideFileErrorKind::EmptyItem => "项目为空".into(),
             SideFileErrorKind::NotANumber { value } => format!("“{value}”不是数字"),
+            SideFileErrorKind::OutOfRange { value } => {
+                let max = crate::ratio::MAX_MAGNITUDE;
+                format!("{value} 超出范围（−{max}–{max}）")
+            }
+            SideFileErrorKind::TooManyDecimals { value } => {
+                format!("{value} 的小数超过 {} 位", crate::ratio::MAX_DECIMALS)
+            }
+            SideFileErrorKind::NotPositive { value } => format!("满分 {value} 应大于 0"),
+            SideFileErrorKind::FileTooLarge { bytes, limit } => {
+                format!("文件有 {bytes} 字节，超过上限 {limit} 字节（{} MiB）", limit >> 20)
+            }
+            SideFileErrorKind::TooManyRows { limit } => format!("超过 {limit} 行的上限"),
         };
         let header = matches!(self.kind, SideFileErrorKind::MissingColumn { .. });
         let at = match (self.line, &self.column) {

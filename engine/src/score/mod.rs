@@ -10,6 +10,7 @@ pub mod rules;
 
 use crate::count::entity::EntityLevel;
 use crate::count::indicators::Split;
+pub use crate::error::ScoreError;
 use crate::ratio::Ratio;
 use crate::score::registry::{Adjustments, Registry};
 use crate::score::rules::RuleSet;
@@ -126,6 +127,10 @@ pub struct Scores {
     /// go nowhere, so they are listed, never dropped in silence: "第 N 行：单位（项目 分值）".
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unmatched_adjustments: Vec<String>,
+    /// The unit registry's 上级单位 cycles, each as its units in order (`A → B → A`): their
+    /// 上级单位 is not followed, each unit counting as itself (listed, never silent).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub registry_cycles: Vec<String>,
     /// Scored entities whose score is below every grade band: no grade (listed, never silent).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ungraded: Vec<String>,
@@ -139,6 +144,10 @@ pub struct Scores {
     pub grade_shares: Vec<GradeShare>,
     /// The rule file's highlight lists, in its order.
     pub highlights: Vec<HighlightList>,
+    /// Why no scores were given, when a point value left exact arithmetic ([`ScoreError`]'s
+    /// message); every other field is then empty.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
 }
 
 /// Inputs besides the tallies.
@@ -155,25 +164,48 @@ pub struct Context<'a> {
 
 /// Applies `rules` to the candidates (members and units with their tallies for the period):
 /// placing them in groups, evaluating every item, then the unscored rule, ranks and grades.
-pub fn score(rules: &RuleSet, candidates: &[Candidate], ctx: &Context) -> Scores {
+/// Every point is exact or the scores are refused ([`ScoreError`]: a sum beyond exact range).
+pub fn try_score(rules: &RuleSet, candidates: &[Candidate], ctx: &Context) -> Result<Scores, ScoreError> {
     let placed = place::place_all(rules, candidates, ctx);
     let unmatched_adjustments = unmatched_adjustments(ctx, &placed.members);
-    let pending = evaluate::pending_rows(rules, ctx, &placed.members);
-    let (mut groups, unscored_mean) = rank::settle_unscored(rules, pending);
+    let adjustments = evaluate::adjustments_by_unit(ctx);
+    let pending = evaluate::pending_rows(rules, ctx, &adjustments, &placed.members)?;
+    let (mut groups, unscored_mean) = rank::settle_unscored(rules, pending)?;
     let ungraded = rank::rank_and_grade(rules, &mut groups);
     let (score_counts, grade_shares, highlights) = rank::summaries(rules, &groups);
-    Scores {
+    Ok(Scores {
         rules: rules.name.clone(),
         groups,
         ungrouped: placed.ungrouped,
         unmatched_adjustments,
+        registry_cycles: ctx.registry.map(|r| r.cycle_texts()).unwrap_or_default(),
         ungraded,
         conflicts: placed.conflicts,
         unscored_mean,
         score_counts,
         grade_shares,
         highlights,
-    }
+        refused: None,
+    })
+}
+
+/// [`try_score`], with a refusal kept in the scores: no tables, and `refused` saying why (the
+/// page and a saved report show it; the CLI stops on it).
+pub fn score(rules: &RuleSet, candidates: &[Candidate], ctx: &Context) -> Scores {
+    try_score(rules, candidates, ctx).unwrap_or_else(|e| Scores {
+        rules: rules.name.clone(),
+        groups: Vec::new(),
+        ungrouped: Vec::new(),
+        unmatched_adjustments: Vec::new(),
+        registry_cycles: Vec::new(),
+        ungraded: Vec::new(),
+        conflicts: Vec::new(),
+        unscored_mean: None,
+        score_counts: Vec::new(),
+        grade_shares: Vec::new(),
+        highlights: Vec::new(),
+        refused: Some(e.to_string()),
+    })
 }
 
 /// The adjustments rows whose unit no group scores.

@@ -3,6 +3,7 @@
 
 use super::evaluate::Pending;
 use super::{GradeShare, GroupScores, HighlightList, ScoreRow, Unscored};
+use crate::error::ScoreError;
 use crate::ratio::Ratio;
 use crate::score::rules::{MeanOver, RuleSet, UnscoredRule};
 
@@ -13,22 +14,33 @@ fn printed(r: &ScoreRow) -> Ratio {
 
 /// The groups' tables with each pending row placed by the unscored rule (listed apart, given the
 /// mean, or full points), and the mean given, as printed.
-pub(super) fn settle_unscored(rules: &RuleSet, pending: Vec<Pending>) -> (Vec<GroupScores>, Option<String>) {
-    // The mean for unscored units uses the printed scores of the scored ones.
-    let scored_scores = |group: Option<usize>| -> Vec<Ratio> {
-        pending
-            .iter()
-            .filter(|p| p.unscored.is_none() && group.is_none_or(|g| p.group == g))
-            .map(|p| printed(&p.row))
-            .collect()
+pub(super) fn settle_unscored(
+    rules: &RuleSet,
+    pending: Vec<Pending>,
+) -> Result<(Vec<GroupScores>, Option<String>), ScoreError> {
+    // The mean for unscored units uses the printed scores of the scored ones: summed per group
+    // in one pass (a pass per group was quadratic in the groups).
+    let overflow = |entity: &str| ScoreError { entity: entity.to_string(), item: "平均分".into() };
+    let mut sums: Vec<(Ratio, i64)> = vec![(Ratio::ZERO, 0); rules.groups.len()];
+    for p in pending.iter().filter(|p| p.unscored.is_none()) {
+        if let Some(s) = sums.get_mut(p.group) {
+            let sum = s.0.checked_add(printed(&p.row)).ok_or_else(|| overflow(&p.row.name))?;
+            *s = (sum, s.1 + 1);
+        }
+    }
+    let mean_of = |(sum, n): (Ratio, i64)| -> Option<Option<Ratio>> {
+        match n {
+            0 => Some(None),
+            n => Some(Some(
+                sum.checked_mul(Ratio::checked_new(1, i128::from(n))?)?.round(rules.score.decimals)?,
+            )),
+        }
     };
-    let mean_of = |v: Vec<Ratio>, decimals: u32| -> Option<Ratio> {
-        let n = v.len() as i64;
-        (n > 0)
-            .then(|| v.into_iter().fold(Ratio::ZERO, |a, b| a + b) * Ratio::new(1, i128::from(n)))
-            .map(|m| m.round(decimals))
-    };
-    let overall_mean = mean_of(scored_scores(None), rules.score.decimals);
+    let mut overall = (Ratio::ZERO, 0);
+    for s in &sums {
+        overall = (overall.0.checked_add(s.0).ok_or_else(|| overflow("全部分组"))?, overall.1 + s.1);
+    }
+    let overall_mean = mean_of(overall).ok_or_else(|| overflow("全部分组"))?;
     let mut unscored_mean = None;
     let mut groups: Vec<GroupScores> = rules
         .groups
@@ -42,8 +54,11 @@ pub(super) fn settle_unscored(rules: &RuleSet, pending: Vec<Pending>) -> (Vec<Gr
             unscored: Vec::new(),
         })
         .collect();
-    let group_means: Vec<Option<Ratio>> =
-        (0..rules.groups.len()).map(|g| mean_of(scored_scores(Some(g)), rules.score.decimals)).collect();
+    let group_means: Vec<Option<Ratio>> = sums
+        .into_iter()
+        .zip(&rules.groups)
+        .map(|(s, g)| mean_of(s).ok_or_else(|| overflow(&g.name)))
+        .collect::<Result<_, _>>()?;
     for p in pending {
         let g = &mut groups[p.group];
         match p.unscored {
@@ -79,7 +94,7 @@ pub(super) fn settle_unscored(rules: &RuleSet, pending: Vec<Pending>) -> (Vec<Gr
             }
         }
     }
-    (groups, unscored_mean)
+    Ok((groups, unscored_mean))
 }
 
 /// Orders each group's rows by printed score (ties by 总工单数, then name), ranks them (rows given

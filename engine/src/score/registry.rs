@@ -6,7 +6,14 @@
 use crate::error::{SideFile, SideFileError, SideFileErrorKind as K};
 use crate::read::encoding::{self, TextEncoding};
 use crate::read::records::{find_record_end, trim, Fields};
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
+
+/// The longest side file read (registry or adjustments), in bytes (32 MiB), checked before it
+/// is read: 100 000 registry rows are about 4 MB.
+pub const MAX_SIDE_FILE_BYTES: usize = 32 << 20;
+/// The most rows a side file may have (header not counted).
+pub const MAX_SIDE_FILE_ROWS: usize = 1_000_000;
 
 /// One member unit of the registry.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -17,17 +24,47 @@ pub struct RegistryEntry {
     pub group: String,
     /// 满分, e.g. 150 or 100.
     pub full_score: Option<f64>,
-    /// 上级单位: the member unit this unit rolls up into, when the tickets do not say.
+    /// 上级单位: the member unit this unit rolls up into, when the tickets do not say. Empty for a
+    /// unit on a 上级单位 cycle ([`Registry::cycles`]): a cycle is never followed.
     pub parent: String,
     /// The registry file's line it was read from (from 1; the header is line 1).
     pub line: u32,
 }
 
 /// The unit registry: which group each unit is scored in, and the units with no tickets.
+///
+/// Made by [`Registry::parse`] or [`Registry::from_entries`], which index the rows by 单位 so
+/// [`Registry::get`] is one hash look-up (a registry of 100 000 rows was read in quadratic time).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(from = "RegistryFields")]
 pub struct Registry {
     /// The registry's rows, in file order; each 单位 at most once.
     pub entries: Vec<RegistryEntry>,
+    /// 上级单位 cycles (A's 上级单位 is B, B's is A; or longer, or a unit its own 上级单位): each
+    /// as its units in order, from the one listed first in the file, the first repeated at the
+    /// end (`["A", "B", "A"]`). Their 上级单位 is not followed (each unit counts as itself) and the
+    /// scores list them (`Scores::registry_cycles`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cycles: Vec<Vec<String>>,
+    /// Row of each 单位 in `entries`.
+    #[serde(skip)]
+    index: FxHashMap<String, usize>,
+}
+
+/// A registry as JSON holds it (the worker sends it to the page): the index is made again.
+#[derive(Deserialize)]
+struct RegistryFields {
+    entries: Vec<RegistryEntry>,
+    #[serde(default)]
+    cycles: Vec<Vec<String>>,
+}
+
+impl From<RegistryFields> for Registry {
+    fn from(f: RegistryFields) -> Registry {
+        let mut r = Registry::from_entries(f.entries);
+        r.cycles.splice(0..0, f.cycles);
+        r
+    }
 }
 
 /// One manual adjustment: points given or taken for something no ticket records.
@@ -63,6 +100,10 @@ fn fail(file: SideFile, line: Option<u32>, column: Option<&str>, kind: K) -> Sid
 }
 
 fn read_table(bytes: &[u8], file: SideFile) -> Result<Table, SideFileError> {
+    if bytes.len() > MAX_SIDE_FILE_BYTES {
+        let kind = K::FileTooLarge { bytes: bytes.len(), limit: MAX_SIDE_FILE_BYTES };
+        return Err(fail(file, None, None, kind));
+    }
     let (skip, bom) = encoding::strip_bom(bytes).map_err(|_| fail(file, None, None, K::Utf16))?;
     let bytes = &bytes[skip..];
     let enc = bom.or_else(|| encoding::detect(bytes, true)).unwrap_or(TextEncoding::Utf8);
@@ -90,6 +131,9 @@ fn read_table(bytes: &[u8], file: SideFile) -> Result<Table, SideFileError> {
                 let kind = K::FieldCount { expected: h.len(), found: fields.len() };
                 return Err(fail(file, Some(this), None, kind));
             }
+            Some(_) if rows.len() == MAX_SIDE_FILE_ROWS => {
+                return Err(fail(file, Some(this), None, K::TooManyRows { limit: MAX_SIDE_FILE_ROWS }));
+            }
             Some(_) => rows.push((this, fields)),
         }
     }
@@ -107,11 +151,18 @@ impl Table {
     }
 }
 
-fn number(v: &str, line: u32, column: &str, file: SideFile) -> Result<f64, SideFileError> {
-    v.parse::<f64>()
-        .ok()
-        .filter(|x| x.is_finite())
-        .ok_or_else(|| fail(file, Some(line), Some(column), K::NotANumber { value: v.into() }))
+/// A 满分 or 分值: a decimal of at most 6 decimals and magnitude at most 1 000 000.
+fn number(v: &str, line: u32, column: &str, file: SideFile) -> Result<crate::ratio::Ratio, SideFileError> {
+    use crate::ratio::Unbounded;
+    crate::ratio::Ratio::parse_bounded(v).map_err(|e| {
+        let value = v.to_string();
+        let kind = match e {
+            Unbounded::NotANumber => K::NotANumber { value },
+            Unbounded::OutOfRange => K::OutOfRange { value },
+            Unbounded::TooManyDecimals => K::TooManyDecimals { value },
+        };
+        fail(file, Some(line), Some(column), kind)
+    })
 }
 
 impl Registry {
@@ -124,17 +175,26 @@ impl Registry {
         let (group, full, parent) =
             (t.col("分组", "group"), t.col("满分", "full_score"), t.col("上级单位", "parent_unit"));
         let mut entries: Vec<RegistryEntry> = Vec::new();
+        let mut seen: FxHashMap<String, u32> = FxHashMap::default();
         for (line, f) in t.rows {
             let name = f[unit].clone();
             if name.is_empty() {
                 return Err(fail(WHAT, Some(line), Some("单位"), K::EmptyUnit));
             }
-            if let Some(first) = entries.iter().find(|e| e.unit == name) {
-                let kind = K::DuplicateUnit { name, first_line: first.line };
+            if let Some(&first_line) = seen.get(&name) {
+                let kind = K::DuplicateUnit { name, first_line };
                 return Err(fail(WHAT, Some(line), Some("单位"), kind));
             }
+            seen.insert(name.clone(), line);
             let full_score = match full.map(|i| f[i].as_str()).filter(|v| !v.is_empty()) {
-                Some(v) => Some(number(v, line, "满分", WHAT)?),
+                Some(v) => {
+                    let full = number(v, line, "满分", WHAT)?;
+                    if full <= crate::ratio::Ratio::ZERO {
+                        let kind = K::NotPositive { value: v.to_string() };
+                        return Err(fail(WHAT, Some(line), Some("满分"), kind));
+                    }
+                    Some(full.to_f64())
+                }
                 None => None,
             };
             entries.push(RegistryEntry {
@@ -145,13 +205,85 @@ impl Registry {
                 line,
             });
         }
-        Ok(Registry { entries })
+        Ok(Registry::from_entries(entries))
     }
 
-    /// The registry row whose 单位 is exactly `unit`, if any.
-    pub fn get(&self, unit: &str) -> Option<&RegistryEntry> {
-        self.entries.iter().find(|e| e.unit == unit)
+    /// The registry of these rows (each 单位 at most once; a later repeat is not indexed):
+    /// indexed by 单位, its 上级单位 cycles found and emptied ([`Registry::cycles`]).
+    pub fn from_entries(mut entries: Vec<RegistryEntry>) -> Registry {
+        let mut index = FxHashMap::default();
+        for (i, e) in entries.iter().enumerate() {
+            index.entry(e.unit.clone()).or_insert(i);
+        }
+        let cycles = parent_cycles(&entries, &index);
+        for cycle in &cycles {
+            for unit in cycle {
+                if let Some(e) = index.get(unit).and_then(|&i| entries.get_mut(i)) {
+                    e.parent.clear();
+                }
+            }
+        }
+        Registry { entries, cycles, index }
     }
+
+    /// The registry row whose 单位 is exactly `unit`, if any: one hash look-up.
+    pub fn get(&self, unit: &str) -> Option<&RegistryEntry> {
+        if self.index.len() != self.entries.len() {
+            // Rows pushed onto `entries` by hand since the index was made: read them all.
+            return self.entries.iter().find(|e| e.unit == unit);
+        }
+        self.index.get(unit).and_then(|&i| self.entries.get(i)).filter(|e| e.unit == unit)
+    }
+
+    /// Each cycle as `A → B → A`, as the scores and the CLI list them.
+    pub fn cycle_texts(&self) -> Vec<String> {
+        self.cycles.iter().map(|c| c.join(" → ")).collect()
+    }
+}
+
+/// The 上级单位 cycles among the rows, each once, in one pass: every row is walked from at most
+/// once (a walk stops at a row already walked), so the work is linear in the rows.
+fn parent_cycles(entries: &[RegistryEntry], index: &FxHashMap<String, usize>) -> Vec<Vec<String>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        OnWalk,
+        Done,
+    }
+    let parent_of = |i: usize| -> Option<usize> {
+        let p = &entries.get(i)?.parent;
+        if p.is_empty() {
+            None
+        } else {
+            index.get(p).copied()
+        }
+    };
+    let mut mark = vec![Mark::New; entries.len()];
+    let mut cycles = Vec::new();
+    let mut walk: Vec<usize> = Vec::new();
+    for start in 0..entries.len() {
+        walk.clear();
+        let mut at = Some(start);
+        while let Some(i) = at.filter(|&i| mark[i] == Mark::New) {
+            mark[i] = Mark::OnWalk;
+            walk.push(i);
+            at = parent_of(i);
+        }
+        if let Some(i) = at.filter(|&i| mark[i] == Mark::OnWalk) {
+            // The walk came back to a row of its own: the rows from there on are a cycle.
+            let from = walk.iter().position(|&w| w == i).unwrap_or(0);
+            let mut cycle: Vec<usize> = walk[from..].to_vec();
+            let first = (0..cycle.len()).min_by_key(|&k| cycle[k]).unwrap_or(0);
+            cycle.rotate_left(first);
+            let mut names: Vec<String> = cycle.iter().map(|&k| entries[k].unit.clone()).collect();
+            names.push(names[0].clone());
+            cycles.push(names);
+        }
+        for &w in &walk {
+            mark[w] = Mark::Done;
+        }
+    }
+    cycles
 }
 
 impl Adjustments {
@@ -174,9 +306,7 @@ impl Adjustments {
             entries.push(Adjustment {
                 unit: f[unit].clone(),
                 item: f[item].clone(),
-                points: crate::ratio::Ratio::parse_decimal(&f[points]).ok_or_else(|| {
-                    fail(WHAT, Some(line), Some("分值"), K::NotANumber { value: f[points].clone() })
-                })?,
+                points: number(&f[points], line, "分值", WHAT)?,
                 note: note.map(|i| f[i].clone()).unwrap_or_default(),
                 line,
             });

@@ -16,26 +16,81 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// The `format` a rule file must give: this format's name and version.
 pub const RULES_FORMAT: &str = "hotline-eval.rules/1";
 
+/// The longest rule file read, in bytes (16 MiB), checked before it is parsed: the published
+/// methods are 2–5 KB; 100 000 groups of one member each are about 6 MB.
+pub const MAX_RULE_FILE_BYTES: usize = 16 << 20;
+/// The most `items` a rule file may have (each scored unit's row holds one point per item).
+pub const MAX_ITEMS: usize = 1_000;
+/// The most `groups` a rule file may have.
+pub const MAX_GROUPS: usize = 100_000;
+/// The most `patterns` over all groups (each unit not listed by name is matched against them).
+pub const MAX_PATTERNS: usize = 1_000;
+/// The longest group pattern, in characters.
+pub const MAX_PATTERN_CHARS: usize = 100;
+/// The most entries of each short list: an item's `steps`, `grades.bands`, `highlights`,
+/// `score_counts` (each is read once per scored unit).
+pub const MAX_LIST: usize = 100;
+
 /// An exact decimal read from a JSON number or a numeric string (`0.001`, `"12.5"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Dec(pub Ratio);
 
 impl<'de> Deserialize<'de> for Dec {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Dec, D::Error> {
-        use serde::de::{Error, Unexpected};
         let v = serde_json::Value::deserialize(d)?;
-        let text = match &v {
-            serde_json::Value::Number(n) => n.to_string(),
-            serde_json::Value::String(s) => s.clone(),
-            serde_json::Value::Bool(b) => {
-                return Err(D::Error::invalid_type(Unexpected::Bool(*b), &"a number"))
+        Dec::from_value(&v).map_err(|e| match e {
+            Err(unexpected) => <D::Error as serde::de::Error>::invalid_type(unexpected.get(), &"a number"),
+            Ok(message) => <D::Error as serde::de::Error>::custom(message),
+        })
+    }
+}
+
+/// The kinds of JSON value a number field may not be, as serde names them.
+#[derive(Clone, Copy)]
+enum NotNumber {
+    Bool(bool),
+    Null,
+    Array,
+    Object,
+}
+
+impl NotNumber {
+    fn get(self) -> serde::de::Unexpected<'static> {
+        use serde::de::Unexpected;
+        match self {
+            NotNumber::Bool(b) => Unexpected::Bool(b),
+            NotNumber::Null => Unexpected::Unit,
+            NotNumber::Array => Unexpected::Seq,
+            NotNumber::Object => Unexpected::Map,
+        }
+    }
+}
+
+impl Dec {
+    /// A JSON number or numeric string, bounded ([`Ratio::parse_bounded`]): the error is the
+    /// wrong type, or the message `crate::error` reads as `NotANumber`, `OutOfRange` or
+    /// `TooManyDecimals`.
+    fn from_value(v: &serde_json::Value) -> Result<Dec, Result<String, NotNumber>> {
+        use crate::ratio::Unbounded;
+        let text = match v {
+            // As the file is likely to have written it: 1e30, not 1e+30; 10000000, not 10000000.0.
+            serde_json::Value::Number(n) => {
+                let t = n.to_string().replace("e+", "e");
+                t.strip_suffix(".0").map_or(t.clone(), str::to_string)
             }
-            serde_json::Value::Null => return Err(D::Error::invalid_type(Unexpected::Unit, &"a number")),
-            serde_json::Value::Array(_) => return Err(D::Error::invalid_type(Unexpected::Seq, &"a number")),
-            serde_json::Value::Object(_) => return Err(D::Error::invalid_type(Unexpected::Map, &"a number")),
+            serde_json::Value::String(s) => s.clone(),
+            serde_json::Value::Bool(b) => return Err(Err(NotNumber::Bool(*b))),
+            serde_json::Value::Null => return Err(Err(NotNumber::Null)),
+            serde_json::Value::Array(_) => return Err(Err(NotNumber::Array)),
+            serde_json::Value::Object(_) => return Err(Err(NotNumber::Object)),
         };
-        // The message `crate::error` reads as `JsonKind::NotANumber`, like `Ratio`'s.
-        Ratio::parse_decimal(&text).map(Dec).ok_or_else(|| D::Error::custom(format!("not a number: {text}")))
+        Ratio::parse_bounded(&text).map(Dec).map_err(|e| {
+            Ok(match e {
+                Unbounded::NotANumber => format!("not a number: {text}"),
+                Unbounded::OutOfRange => format!("{}{text}", crate::error::OUT_OF_RANGE),
+                Unbounded::TooManyDecimals => format!("{}{text}", crate::error::TOO_MANY_DECIMALS),
+            })
+        })
     }
 }
 
@@ -349,13 +404,30 @@ fn two() -> u32 {
 }
 
 /// `score.cap`: a number of points, or `"full_score"`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Cap {
     /// At most this many points.
     Points(Dec),
     /// A named cap (`"full_score"`).
     Named(CapName),
+}
+
+/// Read by hand rather than untagged, so a number out of range says so (an untagged enum only
+/// says that no form matched).
+impl<'de> Deserialize<'de> for Cap {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Cap, D::Error> {
+        let v = serde_json::Value::deserialize(d)?;
+        if let Ok(name) = CapName::deserialize(&v) {
+            return Ok(Cap::Named(name));
+        }
+        Dec::from_value(&v).map(Cap::Points).map_err(|e| match e {
+            Err(unexpected) => {
+                <D::Error as serde::de::Error>::invalid_type(unexpected.get(), &"a number or \"full_score\"")
+            }
+            Ok(message) => <D::Error as serde::de::Error>::custom(message),
+        })
+    }
 }
 
 /// The caps a rule file may name instead of a number.
@@ -525,6 +597,10 @@ fn item_from_value(i: usize, v: serde_json::Value) -> Result<Item, RuleError> {
 impl RuleSet {
     /// Parses and validates a rule file. The error names the field and what is wrong.
     pub fn parse(json: &str) -> Result<RuleSet, RuleError> {
+        if json.len() > MAX_RULE_FILE_BYTES {
+            let kind = RuleErrorKind::FileTooLarge { bytes: json.len(), limit: MAX_RULE_FILE_BYTES };
+            return Err(RuleError::new("", kind));
+        }
         let rules: RuleSet = read(json).map_err(|(kind, at)| {
             // An error inside an item surfaces at `items` with the item's message: read the
             // items again, one by one, for the typed error and its path from `items[i]`.
@@ -561,6 +637,38 @@ impl RuleSet {
                 K::WrongFormat { expected: RULES_FORMAT.into(), found: self.format.clone() },
             );
         }
+        // Every list is bounded, before anything is sized from it (docs/rules.md, "Limits").
+        let too_many = |path: &str, found: usize, limit: usize| {
+            (found > limit).then(|| RuleError::new(path, K::TooMany { found, limit }))
+        };
+        let patterns: usize = self.groups.iter().map(|g| g.patterns.len()).sum();
+        let lists = [
+            too_many("items", self.items.len(), MAX_ITEMS),
+            too_many("groups", self.groups.len(), MAX_GROUPS),
+            too_many("groups[].patterns", patterns, MAX_PATTERNS),
+            too_many("highlights", self.highlights.len(), MAX_LIST),
+            too_many("score_counts", self.score_counts.len(), MAX_LIST),
+            self.grades.as_ref().and_then(|g| too_many("grades.bands", g.bands.len(), MAX_LIST)),
+        ];
+        if let Some(e) = lists.into_iter().flatten().next() {
+            return Err(e);
+        }
+        for (i, item) in self.items.iter().enumerate() {
+            if let Item::Steps { steps, .. } = item {
+                if let Some(e) = too_many(&format!("items[{i}].steps"), steps.len(), MAX_LIST) {
+                    return Err(e);
+                }
+            }
+        }
+        for (i, g) in self.groups.iter().enumerate() {
+            for (j, p) in g.patterns.iter().enumerate() {
+                let chars = p.chars().count();
+                if chars > MAX_PATTERN_CHARS {
+                    let kind = K::PatternTooLong { chars, limit: MAX_PATTERN_CHARS };
+                    return err(format!("groups[{i}].patterns[{j}]"), kind);
+                }
+            }
+        }
         // Every precision is bounded: 10^decimals must fit the exact arithmetic (a 128 once
         // panicked in ratio.rs).
         if self.score.decimals > 6 {
@@ -577,11 +685,16 @@ impl RuleSet {
         if self.groups.is_empty() {
             return err("groups".into(), K::NoGroups);
         }
+        // Each group by name, first listed: the checks below look names up, never re-scan.
+        let mut by_name: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
+        for (i, g) in self.groups.iter().enumerate() {
+            by_name.entry(&g.name).or_insert(i);
+        }
         for (i, g) in self.groups.iter().enumerate() {
             if g.name.trim().is_empty() {
                 return err(format!("groups[{i}].name"), K::EmptyGroupName);
             }
-            if let Some(j) = self.groups[..i].iter().position(|h| h.name == g.name) {
+            if let Some(&j) = by_name.get(g.name.as_str()).filter(|&&j| j < i) {
                 return err(
                     format!("groups[{i}].name"),
                     K::DuplicateGroup { name: g.name.clone(), first: j },
@@ -594,7 +707,7 @@ impl RuleSet {
                 );
             }
             if let Some(parent) = &g.subgroup_of {
-                if !self.groups.iter().any(|h| &h.name == parent && h.subgroup_of.is_none()) {
+                if by_name.get(parent.as_str()).is_none_or(|&j| self.groups[j].subgroup_of.is_some()) {
                     return err(
                         format!("groups[{i}].subgroup_of"),
                         K::UnknownParentGroup { name: parent.clone() },
@@ -650,7 +763,7 @@ impl RuleSet {
                 return err(format!("highlights[{i}]"), K::TopXorBottom);
             }
             if let Some(g) = &h.group {
-                if !self.groups.iter().any(|x| &x.name == g) {
+                if !by_name.contains_key(g.as_str()) {
                     return err(format!("highlights[{i}].group"), K::UnknownGroup { name: g.clone() });
                 }
             }
@@ -660,19 +773,49 @@ impl RuleSet {
 }
 
 /// `*` matches any run of characters, `?` one character.
+///
+/// Greedy matching with one backtrack point (the last `*` seen): a mismatch after a `*` resumes
+/// one character further along the name, never re-trying earlier stars, so the work is at most
+/// `len(pattern) × len(name)` steps, without recursion ([`pattern_matches_counted`] counts them).
 pub fn pattern_matches(pattern: &str, name: &str) -> bool {
-    fn go(p: &[char], n: &[char]) -> bool {
-        match (p.first(), n.first()) {
-            (None, None) => true,
-            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
-            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
-            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
-            _ => false,
-        }
-    }
+    pattern_matches_counted(pattern, name, &mut 0)
+}
+
+/// [`pattern_matches`], adding to `steps` one per character comparison or pattern move: the work
+/// counter the tests bound (`steps ≤ len(pattern) × len(name)` plus the lengths).
+pub fn pattern_matches_counted(pattern: &str, name: &str, steps: &mut u64) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let n: Vec<char> = name.chars().collect();
-    go(&p, &n)
+    let (mut pi, mut ni) = (0usize, 0usize);
+    // The last `*` seen and the name position its run now ends at.
+    let mut star: Option<(usize, usize)> = None;
+    while let Some(&c) = n.get(ni) {
+        *steps += 1;
+        match p.get(pi) {
+            Some('*') => {
+                star = Some((pi, ni));
+                pi += 1;
+            }
+            Some(&q) if q == '?' || q == c => {
+                pi += 1;
+                ni += 1;
+            }
+            _ => match star {
+                // The star's run takes one more character; matching resumes after the star.
+                Some((sp, sn)) => {
+                    star = Some((sp, sn + 1));
+                    pi = sp + 1;
+                    ni = sn + 1;
+                }
+                None => return false,
+            },
+        }
+    }
+    while p.get(pi) == Some(&'*') {
+        *steps += 1;
+        pi += 1;
+    }
+    pi == p.len()
 }
 
 #[cfg(test)]
@@ -727,6 +870,51 @@ mod tests {
         assert!(!pattern_matches("*县", "海州区"));
         assert!(pattern_matches("市?局", "市水局"));
         assert!(pattern_matches("*", ""));
+        assert!(pattern_matches("*区*", "海州区路南"));
+        assert!(pattern_matches("a*b*c", "axxbyyc"));
+        assert!(!pattern_matches("a*b*c", "axxbyy"));
+        assert!(pattern_matches("**", "x"));
+        assert!(!pattern_matches("?", ""));
+        assert!(pattern_matches("*?", "x"));
+        assert!(!pattern_matches("", "x"));
+        assert!(pattern_matches("*ab", "aab"));
+    }
+
+    /// The matcher against the textbook table (`dp[i][j]`: the first `i` pattern characters match
+    /// the first `j` name characters) on every short pattern and name over a small alphabet.
+    #[test]
+    fn patterns_agree_with_the_table() {
+        fn table(p: &[char], n: &[char]) -> bool {
+            let mut dp = vec![vec![false; n.len() + 1]; p.len() + 1];
+            dp[0][0] = true;
+            for i in 1..=p.len() {
+                for j in 0..=n.len() {
+                    dp[i][j] = match p[i - 1] {
+                        '*' => dp[i - 1][j] || (j > 0 && dp[i][j - 1]),
+                        c => j > 0 && dp[i - 1][j - 1] && (c == '?' || c == n[j - 1]),
+                    };
+                }
+            }
+            dp[p.len()][n.len()]
+        }
+        fn all(alphabet: &[char], max: usize) -> Vec<Vec<char>> {
+            let mut out = vec![Vec::new()];
+            let mut last = vec![Vec::new()];
+            for _ in 0..max {
+                last = last
+                    .iter()
+                    .flat_map(|w: &Vec<char>| alphabet.iter().map(move |c| [w.clone(), vec![*c]].concat()))
+                    .collect();
+                out.extend(last.iter().cloned());
+            }
+            out
+        }
+        for p in all(&['a', 'b', '*', '?'], 4) {
+            for n in all(&['a', 'b'], 5) {
+                let (ps, ns): (String, String) = (p.iter().collect(), n.iter().collect());
+                assert_eq!(pattern_matches(&ps, &ns), table(&p, &n), "{ps} {ns}");
+            }
+        }
     }
 }
 
