@@ -671,11 +671,18 @@ fn Summary(state: State) -> impl IntoView {
                         })}
                     </p>
                     <p class="muted" id="reconciliation">{r.reconciliation.text()}</p>
-                    {(!r.warnings.is_empty()).then(|| view! {
-                        <ul class="warnings" id="warnings">
-                            {r.warnings.iter().map(|w| view! { <li data-kind=w.kind.code()>{w.text()}</li> }).collect_view()}
-                        </ul>
-                    })}
+                    {move || {
+                        // The report's warnings with the scores' (held apart, re-scored on a rule edit).
+                        let scores = state.scores.get();
+                        let warnings = state.report.with(|r| {
+                            r.as_ref().map(|r| hotline_engine::report::warnings::warnings(&r.source, scores.as_ref())).unwrap_or_default()
+                        });
+                        (!warnings.is_empty()).then(|| view! {
+                            <ul class="warnings" id="warnings">
+                                {warnings.iter().map(|w| view! { <li data-kind=w.kind.code()>{w.text()}</li> }).collect_view()}
+                            </ul>
+                        })
+                    }}
                     <div class="period no-print">
                         <PeriodPicker state=state months=months.iter().map(|m| (m.month, m.complete)).collect() chosen=chosen/>
                         <label>

@@ -505,10 +505,6 @@ fn run_report(args: &ReportArgs) -> Result<(), String> {
             if let Some(why) = &scores.refused {
                 return Err(why.clone());
             }
-            // Not yet one of the report's warnings (report::warnings): said here.
-            for cycle in &scores.registry_cycles {
-                eprintln!("单位名录的上级单位成环：{cycle}（环上各单位按自身计，不沿上级单位归并）");
-            }
         }
     }
     if let Some(p) = &report.period {

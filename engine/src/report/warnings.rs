@@ -19,10 +19,14 @@ pub enum WarningKind {
     ClosedBeforeReceived,
     /// Accepted 转办 tickets due before they were dispatched (counted as they are).
     DueBeforeDispatched,
+    /// The registry's 上级单位 cycles: not followed, each unit on one counting as itself.
+    RegistryCycles,
     /// Adjustments rows for no unit the rules score: their points are not counted.
     UnmatchedAdjustments,
     /// Units below every grade band: no grade.
     Ungraded,
+    /// No scores at all: a point value left exact arithmetic (the reason is the example).
+    ScoresRefused,
 }
 
 impl WarningKind {
@@ -33,8 +37,10 @@ impl WarningKind {
             WarningKind::CleanedNames => "cleaned_names",
             WarningKind::ClosedBeforeReceived => "closed_before_received",
             WarningKind::DueBeforeDispatched => "due_before_dispatched",
+            WarningKind::RegistryCycles => "registry_cycles",
             WarningKind::UnmatchedAdjustments => "unmatched_adjustments",
             WarningKind::Ungraded => "ungraded",
+            WarningKind::ScoresRefused => "scores_refused",
         }
     }
 
@@ -47,8 +53,10 @@ impl WarningKind {
             WarningKind::DueBeforeDispatched => {
                 "转办工单的办理时限早于派单时间（按原值计入，请核对导出数据）"
             }
+            WarningKind::RegistryCycles => "单位名录的上级单位成环（环上各单位按自身计，不沿上级单位归并）",
             WarningKind::UnmatchedAdjustments => "加减分文件中这些行的单位不在考评范围内（分值未计入）",
             WarningKind::Ungraded => "低于所有等级下限、未评等级的单位",
+            WarningKind::ScoresRefused => "未能计分",
         }
     }
 }
@@ -112,8 +120,10 @@ pub fn warnings(source: &IngestSummary, scores: Option<&crate::score::Scores>) -
     out.extend(Warning::of_lines(WarningKind::ClosedBeforeReceived, &source.closed_before_received));
     out.extend(Warning::of_lines(WarningKind::DueBeforeDispatched, &source.due_before_dispatched));
     if let Some(s) = scores {
+        out.extend(Warning::of_names(WarningKind::RegistryCycles, &s.registry_cycles));
         out.extend(Warning::of_names(WarningKind::UnmatchedAdjustments, &s.unmatched_adjustments));
         out.extend(Warning::of_names(WarningKind::Ungraded, &s.ungraded));
+        out.extend(Warning::of_names(WarningKind::ScoresRefused, s.refused.as_slice()));
     }
     out
 }
