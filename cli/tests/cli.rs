@@ -324,3 +324,33 @@ fn output_path_errors_name_the_path_and_why() {
     assert!(err.contains(&format!("无法写入 {missing}：所在目录不存在")), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn files_that_are_not_text_are_refused_as_such_and_never_read_forever() {
+    // /dev/zero has no end: it is refused on its first bytes.
+    let (code, out, err) = run(&["/dev/zero"]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(err.contains("这不是文本 CSV 文件（看起来是：二进制文件（全是 NUL 字节））"), "{err}");
+    let png = std::env::temp_dir().join(format!("hotline-cli-{}.png", std::process::id()));
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    let (code, _, err) = run(&[png.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(err.contains("PNG 图片"), "{err}");
+    // A stray quote costs its line; the summary says where every row went.
+    let csv = std::env::temp_dir().join(format!("hotline-cli-{}-stray.csv", std::process::id()));
+    let mut text =
+        String::from("工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限,办结时间\n");
+    for n in 1..=5 {
+        let unit = if n == 2 { "\"海州区" } else { "海州区" };
+        text.push_str(&format!(
+            "R{n},2021-02-01 08:00,微信,投诉,转办,{unit},2021-02-01 10:00,2021-02-08,2021-02-05 12:00\n"
+        ));
+    }
+    std::fs::write(&csv, text).unwrap();
+    let (code, _, err) = run(&[csv.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("对账：读取 5 行 = 拒收 1 + 本期直接答复 0 + 本期转办 4 + 上月结转 0 + 不在本期 0"),
+        "{err}"
+    );
+}
