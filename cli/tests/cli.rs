@@ -354,3 +354,20 @@ fn files_that_are_not_text_are_refused_as_such_and_never_read_forever() {
         "{err}"
     );
 }
+
+#[test]
+fn a_saved_report_whose_counts_contradict_themselves_is_refused() {
+    // Hand-edited: a unit with more tickets on time than due once showed 按期办结率 119.23%.
+    let (code, saved) = hotline(&[&sample()]);
+    assert_eq!(code, 0);
+    let mut v: serde_json::Value = serde_json::from_str(&saved).unwrap();
+    let tally = &mut v["units"][0]["tallies"]["municipal"];
+    let due = tally["due"].as_u64().unwrap();
+    tally["on_time"] = serde_json::json!(due + 5);
+    let path = std::env::temp_dir().join(format!("hotline-edited-{}.json", std::process::id()));
+    std::fs::write(&path, v.to_string()).unwrap();
+    let (code, out, err) = run(&["--report", path.to_str().unwrap(), "--rules", "lyg2021"]);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert!(err.contains(&format!("on_time = {} 大于 due = {due}", due + 5)), "{err}");
+    std::fs::remove_file(path).ok();
+}
