@@ -387,9 +387,8 @@ impl Partial {
             let kind = PartialFileErrorKind::HashesLength { bytes: bytes.len() };
             return Err(PartialFileError::new(HASHES, kind).into());
         }
-        let v: Vec<u64> =
-            bytes.chunks_exact(8).map(|c| u64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect();
-        if v.windows(2).any(|w| w[0] >= w[1]) {
+        let v: Vec<u64> = bytes.as_chunks::<8>().0.iter().map(|c| u64::from_le_bytes(*c)).collect();
+        if !v.is_sorted_by(|a, b| a < b) {
             return Err(PartialFileError::new(HASHES, PartialFileErrorKind::HashesUnsorted).into());
         }
         Ok(v)
@@ -411,15 +410,11 @@ impl Partial {
         // Overlap: every pair of inputs, by a merge of their sorted hashes.
         let hashes: Vec<Vec<u64>> = parts.iter().map(Partial::hashes).collect::<Result<_, _>>()?;
         let mut overlaps = Vec::new();
-        for i in 0..parts.len() {
-            for j in i + 1..parts.len() {
-                let n = common(&hashes[i], &hashes[j]);
+        for (i, (ha, pa)) in hashes.iter().zip(parts).enumerate() {
+            for (hb, pb) in hashes.iter().zip(parts).skip(i + 1) {
+                let n = common(ha, hb);
                 if n > 0 {
-                    overlaps.push(Overlap {
-                        first: source_names(&parts[i]),
-                        second: source_names(&parts[j]),
-                        tickets: n,
-                    });
+                    overlaps.push(Overlap { first: source_names(pa), second: source_names(pb), tickets: n });
                 }
             }
         }
@@ -608,16 +603,16 @@ fn encode_hashes(sorted: &[u64]) -> String {
 }
 
 /// How many values two ascending lists share.
-fn common(a: &[u64], b: &[u64]) -> u64 {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
+fn common(mut a: &[u64], mut b: &[u64]) -> u64 {
+    let mut n = 0;
+    while let (Some((x, rest_a)), Some((y, rest_b))) = (a.split_first(), b.split_first()) {
+        match x.cmp(y) {
+            std::cmp::Ordering::Less => a = rest_a,
+            std::cmp::Ordering::Greater => b = rest_b,
             std::cmp::Ordering::Equal => {
                 n += 1;
-                i += 1;
-                j += 1;
+                a = rest_a;
+                b = rest_b;
             }
         }
     }

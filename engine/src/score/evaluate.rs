@@ -42,9 +42,10 @@ pub(super) fn pending_rows(
     members: &[Vec<Member>],
 ) -> Result<Vec<Pending>, ScoreError> {
     let mut pending = Vec::new();
-    for (gi, g) in rules.groups.iter().enumerate() {
+    // `members` is indexed like `rules.groups` (one list per group).
+    for ((gi, g), group_members) in rules.groups.iter().enumerate().zip(members) {
         let decimals = g.decimals.unwrap_or(rules.score.decimals);
-        for m in &members[gi] {
+        for m in group_members {
             let own = adjustments.get(m.name.as_str()).map_or(&[][..], Vec::as_slice);
             let (row, unscored) = entity_row(rules, ctx, own, m, decimals)?;
             pending.push(Pending { group: gi, row, unscored });

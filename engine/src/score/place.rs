@@ -36,8 +36,8 @@ struct Groups<'a> {
     by_member: FxHashMap<(&'a str, EntityLevel), usize>,
     /// Each group by its name (names are unique).
     by_name: FxHashMap<&'a str, usize>,
-    /// The groups with patterns, in file order.
-    with_patterns: Vec<usize>,
+    /// The groups with patterns, in file order, with their positions in `rules.groups`.
+    with_patterns: Vec<(usize, &'a Group)>,
 }
 
 impl<'a> Groups<'a> {
@@ -52,7 +52,7 @@ impl<'a> Groups<'a> {
             }
             by_name.entry(g.name.as_str()).or_insert(i);
             if !g.patterns.is_empty() {
-                with_patterns.push(i);
+                with_patterns.push((i, g));
             }
         }
         Groups { rules, by_member, by_name, with_patterns }
@@ -69,19 +69,24 @@ impl<'a> Groups<'a> {
             return Some(i);
         }
         let by_pattern = |sub: bool| {
-            self.with_patterns.iter().copied().find(|&i| {
-                let g = &self.rules.groups[i];
-                self.level(g) == level
-                    && g.subgroup_of.is_some() == sub
-                    && g.patterns.iter().any(|p| pattern_matches(p, name))
-            })
+            self.with_patterns
+                .iter()
+                .find(|&&(_, g)| {
+                    self.level(g) == level
+                        && g.subgroup_of.is_some() == sub
+                        && g.patterns.iter().any(|p| pattern_matches(p, name))
+                })
+                .map(|&(i, _)| i)
         };
         by_pattern(true).or_else(|| by_pattern(false))
     }
 
     /// The group named `name` at `level`.
     fn named(&self, name: &str, level: EntityLevel) -> Option<usize> {
-        self.by_name.get(name).copied().filter(|&i| self.level(&self.rules.groups[i]) == level)
+        self.by_name
+            .get(name)
+            .copied()
+            .filter(|&i| self.rules.groups.get(i).is_some_and(|g| self.level(g) == level))
     }
 }
 
@@ -96,7 +101,10 @@ pub(super) fn place_all(rules: &RuleSet, candidates: &[Candidate], ctx: &Context
         match place(&groups, ctx, &c.name, c.level, &mut conflicts) {
             Some((g, full)) => {
                 placed.insert((g, c.name.clone()));
-                members[g].push(Member { name: c.name.clone(), tallies: Some(c.tallies), full })
+                // `place` gives positions in `rules.groups`, and `members` has one list per group.
+                if let Some(m) = members.get_mut(g) {
+                    m.push(Member { name: c.name.clone(), tallies: Some(c.tallies), full });
+                }
             }
             // Entities of the scored level that no group takes are listed, never dropped.
             None if c.level == rules.level && !c.tallies.is_empty() => ungrouped.push(c.name.clone()),
@@ -122,8 +130,8 @@ pub(super) fn place_all(rules: &RuleSet, candidates: &[Candidate], ctx: &Context
             continue;
         }
         if let Some((g, full)) = place(&groups, ctx, name, level, &mut Vec::new()) {
-            if placed.insert((g, name.to_string())) {
-                members[g].push(Member { name: name.to_string(), tallies: None, full });
+            if let (true, Some(m)) = (placed.insert((g, name.to_string())), members.get_mut(g)) {
+                m.push(Member { name: name.to_string(), tallies: None, full });
             }
         }
     }
@@ -156,9 +164,13 @@ fn place(
                 GroupSource::Rules => ("规则文件", a),
                 GroupSource::Registry => ("单位名录", b),
             };
+            // `a` and `b` are positions in `rules.groups` (from `Groups`).
+            let name_of = |i: usize| rules.groups.get(i).map_or("", |g| g.name.as_str());
             conflicts.push(format!(
                 "“{name}”：单位名录分组为“{}”，规则文件为“{}”；按{src}取“{}”",
-                rules.groups[b].name, rules.groups[a].name, rules.groups[chosen].name
+                name_of(b),
+                name_of(a),
+                name_of(chosen)
             ));
         }
     }
@@ -166,7 +178,7 @@ fn place(
         GroupSource::Rules => by_rules.or(by_registry),
         GroupSource::Registry => by_registry.or(by_rules),
     }?;
-    let mut full = rules.groups[g].full_score.0;
+    let mut full = rules.groups.get(g)?.full_score.0;
     if let Some(f) = entry.and_then(|e| e.full_score) {
         let reg = Ratio::parse_decimal(&f.to_string()).unwrap_or(full);
         if reg != full {

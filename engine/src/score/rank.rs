@@ -60,7 +60,8 @@ pub(super) fn settle_unscored(
         .map(|(s, g)| mean_of(s).ok_or_else(|| overflow(&g.name)))
         .collect::<Result<_, _>>()?;
     for p in pending {
-        let g = &mut groups[p.group];
+        // `p.group` is a position in `rules.groups`, as `groups` (and `group_means`) are.
+        let Some(g) = groups.get_mut(p.group) else { continue };
         match p.unscored {
             None => g.rows.push(p.row),
             Some((reason, UnscoredRule::List)) => {
@@ -71,7 +72,7 @@ pub(super) fn settle_unscored(
                     UnscoredRule::Full => Some(g.full_score),
                     _ => match rules.unscored.mean_over {
                         MeanOver::AllGroups => overall_mean,
-                        MeanOver::Group => group_means[p.group],
+                        MeanOver::Group => group_means.get(p.group).copied().flatten(),
                     },
                 };
                 let Some(v) = value else {

@@ -105,19 +105,20 @@ fn read_table(bytes: &[u8], file: SideFile) -> Result<Table, SideFileError> {
         return Err(fail(file, None, None, kind));
     }
     let (skip, bom) = encoding::strip_bom(bytes).map_err(|_| fail(file, None, None, K::Utf16))?;
-    let bytes = &bytes[skip..];
+    let bytes = bytes.get(skip..).unwrap_or_default();
     let enc = bom.or_else(|| encoding::detect(bytes, true)).unwrap_or(TextEncoding::Utf8);
-    let mut at = 0;
+    let mut rest = bytes;
     let mut line = 1u32;
     let mut f = Fields::default();
     let mut headers: Option<Vec<String>> = None;
     let mut rows = Vec::new();
     let mut lossy = false;
-    while let Some(end) = find_record_end(&bytes[at..], true) {
-        let rec = &bytes[at..at + end.content];
+    while let Some(end) = find_record_end(rest, true) {
+        // A record's content and terminator lie within what it was found in.
+        let rec = rest.get(..end.content).unwrap_or(rest);
         let this = line;
         line += end.lines;
-        at += end.consumed;
+        rest = rest.get(end.consumed..).unwrap_or_default();
         if trim(rec).is_empty() {
             continue;
         }
@@ -151,6 +152,12 @@ impl Table {
     }
 }
 
+/// Field `i` of a row: every row has as many fields as the header (`read_table` checks) and
+/// `i` is a header's position, so the empty fallback is never taken.
+fn cell(f: &[String], i: usize) -> &str {
+    f.get(i).map_or("", String::as_str)
+}
+
 /// A 满分 or 分值: a decimal of at most 6 decimals and magnitude at most 1 000 000.
 fn number(v: &str, line: u32, column: &str, file: SideFile) -> Result<crate::ratio::Ratio, SideFileError> {
     use crate::ratio::Unbounded;
@@ -177,7 +184,7 @@ impl Registry {
         let mut entries: Vec<RegistryEntry> = Vec::new();
         let mut seen: FxHashMap<String, u32> = FxHashMap::default();
         for (line, f) in t.rows {
-            let name = f[unit].clone();
+            let name = cell(&f, unit).to_string();
             if name.is_empty() {
                 return Err(fail(WHAT, Some(line), Some("单位"), K::EmptyUnit));
             }
@@ -186,7 +193,7 @@ impl Registry {
                 return Err(fail(WHAT, Some(line), Some("单位"), kind));
             }
             seen.insert(name.clone(), line);
-            let full_score = match full.map(|i| f[i].as_str()).filter(|v| !v.is_empty()) {
+            let full_score = match full.map(|i| cell(&f, i)).filter(|v| !v.is_empty()) {
                 Some(v) => {
                     let full = number(v, line, "满分", WHAT)?;
                     if full <= crate::ratio::Ratio::ZERO {
@@ -199,9 +206,9 @@ impl Registry {
             };
             entries.push(RegistryEntry {
                 unit: name,
-                group: group.map(|i| f[i].clone()).unwrap_or_default(),
+                group: group.map(|i| cell(&f, i).to_string()).unwrap_or_default(),
                 full_score,
-                parent: parent.map(|i| f[i].clone()).unwrap_or_default(),
+                parent: parent.map(|i| cell(&f, i).to_string()).unwrap_or_default(),
                 line,
             });
         }
@@ -243,6 +250,11 @@ impl Registry {
 
 /// The 上级单位 cycles among the rows, each once, in one pass: every row is walked from at most
 /// once (a walk stops at a row already walked), so the work is linear in the rows.
+#[expect(
+    clippy::indexing_slicing,
+    reason = "`mark` has a slot per row and is indexed only by rows: `start` ranges over them, \
+              and `parent_of` yields values of `index`, which are positions in `entries`"
+)]
 fn parent_cycles(entries: &[RegistryEntry], index: &FxHashMap<String, usize>) -> Vec<Vec<String>> {
     #[derive(Clone, Copy, PartialEq)]
     enum Mark {
@@ -272,11 +284,14 @@ fn parent_cycles(entries: &[RegistryEntry], index: &FxHashMap<String, usize>) ->
         if let Some(i) = at.filter(|&i| mark[i] == Mark::OnWalk) {
             // The walk came back to a row of its own: the rows from there on are a cycle.
             let from = walk.iter().position(|&w| w == i).unwrap_or(0);
-            let mut cycle: Vec<usize> = walk[from..].to_vec();
-            let first = (0..cycle.len()).min_by_key(|&k| cycle[k]).unwrap_or(0);
+            let mut cycle: Vec<usize> = walk.get(from..).unwrap_or_default().to_vec();
+            let first = cycle.iter().enumerate().min_by_key(|&(_, &w)| w).map_or(0, |(k, _)| k);
             cycle.rotate_left(first);
-            let mut names: Vec<String> = cycle.iter().map(|&k| entries[k].unit.clone()).collect();
-            names.push(names[0].clone());
+            let mut names: Vec<String> =
+                cycle.iter().filter_map(|&k| entries.get(k)).map(|e| e.unit.clone()).collect();
+            if let Some(head) = names.first().cloned() {
+                names.push(head);
+            }
             cycles.push(names);
         }
         for &w in &walk {
@@ -297,17 +312,17 @@ impl Adjustments {
         let note = t.col("说明", "note");
         let mut entries = Vec::new();
         for (line, f) in t.rows {
-            if f[unit].is_empty() {
+            if cell(&f, unit).is_empty() {
                 return Err(fail(WHAT, Some(line), Some("单位"), K::EmptyUnit));
             }
-            if f[item].is_empty() {
+            if cell(&f, item).is_empty() {
                 return Err(fail(WHAT, Some(line), Some("项目"), K::EmptyItem));
             }
             entries.push(Adjustment {
-                unit: f[unit].clone(),
-                item: f[item].clone(),
-                points: number(&f[points], line, "分值", WHAT)?,
-                note: note.map(|i| f[i].clone()).unwrap_or_default(),
+                unit: cell(&f, unit).to_string(),
+                item: cell(&f, item).to_string(),
+                points: number(cell(&f, points), line, "分值", WHAT)?,
+                note: note.map(|i| cell(&f, i).to_string()).unwrap_or_default(),
                 line,
             });
         }

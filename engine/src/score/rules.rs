@@ -707,7 +707,10 @@ impl RuleSet {
                 );
             }
             if let Some(parent) = &g.subgroup_of {
-                if by_name.get(parent.as_str()).is_none_or(|&j| self.groups[j].subgroup_of.is_some()) {
+                if by_name
+                    .get(parent.as_str())
+                    .is_none_or(|&j| self.groups.get(j).is_none_or(|p| p.subgroup_of.is_some()))
+                {
                     return err(
                         format!("groups[{i}].subgroup_of"),
                         K::UnknownParentGroup { name: parent.clone() },
@@ -741,8 +744,9 @@ impl RuleSet {
                 if steps.is_empty() {
                     return err(format!("items[{i}].steps"), K::NoSteps);
                 }
-                for w in 1..steps.len() {
-                    if steps[w].min.0 >= steps[w - 1].min.0 {
+                for (k, (prev, step)) in steps.iter().zip(steps.iter().skip(1)).enumerate() {
+                    if step.min.0 >= prev.min.0 {
+                        let w = k + 1;
                         return err(format!("items[{i}].steps[{w}].min"), K::StepsOutOfOrder);
                     }
                 }
@@ -750,10 +754,10 @@ impl RuleSet {
         }
         if let Some(g) = &self.grades {
             for (i, b) in g.bands.iter().enumerate() {
-                if let Some(j) = g.bands[..i].iter().position(|c| c.min.0 == b.min.0) {
+                if let Some(j) = g.bands.iter().take(i).position(|c| c.min.0 == b.min.0) {
                     return err(format!("grades.bands[{i}].min"), K::OverlappingBands { first: j });
                 }
-                if let Some(j) = g.bands[..i].iter().position(|c| c.label == b.label) {
+                if let Some(j) = g.bands.iter().take(i).position(|c| c.label == b.label) {
                     return err(format!("grades.bands[{i}].label"), K::DuplicateBandLabel { first: j });
                 }
             }

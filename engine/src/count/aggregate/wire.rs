@@ -95,7 +95,7 @@ impl Cells {
         store.has_callback_time = r.u64()? != 0;
         let at = r.at;
         let months = (0..r.len()?).map(|_| r.month()).collect::<Result<Vec<_>, _>>()?;
-        if months.len() > MAX_DENSE_MONTHS || !months.windows(2).all(|w| w[0] < w[1]) {
+        if months.len() > MAX_DENSE_MONTHS || !months.is_sorted_by(|a, b| a < b) {
             return Err(CellsError { kind: K::BadMonthTable, at });
         }
         let index = MonthIndex::from_months(months);
@@ -108,8 +108,10 @@ impl Cells {
                 if r.flag()? {
                     let one = r.table(6 * n * Tally::FIELDS)?;
                     f.one = one
-                        .chunks_exact(Tally::FIELDS)
-                        .map(|c| Tally::from_array(c.try_into().expect("chunks of FIELDS")))
+                        .as_chunks::<{ Tally::FIELDS }>()
+                        .0
+                        .iter()
+                        .map(|c| Tally::from_array(*c))
                         .collect();
                     f.carry = r.table(n * n)?;
                     f.due_closed = r.table(n * n)?;
@@ -198,18 +200,24 @@ impl<'a> Reader<'a> {
         Err(CellsError { kind, at })
     }
     fn take(&mut self, n: usize) -> Result<&'a [u8], CellsError> {
-        let Some(end) = self.at.checked_add(n).filter(|e| *e <= self.b.len()) else {
+        let Some(out) = self.at.checked_add(n).and_then(|end| self.b.get(self.at..end)) else {
             return self.fail(K::Truncated, self.at);
         };
-        let out = &self.b[self.at..end];
-        self.at = end;
+        self.at += n;
         Ok(out)
+    }
+    fn byte(&mut self) -> Result<u8, CellsError> {
+        let Some(&byte) = self.b.get(self.at) else {
+            return self.fail(K::Truncated, self.at);
+        };
+        self.at += 1;
+        Ok(byte)
     }
     fn u64(&mut self) -> Result<u64, CellsError> {
         let at = self.at;
         let mut v = 0u64;
         for shift in (0..64).step_by(7) {
-            let byte = self.take(1)?[0];
+            let byte = self.byte()?;
             v |= u64::from(byte & 0x7f) << shift;
             if byte < 0x80 {
                 return Ok(v);
