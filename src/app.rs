@@ -675,7 +675,7 @@ fn Summary(state: State) -> impl IntoView {
                         // The report's warnings with the scores' (held apart, re-scored on a rule edit).
                         let scores = state.scores.get();
                         let warnings = state.report.with(|r| {
-                            r.as_ref().map(|r| hotline_engine::report::warnings::warnings(&r.source, scores.as_ref())).unwrap_or_default()
+                            r.as_ref().map(|r| hotline_engine::report::warnings::warnings(&r.source, scores.as_ref(), &r.registry_cycles)).unwrap_or_default()
                         });
                         (!warnings.is_empty()).then(|| view! {
                             <ul class="warnings" id="warnings">

@@ -199,6 +199,10 @@ pub struct Report {
     /// What was odd in the input and kept, or left out (grouped by kind).
     #[serde(default)]
     pub warnings: Vec<warnings::Warning>,
+    /// The unit registry's 上级单位 cycles (`A → B → A`), not followed: each unit on one counts
+    /// as itself.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub registry_cycles: Vec<String>,
 }
 
 /// A file's counts for every range of whole months, made in one pass. Depends on the registry
@@ -359,6 +363,7 @@ impl Report {
             scores: None,
             reconciliation: Default::default(),
             warnings: Vec::new(),
+            registry_cycles: o.registry.as_ref().map(|r| r.cycle_texts()).unwrap_or_default(),
         };
         report.refresh();
         let chosen = match o.period {
@@ -396,7 +401,7 @@ impl Report {
         let city = self.city.as_ref().map(|c| &c.all);
         self.reconciliation =
             reconcile::Reconciliation::new(s.rows_read, s.rows_scored, &s.rejected_by_reason, city);
-        self.warnings = warnings::warnings(&self.source, self.scores.as_ref());
+        self.warnings = warnings::warnings(&self.source, self.scores.as_ref(), &self.registry_cycles);
     }
 
     /// Every member unit and 承办单位 with its tallies, for [`crate::score::score`].

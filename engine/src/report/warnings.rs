@@ -110,8 +110,13 @@ impl Warning {
     }
 }
 
-/// Every warning of a report, in [`WarningKind`] order.
-pub fn warnings(source: &IngestSummary, scores: Option<&crate::score::Scores>) -> Vec<Warning> {
+/// Every warning of a report, in [`WarningKind`] order. `registry_cycles`: the unit registry's
+/// 上级单位 cycles (`Registry::cycle_texts`), listed whether or not the units are scored.
+pub fn warnings(
+    source: &IngestSummary,
+    scores: Option<&crate::score::Scores>,
+    registry_cycles: &[String],
+) -> Vec<Warning> {
     let mut out = Vec::new();
     if source.cr_line_ends {
         out.push(Warning { kind: WarningKind::CrLineEnds, count: 1, first: Vec::new() });
@@ -119,8 +124,10 @@ pub fn warnings(source: &IngestSummary, scores: Option<&crate::score::Scores>) -
     out.extend(Warning::of_names(WarningKind::CleanedNames, &source.cleaned_names));
     out.extend(Warning::of_lines(WarningKind::ClosedBeforeReceived, &source.closed_before_received));
     out.extend(Warning::of_lines(WarningKind::DueBeforeDispatched, &source.due_before_dispatched));
+    let cycles =
+        scores.map(|s| s.registry_cycles.as_slice()).filter(|c| !c.is_empty()).unwrap_or(registry_cycles);
+    out.extend(Warning::of_names(WarningKind::RegistryCycles, cycles));
     if let Some(s) = scores {
-        out.extend(Warning::of_names(WarningKind::RegistryCycles, &s.registry_cycles));
         out.extend(Warning::of_names(WarningKind::UnmatchedAdjustments, &s.unmatched_adjustments));
         out.extend(Warning::of_names(WarningKind::Ungraded, &s.ungraded));
         out.extend(Warning::of_names(WarningKind::ScoresRefused, s.refused.as_slice()));

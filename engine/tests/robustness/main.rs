@@ -12,4 +12,5 @@ mod encoding_decided_on_a_large_prefix;
 mod messy_exports;
 mod odd_times_and_reconciliation;
 mod record_too_long;
+mod registry_cycle;
 mod unclosed_quote;
