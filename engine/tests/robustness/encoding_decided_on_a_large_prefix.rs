@@ -47,3 +47,22 @@ fn a_gbk_file_with_one_bad_byte() {
         "#]],
     );
 }
+
+#[test]
+fn a_bad_byte_in_a_column_the_row_does_not_read() {
+    // A 直接答复 row's 承办单位 is ignored, so its bytes are not checked: the row is scored, by
+    // the fast path and the general reader alike (found by the damaged-file property test).
+    let mut rows: Vec<String> = (1..=3).map(row).collect();
+    rows.push("D1,2021-02-02 08:00,微信,咨询,直接答复,连云区\u{1},,,\n".into());
+    let mut bytes = file(&rows);
+    let at = bytes.iter().position(|b| *b == 1).unwrap();
+    bytes[at] = 0xFF;
+    check(
+        &bytes,
+        expect![[r#"
+        read 4 scored 4 rejected 0 encoding UTF-8
+        对账：读取 4 行 = 拒收 0 + 本期直接答复 1 + 本期转办 3 + 上月结转 0 + 不在本期 0
+        scored ids: R1 R2 R3 D1
+    "#]],
+    );
+}

@@ -154,10 +154,15 @@ impl Ingest {
                 None => b"",
             }
         };
-        // 1. Bytes invalid in the file's encoding, in any column the engine reads.
+        // 1. Bytes invalid in the file's encoding, in any column the engine reads (a 直接答复
+        // row's 承办单位 and 上级单位 are not read: ignored, as the fast path ignores them).
         let enc = self.enc();
+        let direct_row = field(Column::Handling) != codes.transferred.as_slice();
         for (c, at) in Column::ALL.iter().zip(layout.pos.iter()) {
             let Some(i) = *at else { continue };
+            if direct_row && matches!(c, Column::Unit | Column::ParentUnit) {
+                continue;
+            }
             if !encoding::is_valid(enc, trim(fields.get(rec, i))) {
                 let detail = RejectDetail::BadEncoding { column: *c, encoding: enc };
                 return Err(RowError::new(Some(i), Reason::BadEncoding, detail));
