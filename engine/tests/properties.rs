@@ -5,6 +5,7 @@
 //! rows do not read) was rejected by the general reader and accepted by the fast path; the
 //! regression case is `robustness/encoding_decided_on_a_large_prefix.rs`.
 
+use hotline_engine::partial::Partial;
 use hotline_engine::read::encoding::encode;
 use hotline_engine::{
     ingest_bytes, FileError, Ingest, IngestOptions, Ingested, Month, Report, ReportOptions, TextEncoding,
@@ -133,5 +134,32 @@ proptest! {
         let general = outcome(&read_in_chunks(&bytes, 4096, general));
         prop_assert!(chunked == want, "chunks of {} read differently", chunk);
         prop_assert!(general == want, "the general reader reads differently");
+    }
+
+    /// A month split anywhere (between records) into two exports, each reduced to its partial
+    /// aggregates and merged in either order, reports exactly as the whole month does.
+    #[test]
+    fn two_exports_merged_equal_the_whole(seed in 1u64..10_000, at in any::<prop::sample::Index>()) {
+        let text = month(seed, 200);
+        let (header, body) = text.split_once('\n').unwrap();
+        let mut ends = vec![0];
+        let mut rest = body;
+        while let Some(end) = hotline_engine::read::records::find_record_end(rest.as_bytes(), true) {
+            ends.push(ends.last().unwrap() + end.consumed);
+            rest = &rest[end.consumed..];
+        }
+        let cut = ends[at.index(ends.len())];
+        let (a, b) = (format!("{header}\n{}", &body[..cut]), format!("{header}\n{}", &body[cut..]));
+        let part = |name: &str, t: &str| {
+            let done = ingest_bytes(t.as_bytes(), IngestOptions::default()).unwrap();
+            Partial::from_ingested(name, &done, None).unwrap()
+        };
+        let (pa, pb) = (part("a", &a), part("b", &b));
+        let o = ReportOptions::default();
+        let ab = Partial::merge(&[pa.clone(), pb.clone()]).unwrap().report(&o).unwrap();
+        let ba = Partial::merge(&[pb, pa]).unwrap().report(&o).unwrap();
+        let whole = report_of(text.as_bytes());
+        prop_assert!(figures(&ab) == figures(&whole), "merged partials differ from the whole");
+        prop_assert!(figures(&ba) == figures(&ab), "merge order changes the figures");
     }
 }
