@@ -1,0 +1,4 @@
+//! `cargo fuzz run rules --features libfuzzer --sanitizer none` (scripts/fuzz.sh): the check is
+//! [`hotline_fuzz::rules::check`], which `cargo test -p hotline-fuzz` also runs on the corpus.
+#![no_main]
+libfuzzer_sys::fuzz_target!(|data: &[u8]| hotline_fuzz::rules::check(data));
