@@ -171,16 +171,23 @@ pub fn ingest_in_two(
         (pushed, tail)
     });
     pushed?;
-    // A file-level error in the tail (it can only be the header's) is the first reader's too.
-    let outcome = match tail.map(|t| first.absorb(&mut t.to_bytes().as_slice())) {
-        Ok(Ok(())) => Outcome::Absorbed,
-        Ok(Err(refused)) => {
+    // A file-level error in the tail can only be the header's, but the tail reader read the
+    // header on less of the file than the first reader decides its encoding on (the fuzzer found
+    // a damaged header decoded as GB18030 by the tail, as UTF-8 by one reader): the first reader
+    // reads the rest itself and its own verdict stands.
+    let refused = match tail.map(|t| first.absorb(&mut t.to_bytes().as_slice())) {
+        Ok(Ok(())) => None,
+        Ok(Err(refused)) => Some(refused),
+        Err(e) => Some(Refused::Unreadable(e.message())),
+    };
+    let outcome = match refused {
+        None => Outcome::Absorbed,
+        Some(refused) => {
             for chunk in rest.chunks(4 << 20) {
                 first.push(chunk)?;
             }
             Outcome::ReadAgain(refused)
         }
-        Err(e) => return Err(e),
     };
     Ok((first.finish()?, outcome))
 }
