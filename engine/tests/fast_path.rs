@@ -76,3 +76,30 @@ fn kept_and_taken_rejects_are_those_of_the_whole_reading() {
         assert_eq!(done.summary, all.summary);
     }
 }
+
+/// Found by fuzzing: the fast path claims ticket numbers in a batch after storing the rows, so a
+/// duplicate row whose new 问题分类 needed cleaning (a NUL in it) listed that name as cleaned,
+/// though no ticket kept it; the general reader, which claims the number first, listed nothing.
+#[test]
+fn a_duplicate_rows_names_are_never_listed_as_cleaned() {
+    let clean = hotline_sample::generate_string(&hotline_sample::GenConfig::new(
+        hotline_engine::time::Month::new(2021, 2),
+        3,
+        5,
+    ));
+    let mut lines: Vec<String> = clean.lines().map(String::from).collect();
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let category = header.iter().position(|h| *h == "问题分类").unwrap();
+    let mut copy: Vec<String> = lines[1].split(',').map(String::from).collect();
+    copy[category] = "通信网络\0".into();
+    lines.push(copy.join(","));
+    let text = lines.join("\n") + "\n";
+    for general in [false, true] {
+        let read = ingest_chunked(text.as_bytes(), general, 9);
+        assert!(read.summary.cleaned_names.is_empty(), "general {general}: {:?}", read.summary.cleaned_names);
+        assert_eq!(read.summary.rows_rejected, 1);
+    }
+    let fast = ingest_chunked(text.as_bytes(), false, 9);
+    let general = ingest_chunked(text.as_bytes(), true, 9);
+    assert_same(&fast, &general, "duplicate with a NUL");
+}

@@ -88,11 +88,12 @@ impl Ingest {
                     let mut lossy = false;
                     let id = encoding::decode(self.enc(), raw.id, &mut lossy);
                     let index = self.out.store.len() as u32;
-                    if !lossy && self.accept(t, &id, raw.names).is_ok() {
+                    if !lossy && self.accept(t, &id, raw.names, true).is_ok() {
                         self.out.summary.rows_read += 1;
                         pending.push(Pending { hash, index, start, len: content.len() as u32, line });
                     } else {
-                        // A byte invalid in the encoding: the general reader words the reject.
+                        // A byte invalid in the encoding (the general reader words the reject), or a
+                        // name to clean, which it stores once the row's number is claimed.
                         self.settle(buf, &mut pending);
                         self.read_row(content, false, line);
                     }

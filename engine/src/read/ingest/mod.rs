@@ -39,7 +39,7 @@ mod settle;
 use fast::{FastField, FastOp};
 use header::Layout;
 pub use header::{check_header, peek_headers};
-use names::{RawNames, NAME_COLUMNS};
+use names::{RawNames, Refused, NAME_COLUMNS};
 use settle::Pending;
 
 /// Options of one ingest. Defaults: canonical headers, standard datetime forms, encoding detected.
@@ -565,8 +565,6 @@ impl Ingest {
     /// [`Ingest::finish`], also giving the line after the last record.
     pub(crate) fn finish_with_lines(mut self) -> Result<(Ingested, u32), FileError> {
         self.decide_line_ends(true);
-        self.out.summary.cleaned_names.sort();
-        self.out.summary.cleaned_names.dedup();
         if !self.started {
             self.start()?;
         }
@@ -578,6 +576,8 @@ impl Ingest {
         if self.layout.is_none() {
             return Err(FileError::Empty);
         }
+        self.out.summary.cleaned_names.sort();
+        self.out.summary.cleaned_names.dedup();
         if !self.removed.is_empty() {
             self.out.store.remove(&self.removed);
         }

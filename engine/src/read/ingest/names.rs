@@ -107,12 +107,32 @@ impl RawNames {
     }
 }
 
+/// Why [`Ingest::accept`] stored nothing.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Refused {
+    /// A name has bytes not valid in the file's encoding.
+    Undecodable,
+    /// A new name needs cleaning, and the row's 工单编号 is not claimed yet.
+    NeedsCleaning,
+}
+
 impl Ingest {
     /// Stores an accepted row: records its 工单编号 and interns its names (`names`: the raw,
     /// trimmed fields of [`NAME_COLUMNS`]). Stores nothing and fails when a name has bytes that
     /// are not valid in the file's encoding (the general reader then rejects the row as
     /// 字符编码错误): no name of a rejected row is ever interned.
-    pub(super) fn accept(&mut self, mut t: Ticket, id: &str, names: [&[u8]; 5]) -> Result<(), ()> {
+    ///
+    /// With `unclaimed` (the fast path, whose 工单编号 is claimed later, in a batch) it also
+    /// stores nothing when a new name needs cleaning: the row goes to the general reader, which
+    /// claims the number first, so a duplicate row never lists a name as cleaned (such rows are
+    /// rare, and the names table makes the next row with that name fast again).
+    pub(super) fn accept(
+        &mut self,
+        mut t: Ticket,
+        id: &str,
+        names: [&[u8]; 5],
+        unclaimed: bool,
+    ) -> Result<(), Refused> {
         let enc = self.enc();
         let transferred = t.is_transferred();
         let Ingest { raw_units, raw_channels, raw_kinds, raw_categories, out, .. } = self;
@@ -130,7 +150,13 @@ impl Ingest {
                     let mut bad = false;
                     let text = encoding::decode(enc, raw, &mut bad);
                     if bad {
-                        return Err(());
+                        return Err(Refused::Undecodable);
+                    }
+                    if unclaimed {
+                        let unmarked = crate::csv_cell::unmark(&text);
+                        if clean_name(unmarked) != unmarked {
+                            return Err(Refused::NeedsCleaning);
+                        }
                     }
                     *decoded = Some(text);
                 }

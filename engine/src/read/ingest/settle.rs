@@ -93,7 +93,8 @@ impl Ingest {
                     pos.get(c as usize).copied().flatten().map_or(&b""[..], |i| trim(fields.get(rec, i)))
                 });
                 // `check_row` has rejected every value undecodable in the encoding.
-                let stored = if lossy { Err(()) } else { self.accept(t, &id, names) };
+                let stored =
+                    if lossy { Err(Refused::Undecodable) } else { self.accept(t, &id, names, false) };
                 debug_assert!(stored.is_ok(), "check_row rejects undecodable values first");
                 if stored.is_err() {
                     let detail = RejectDetail::Recorded {
