@@ -1,14 +1,20 @@
 //! Property tests over generated months and edits of them (proptest): what must hold for every
-//! file, not only the ones a tester wrote down. Each property runs a few dozen cases so the suite
+//! file, not only the ones a tester wrote down (docs/robustness.md lists them). Each property runs a few dozen cases so the suite
 //! stays quick; `PROPTEST_CASES=1000 cargo test -p hotline-engine --test properties` runs more.
 //! The damaged-file property found that a bad byte in a 直接答复 row's 承办单位 (a column such
 //! rows do not read) was rejected by the general reader and accepted by the fast path; the
 //! regression case is `robustness/encoding_decided_on_a_large_prefix.rs`.
 
+use hotline_engine::count::catalogue::{Figures, Indicator, Value};
 use hotline_engine::partial::Partial;
 use hotline_engine::read::encoding::encode;
+use hotline_engine::read::records::{find_record_end, Fields};
+use hotline_engine::score::presets::PRESETS;
+use hotline_engine::score::rules::RuleSet;
+use hotline_engine::score::Context;
 use hotline_engine::{
-    ingest_bytes, FileError, Ingest, IngestOptions, Ingested, Month, Report, ReportOptions, TextEncoding,
+    ingest_bytes, FileError, Ingest, IngestOptions, Ingested, Month, Period, Report, ReportOptions,
+    TextEncoding,
 };
 use hotline_sample::{generate_string, GenConfig};
 use proptest::prelude::*;
@@ -43,6 +49,98 @@ fn outcome(r: &Result<Ingested, FileError>) -> String {
     }
 }
 
+/// The month's records (not lines: a quoted field may hold a line break), after its header.
+fn records(body: &str) -> Vec<&str> {
+    let mut rows = Vec::new();
+    let mut rest = body;
+    while let Some(end) = find_record_end(rest.as_bytes(), true) {
+        rows.push(&rest[..end.content]);
+        rest = &rest[end.consumed..];
+    }
+    rows
+}
+
+/// The month cut between records into `parts` exports, each with the header, at the cuts `at`.
+fn split_month(text: &str, at: &[prop::sample::Index]) -> Vec<String> {
+    let (header, body) = text.split_once('\n').unwrap();
+    let mut ends = vec![0];
+    let mut rest = body;
+    while let Some(end) = find_record_end(rest.as_bytes(), true) {
+        ends.push(ends.last().unwrap() + end.consumed);
+        rest = &rest[end.consumed..];
+    }
+    let mut cuts: Vec<usize> = at.iter().map(|i| ends[i.index(ends.len())]).collect();
+    cuts.sort();
+    let mut parts = Vec::new();
+    let mut from = 0;
+    for cut in cuts.into_iter().chain([body.len()]) {
+        parts.push(format!("{header}\n{}", &body[from..cut]));
+        from = cut;
+    }
+    parts
+}
+
+fn partial(name: &str, text: &str) -> Partial {
+    let done = ingest_bytes(text.as_bytes(), IngestOptions::default()).unwrap();
+    Partial::from_ingested(name, &done, None).unwrap()
+}
+
+/// Every count of a figures row, a rate as its numerator and denominator, in catalogue order.
+fn counts(f: &Figures) -> Vec<(Indicator, u64)> {
+    let mut out = Vec::new();
+    for &i in Indicator::ALL {
+        match f.get(i) {
+            Value::Count(n) => out.push((i, n)),
+            Value::Rate(r) => {
+                out.push((i, r.num));
+                out.push((i, r.den));
+            }
+        }
+    }
+    out
+}
+
+/// The element-wise sum of count lists of the same indicators.
+fn add(a: &mut Vec<(Indicator, u64)>, b: &[(Indicator, u64)]) {
+    if a.is_empty() {
+        a.extend_from_slice(b);
+        return;
+    }
+    for (x, y) in a.iter_mut().zip(b) {
+        assert_eq!(x.0, y.0);
+        x.1 += y.1;
+    }
+}
+
+/// `rules` with every item's points (weight, full points, points per rate point or per ticket)
+/// scaled by `factor` and the base moved by `shift`:
+/// the points change, what is counted does not.
+fn reweighted(rules: &RuleSet, factor: f64, shift: f64) -> Option<RuleSet> {
+    fn scale(v: &mut serde_json::Value, factor: f64) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m.iter_mut() {
+                    match (k.as_str(), x.as_f64()) {
+                        // At two decimals, as a rule file writes a weight.
+                        ("weight" | "full" | "per_point" | "per_ticket", Some(w)) => {
+                            *x = serde_json::json!((w * factor * 100.0).round() / 100.0)
+                        }
+                        _ => scale(x, factor),
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| scale(x, factor)),
+            _ => {}
+        }
+    }
+    let mut json: serde_json::Value = serde_json::from_str(&rules.to_json()).unwrap();
+    scale(&mut json["items"], factor);
+    if let Some(base) = json["score"]["base"].as_f64() {
+        json["score"]["base"] = serde_json::json!(base + shift);
+    }
+    RuleSet::parse(&json.to_string()).ok()
+}
+
 fn read_in_chunks(bytes: &[u8], size: usize, options: IngestOptions) -> Result<Ingested, FileError> {
     let mut ingest = Ingest::new(options);
     for chunk in bytes.chunks(size.max(1)) {
@@ -63,13 +161,7 @@ proptest! {
     fn row_order_changes_no_figure(seed in 1u64..10_000, shuffle in any::<u64>()) {
         let text = month(seed, 300);
         let (header, body) = text.split_once('\n').unwrap();
-        // Records, not lines: a quoted field may hold a line break.
-        let mut rows: Vec<&str> = Vec::new();
-        let mut rest = body;
-        while let Some(end) = hotline_engine::read::records::find_record_end(rest.as_bytes(), true) {
-            rows.push(&rest[..end.content]);
-            rest = &rest[end.consumed..];
-        }
+        let mut rows = records(body);
         // A Fisher–Yates shuffle driven by the case's number.
         let mut state = shuffle | 1;
         for i in (1..rows.len()).rev() {
@@ -161,5 +253,113 @@ proptest! {
         let whole = report_of(text.as_bytes());
         prop_assert!(figures(&ab) == figures(&whole), "merged partials differ from the whole");
         prop_assert!(figures(&ba) == figures(&ab), "merge order changes the figures");
+    }
+
+    /// Merging disjoint partials is associative and commutative: three exports of one month,
+    /// merged in any grouping and any order, report exactly as the whole month does.
+    #[test]
+    fn merging_disjoint_partials_is_associative_and_commutative(
+        seed in 1u64..10_000,
+        at in proptest::collection::vec(any::<prop::sample::Index>(), 2),
+    ) {
+        let text = month(seed, 150);
+        let parts = split_month(&text, &at);
+        let [a, b, c] = [0, 1, 2].map(|i| partial(&format!("part{i}"), &parts[i]));
+        let merge = |p: &[Partial]| Partial::merge(p).unwrap();
+        let o = ReportOptions::default();
+        let whole = figures(&report_of(text.as_bytes()));
+        let groupings = [
+            merge(&[merge(&[a.clone(), b.clone()]), c.clone()]),
+            merge(&[a.clone(), merge(&[b.clone(), c.clone()])]),
+            merge(&[c.clone(), a.clone(), b.clone()]),
+            merge(&[merge(&[c.clone(), b.clone()]), a.clone()]),
+        ];
+        for (i, merged) in groupings.iter().enumerate() {
+            prop_assert!(figures(&merged.report(&o).unwrap()) == whole, "grouping {} differs from the whole", i);
+        }
+    }
+
+    /// A partial reports exactly what its tickets report, and so does the partial read back
+    /// from its own JSON.
+    #[test]
+    fn a_partials_report_equals_its_tickets_report(seed in 1u64..10_000, tickets in 1usize..300) {
+        let text = month(seed, tickets);
+        let done = ingest_bytes(text.as_bytes(), IngestOptions::default()).unwrap();
+        let o = ReportOptions::default();
+        let direct = Report::build(&done, &o);
+        let p = Partial::from_ingested("month", &done, None).unwrap();
+        let again = Partial::from_json(&p.to_json()).unwrap();
+        prop_assert!(figures(&p.report(&o).unwrap()) == figures(&direct), "the partial's report differs");
+        prop_assert!(figures(&again.report(&o).unwrap()) == figures(&direct), "the JSON round trip differs");
+    }
+
+    /// Rows read = scored + rejected, and every row is accounted for; the city's counts are the
+    /// sum of its units' (and of its member units') plus those of its 直接答复 tickets, which
+    /// have no unit (docs/indicators.md §7); 市派 + 省派 = 全部 for every count.
+    #[test]
+    fn the_city_is_its_units_plus_its_direct_replies(seed in 1u64..10_000, tickets in 50usize..400) {
+        let text = month(seed, tickets);
+        let (header, body) = text.split_once('\n').unwrap();
+        let handling = header.split(',').position(|h| h == "办理方式").unwrap();
+        let mut fields = Fields::default();
+        let direct_rows: Vec<&str> = records(body)
+            .into_iter()
+            .filter(|r| {
+                fields.split(r.as_bytes(), r.contains('"'));
+                fields.len() > handling
+                    && std::str::from_utf8(fields.get(r.as_bytes(), handling)).is_ok_and(|f| f.trim() == "直接答复")
+            })
+            .collect();
+        prop_assume!(!direct_rows.is_empty());
+        let direct_text = format!("{header}\n{}\n", direct_rows.join("\n"));
+        let o = ReportOptions { period: Some(Period::parse("2021-03").unwrap()), ..ReportOptions::default() };
+        let read = |t: &str| ingest_bytes(t.as_bytes(), IngestOptions::default()).unwrap();
+        let done = read(&text);
+        let s = &done.summary;
+        prop_assert_eq!(s.rows_read, s.rows_scored + s.rows_rejected);
+        let whole = Report::build(&done, &o);
+        prop_assert!(whole.reconciliation.balances(), "{}", whole.reconciliation.text());
+        let direct = Report::build(&read(&direct_text), &o);
+        let city = whole.city.as_ref().unwrap();
+        let direct_city = counts(&direct.city.as_ref().unwrap().all);
+        for list in [&whole.units, &whole.members] {
+            let mut sum = Vec::new();
+            for u in list.iter() {
+                add(&mut sum, &counts(&u.all));
+            }
+            add(&mut sum, &direct_city);
+            prop_assert_eq!(&sum, &counts(&city.all));
+        }
+        let mut sides = counts(&city.municipal);
+        add(&mut sides, &counts(&city.province));
+        prop_assert_eq!(sides, counts(&city.all));
+    }
+
+    /// A rule change that moves only points (every weight scaled, the base shifted) changes no
+    /// count: the figures under the changed rules are those under the preset.
+    #[test]
+    fn a_rule_change_changes_points_not_counts(
+        seed in 1u64..10_000,
+        preset in 0usize..PRESETS.len(),
+        factor in (1u32..=30).prop_map(|k| f64::from(k) / 10.0),
+        shift in (-20i32..=20).prop_map(|k| f64::from(k) / 2.0),
+    ) {
+        let rules = RuleSet::parse(PRESETS[preset].1).unwrap();
+        let changed = reweighted(&rules, factor, shift);
+        prop_assume!(changed.is_some());
+        let changed = changed.unwrap();
+        let done = ingest_bytes(month(seed, 300).as_bytes(), IngestOptions::default()).unwrap();
+        let under = |r: &RuleSet| {
+            let mut report = Report::build(&done, &ReportOptions::default().under_rules(Some(r)));
+            report.apply_rules(r, &Context::default());
+            report
+        };
+        let (a, b) = (under(&rules), under(&changed));
+        prop_assert!(figures(&a) == figures(&b), "a points-only change moved a count");
+        prop_assert!(a.scores.is_some() && b.scores.is_some());
+        // A test of the test: the change is a change.
+        if factor != 1.0 || shift != 0.0 {
+            prop_assert!(a.scores != b.scores, "the reweighted rules gave the same scores");
+        }
     }
 }
