@@ -1,6 +1,6 @@
 //! Property tests over generated months and edits of them (proptest): what must hold for every
-//! file, not only the ones a tester wrote down (docs/robustness.md lists them). Each property runs a few dozen cases so the suite
-//! stays quick; `PROPTEST_CASES=1000 cargo test -p hotline-engine --test properties` runs more.
+//! file, not only the ones a tester wrote down (docs/robustness.md lists them). Each property
+//! runs a few dozen cases so the suite stays quick; `PROPTEST_CASES=1000 cargo test -p hotline-engine --test properties` runs more.
 //! The damaged-file property found that a bad byte in a 直接答复 row's 承办单位 (a column such
 //! rows do not read) was rejected by the general reader and accepted by the fast path; the
 //! regression case is `robustness/encoding_decided_on_a_large_prefix.rs`.
