@@ -95,10 +95,14 @@ impl Ingest {
             Defect::UnclosedQuote(until) => {
                 let (column, opened_at) = opening_quote(rec);
                 let from = rec.get(opened_at..).unwrap_or_default();
-                let shown = from.get(..from.len().min(60)).unwrap_or_default();
+                // 60 characters, not bytes: the same excerpt in UTF-8 and GB18030. No character
+                // takes more than 4 bytes in either, so 240 bytes hold the 60.
+                const SHOWN: usize = 60;
+                let head = from.get(..from.len().min(SHOWN * 4)).unwrap_or_default();
                 let mut lossy = false;
-                let mut value = encoding::decode(self.enc(), shown, &mut lossy).into_owned();
-                if shown.len() < from.len() {
+                let decoded = encoding::decode(self.enc(), head, &mut lossy);
+                let mut value: String = decoded.chars().take(SHOWN).collect();
+                if value.len() < decoded.len() || head.len() < from.len() {
                     value.push('…');
                 }
                 self.reject_value(
