@@ -32,6 +32,7 @@ use crate::count::indicators::Tally;
 use crate::error::{classify, location, read, Lang, PartialFileError, PartialFileErrorKind};
 use crate::read::idhash::id_hash;
 use crate::read::ingest::{IngestSummary, Ingested};
+use crate::read::reject::Reason;
 use crate::report::{Counted, Report, ReportOptions};
 use crate::tickets::deadlines::Deadlines;
 use crate::tickets::deadlines::{DeadlineErrors, DeadlinePlan};
@@ -109,6 +110,10 @@ pub struct Source {
     /// `rows_rejected` (default 0): rows refused by a check (拒收行数); the rows themselves stay behind.
     #[serde(default)]
     pub rows_rejected: u64,
+    /// `rejected_by_reason` (default none): 拒收行数 by reason, in check order, e.g.
+    /// `[["field_count", 3]]`; what the report's reconciliation lists.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rejected_by_reason: Vec<(Reason, u64)>,
 }
 
 /// Why partials do not merge or read.
@@ -138,6 +143,14 @@ pub enum PartialError {
     /// too many for month tables, so no partial can hold their counts (a report counts each
     /// period from the tickets instead).
     TooManyMonths(String),
+    /// The counts of the period claim more tickets than the file's rows (the reconciliation, as
+    /// one line, does not balance): a partial edited by hand, or damaged.
+    Unbalanced {
+        /// The partial's sources, by name (joined with 、).
+        sources: String,
+        /// The reconciliation's line ([`crate::report::reconcile::Reconciliation::text`]).
+        reconciliation: String,
+    },
 }
 
 /// Tickets (by 工单编号) found in two inputs.
@@ -165,6 +178,9 @@ impl PartialError {
                 PartialError::TooManyMonths(name) => {
                     format!("“{name}”的工单时间分布在超过 {MAX_MONTHS} 个不同的月份：请检查日期列，部分汇总不能生成")
                 }
+                PartialError::Unbalanced { sources, reconciliation } => format!(
+                    "“{sources}”的计数与读取行数对不上（{reconciliation}）：部分汇总文件可能被改动或损坏，请用 hotline 重新生成"
+                ),
                 PartialError::Deadlines { first, other } => {
                     format!("“{first}”与“{other}”按不同的办理时限规则统计，不能合并：请用同一规则重新生成部分汇总")
                 }
@@ -238,6 +254,7 @@ impl Partial {
                 rows_read: s.rows_read,
                 rows_scored: s.rows_scored,
                 rows_rejected: s.rows_rejected,
+                rejected_by_reason: s.rejected_by_reason.clone(),
             }],
             deadlines,
             deadline_errors: cells.deadline_errors.clone(),
@@ -284,7 +301,32 @@ impl Partial {
         }
         p.check_size(months)?;
         p.check_counts()?;
+        p.check_sources()?;
         Ok(p)
+    }
+
+    /// Each source's rows can be true: 计分行数 + 拒收行数 at most 读取行数 (less by the rows a later
+    /// export replaced), and its rejects by reason (when given) sum to 拒收行数. A hand-made
+    /// table may give no rows at all.
+    fn check_sources(&self) -> Result<(), PartialFileError> {
+        for (i, s) in self.sources.iter().enumerate() {
+            let by_reason = (!s.rejected_by_reason.is_empty())
+                .then(|| s.rejected_by_reason.iter().try_fold(0u64, |a, (_, n)| a.checked_add(*n)))
+                .map(|n| n.unwrap_or(u64::MAX));
+            let adds_up = s.rows_scored.checked_add(s.rows_rejected).is_some_and(|n| n <= s.rows_read)
+                && by_reason.is_none_or(|n| n == s.rows_rejected);
+            if !adds_up {
+                let kind = PartialFileErrorKind::SourceRows {
+                    name: s.name.clone(),
+                    rows_read: s.rows_read,
+                    rows_scored: s.rows_scored,
+                    rows_rejected: s.rows_rejected,
+                    by_reason,
+                };
+                return Err(PartialFileError::new(format!("sources[{i}]"), kind));
+            }
+        }
+        Ok(())
     }
 
     /// The cells and the bytes of their month tables against [`MAX_CELLS`] and
@@ -519,7 +561,14 @@ impl Partial {
             summary.rows_read += s.rows_read;
             summary.rows_scored += s.rows_scored;
             summary.rows_rejected += s.rows_rejected;
+            for &(reason, n) in &s.rejected_by_reason {
+                match summary.rejected_by_reason.iter_mut().find(|(r, _)| *r == reason) {
+                    Some((_, total)) => *total = total.saturating_add(n),
+                    None => summary.rejected_by_reason.push((reason, n)),
+                }
+            }
         }
+        summary.rejected_by_reason.sort_by_key(|(r, _)| *r);
         let ingested = Ingested { store, rejects: Vec::new(), summary };
         let counted = Counted::from_cells(&ingested, &cells, o);
         Ok((ingested, counted))
@@ -529,7 +578,19 @@ impl Partial {
     /// (except the rejected rows, which stay with each input).
     pub fn report(&self, o: &ReportOptions) -> Result<Report, PartialError> {
         let (ingested, counted) = self.counted(o)?;
-        Ok(Report::from_counted(&ingested, &counted, o))
+        let report = Report::from_counted(&ingested, &counted, o);
+        // Counts that claim more tickets in the period (received in it, or carried into it) than
+        // the rows their sources scored were not made from those rows: no figure of theirs is
+        // traceable. (A hand-made table states no rows, and claims none.)
+        let r = &report.reconciliation;
+        let claimed =
+            r.direct_in_period.saturating_add(r.transferred_in_period).saturating_add(r.carried_over);
+        let states_rows = self.sources.iter().any(|s| s.rows_read > 0);
+        if states_rows && claimed > ingested.summary.rows_scored {
+            let reconciliation = report.reconciliation.text();
+            return Err(PartialError::Unbalanced { sources: source_names(self), reconciliation });
+        }
+        Ok(report)
     }
 }
 
@@ -780,6 +841,7 @@ impl<'a> StreamingPartial<'a> {
             rows_read: s.rows_read,
             rows_scored: s.rows_scored - self.replaced,
             rows_rejected: s.rows_rejected,
+            rejected_by_reason: s.rejected_by_reason.clone(),
         }];
         Ok(Streamed { partial, ingested: done, replaced: self.replaced })
     }

@@ -69,6 +69,17 @@ pub enum PartialFileErrorKind {
         /// The most a partial may span.
         limit: usize,
     },
+    /// A source whose row counts cannot be true: 计分行数 + 拒收行数 above 读取行数, or the
+    /// rejects by reason ≠ 拒收行数.
+    SourceRows {
+        /// The source's name.
+        name: String,
+        rows_read: u64,
+        rows_scored: u64,
+        rows_rejected: u64,
+        /// The rejects by reason, summed (`None`: the file gives no reasons).
+        by_reason: Option<u64>,
+    },
 }
 
 /// A partial-aggregates file refused: what is wrong, and where (a field path, or line and
@@ -130,6 +141,16 @@ impl PartialFileError {
             ),
             PartialFileErrorKind::FileTooLarge { bytes, limit } => {
                 format!("文件有 {bytes} 字节，超过上限 {limit} 字节（{} MiB）", limit >> 20)
+            }
+            PartialFileErrorKind::SourceRows { name, rows_read, rows_scored, rows_rejected, by_reason } => {
+                match by_reason {
+                    Some(n) if n != rows_rejected => format!(
+                        "“{name}”的各原因拒收行数合计 {n}，与拒收行数 {rows_rejected} 不符"
+                    ),
+                    _ => format!(
+                        "“{name}”的计分行数 {rows_scored} + 拒收行数 {rows_rejected} 超过读取行数 {rows_read}"
+                    ),
+                }
             }
             PartialFileErrorKind::TooManyMonths { months, limit } => format!(
                 "部分汇总涉及 {months} 个不同的月份，超过上限 {limit}（{} 年）：请检查月份是否填错",

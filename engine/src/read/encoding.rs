@@ -55,20 +55,28 @@ pub fn detect(buf: &[u8], eof: bool) -> Option<TextEncoding> {
     if sample.len() < DETECT_BYTES && !eof {
         return None;
     }
-    Some(decide(sample.get(..DETECT_BYTES.min(sample.len())).unwrap_or_default()))
+    // A sample that runs to the end of the file: a character cut at its end is cut for good.
+    let ends_file = eof && sample.len() <= DETECT_BYTES;
+    Some(decide_sample(sample.get(..DETECT_BYTES.min(sample.len())).unwrap_or_default(), ends_file))
 }
 
 /// The encoding in which `sample` has fewer invalid sequences; UTF-8 on a tie (and whenever
 /// the sample is valid UTF-8: GBK text almost never is). A character cut at the sample's end
 /// counts against neither.
 pub fn decide(sample: &[u8]) -> TextEncoding {
-    let utf8 = utf8_errors(sample);
+    decide_sample(sample, false)
+}
+
+/// [`decide`]; with `ends_file`, the sample is the file's last bytes, and a character cut at
+/// its end counts as invalid (two GBK bytes are no UTF-8 character waiting for its third).
+fn decide_sample(sample: &[u8], ends_file: bool) -> TextEncoding {
+    let utf8 = utf8_errors(sample, ends_file);
     if utf8 == 0 {
         return TextEncoding::Utf8;
     }
     let mut decoder = GB18030.new_decoder_without_bom_handling();
     let mut text = String::with_capacity(decoder.max_utf8_buffer_length(sample.len()).unwrap_or(0));
-    let _ = decoder.decode_to_string(sample, &mut text, false);
+    let _ = decoder.decode_to_string(sample, &mut text, ends_file);
     let gb = text.chars().filter(|c| *c == char::REPLACEMENT_CHARACTER).count();
     if gb < utf8 {
         TextEncoding::Gb18030
@@ -77,14 +85,14 @@ pub fn decide(sample: &[u8]) -> TextEncoding {
     }
 }
 
-/// Invalid UTF-8 sequences in `b` (a sequence cut at its end not counted).
-fn utf8_errors(mut b: &[u8]) -> usize {
+/// Invalid UTF-8 sequences in `b` (a sequence cut at its end counted only with `ends_file`).
+fn utf8_errors(mut b: &[u8], ends_file: bool) -> usize {
     let mut errors = 0;
     loop {
         match std::str::from_utf8(b) {
             Ok(_) => return errors,
             Err(e) => match e.error_len() {
-                None => return errors,
+                None => return errors + usize::from(ends_file),
                 Some(n) => {
                     errors += 1;
                     b = b.get(e.valid_up_to() + n..).unwrap_or_default();
@@ -178,6 +186,11 @@ mod tests {
         // A UTF-8 character cut at the end of the sample is no evidence.
         let cut = &text.as_bytes()[..4];
         assert_eq!(decide(cut), TextEncoding::Utf8);
+        // Unless the sample is the whole file: found by fuzzing, a one-character GBK header
+        // (杞, 0xE8 0xBD) was read as a UTF-8 character cut short.
+        let gbk = encode(TextEncoding::Gb18030, "杞");
+        assert_eq!(detect(&gbk, true), Some(TextEncoding::Gb18030));
+        assert_eq!(detect("杞".as_bytes(), true), Some(TextEncoding::Utf8));
     }
 
     #[test]

@@ -44,10 +44,16 @@ use crate::tickets::store::{Audit, Callback, Handling, Ticket};
 use crate::time::Stamp;
 
 /// Bytes of the file's start up to and including its header row's line feed (a UTF-8 BOM
-/// included), or `None` when `head` does not hold the whole header row.
+/// included), or `None` when `head` does not hold the whole header row, or when a CR alone
+/// ends a line before it: the file is then read as CR-only (every CR a line end), its header
+/// row is not what ends at the line feed, and one reader reads it (found by fuzzing).
 pub fn header_len(head: &[u8]) -> Option<usize> {
     let (skip, _) = encoding::strip_bom(head).ok()?;
-    let end = find_record_end(head.get(skip..)?, false)?;
+    let body = head.get(skip..)?;
+    if crate::read::records::LineEnds::of(body, false) != Some(crate::read::records::LineEnds::Lf) {
+        return None;
+    }
+    let end = find_record_end(body, false)?;
     Some(skip + end.consumed)
 }
 
@@ -668,6 +674,9 @@ mod tests {
         assert_eq!(header_len(b"\xEF\xBB\xBFa,b\n1,2\n"), Some(7));
         assert_eq!(header_len(b"\"a\nb\",c\n1,2\n"), Some(8));
         assert_eq!(header_len(b"a,b"), None);
+        // A CR alone before the first line feed: a CR-only file, for one reader.
+        assert_eq!(header_len(b"a,b\r\0c\r\n1,2\r\n"), None);
+        assert_eq!(header_len(b"a,b\rc\n1,2\n"), None);
         assert_eq!(split_point(10, b"xy\nz"), Some(13));
         assert_eq!(split_point(10, b"xyz"), None);
     }

@@ -114,7 +114,11 @@ pub fn volumes(counts: std::collections::BTreeMap<Month, u64>) -> Vec<MonthVolum
     let busiest = counts.values().copied().max().unwrap_or(0);
     counts
         .into_iter()
-        .map(|(month, received)| MonthVolume { month, received, complete: received * 2 >= busiest })
+        .map(|(month, received)| MonthVolume {
+            month,
+            received,
+            complete: received.saturating_mul(2) >= busiest,
+        })
         .collect()
 }
 
