@@ -48,6 +48,9 @@ pub enum CellsErrorKind {
     NamesMismatch,
     /// The same (来源渠道, 问题分类) counted twice.
     DuplicateTopic,
+    /// Counts whose total passes [`crate::count::tally::MAX_COUNT`]: no sum of them (a city, a
+    /// period) could be exact.
+    CountsTooLarge,
     /// Bytes left after the last value.
     TrailingBytes {
         /// How many bytes are left.
@@ -71,6 +74,9 @@ impl CellsError {
             Lang::Zh => {
                 let what = match &self.kind {
                     CellsErrorKind::NotCells => "不是本程序的计数数据".to_string(),
+                    CellsErrorKind::CountsTooLarge => {
+                        format!("计数合计超过上限 {}", crate::count::tally::MAX_COUNT)
+                    }
                     CellsErrorKind::Truncated => "数据不完整".into(),
                     CellsErrorKind::NumberTooLong => "数字过长".into(),
                     CellsErrorKind::BadFlag { value } => format!("标志应为 0 或 1，实际是 {value}"),

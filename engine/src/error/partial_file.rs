@@ -74,8 +74,11 @@ pub enum PartialFileErrorKind {
     SourceRows {
         /// The source's name.
         name: String,
+        /// Its 读取行数.
         rows_read: u64,
+        /// Its 计分行数.
         rows_scored: u64,
+        /// Its 拒收行数.
         rows_rejected: u64,
         /// The rejects by reason, summed (`None`: the file gives no reasons).
         by_reason: Option<u64>,

@@ -77,7 +77,7 @@ impl Cells {
 
     /// The cells of [`Cells::to_bytes`], with a ticket store that holds only the names.
     pub fn from_bytes(bytes: &[u8]) -> Result<(TicketStore, Cells), CellsError> {
-        let mut r = Reader { b: bytes, at: 0 };
+        let mut r = Reader { b: bytes, at: 0, total: 0 };
         if r.take(MAGIC.len()).ok() != Some(MAGIC) {
             return Err(CellsError { kind: K::NotCells, at: 0 });
         }
@@ -193,6 +193,9 @@ impl Writer {
 struct Reader<'a> {
     b: &'a [u8],
     at: usize,
+    /// Every count read so far, summed: kept at most `MAX_COUNT`, so that no sum of counts
+    /// (a city, a period, a group) can wrap (found by fuzzing: a u64 addition overflowed).
+    total: u64,
 }
 
 impl<'a> Reader<'a> {
@@ -275,7 +278,13 @@ impl<'a> Reader<'a> {
                     }
                     v.resize(v.len() + run as usize, 0);
                 }
-                x => v.push(x),
+                x => {
+                    self.total = self.total.saturating_add(x);
+                    if self.total > crate::count::tally::MAX_COUNT {
+                        return self.fail(K::CountsTooLarge, at);
+                    }
+                    v.push(x)
+                }
             }
         }
         Ok(v)
