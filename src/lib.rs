@@ -7,6 +7,9 @@ pub mod helper;
 pub mod load;
 pub mod model;
 pub mod protocol;
+pub mod route;
+pub mod state;
+pub mod views;
 pub mod worker;
 
 pub use app::App;

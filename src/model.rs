@@ -277,6 +277,34 @@ pub fn mb(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1_048_576.0)
 }
 
+/// The unit a search means: one whose name is the query (trimmed) exactly, else the first whose
+/// name contains it; 承办单位 before member units, each in the report's order (总工单数 first).
+pub fn find_unit(report: &Report, query: &str) -> Option<(EntityLevel, String)> {
+    let q = query.trim();
+    if q.is_empty() {
+        return None;
+    }
+    let levels = [(EntityLevel::Unit, &report.units), (EntityLevel::Member, &report.members)];
+    let exact =
+        levels.iter().find_map(|(l, rows)| rows.iter().find(|e| e.name == q).map(|e| (*l, e.name.clone())));
+    exact.or_else(|| {
+        levels
+            .iter()
+            .find_map(|(l, rows)| rows.iter().find(|e| e.name.contains(q)).map(|e| (*l, e.name.clone())))
+    })
+}
+
+/// Every name the unit search offers: 承办单位, then member units not already listed.
+pub fn unit_names(report: &Report) -> Vec<String> {
+    let mut names: Vec<String> = report.units.iter().map(|e| e.name.clone()).collect();
+    for m in &report.members {
+        if !names.contains(&m.name) {
+            names.push(m.name.clone());
+        }
+    }
+    names
+}
+
 /// A month-over-month change for display: "+4.65 个百分点", or "—".
 pub fn change_text(delta: Option<&str>) -> String {
     match delta {
@@ -316,6 +344,35 @@ mod tests {
         assert_eq!(by_rate.click(Some(5)).order(&rows, Scope::All), vec![1, 2, 0]);
         let by_name = by_rate.click(None);
         assert!(!by_name.descending);
+    }
+
+    #[test]
+    fn the_unit_search_prefers_an_exact_name_then_units_then_members() {
+        let csv = hotline_sample::generate_string(&hotline_sample::GenConfig::new(
+            hotline_engine::Month::new(2021, 3),
+            400,
+            7,
+        ));
+        let done = hotline_engine::ingest_bytes(csv.as_bytes(), Default::default()).unwrap();
+        let mut report = Report::build(&done, &ReportOptions::default());
+        // A member unit that handles no ticket itself: not among the 承办单位.
+        let member_only =
+            report.members.iter().find(|m| m.name != report.units[0].name).unwrap().name.clone();
+        report.units.retain(|u| u.name != member_only);
+        let unit = &report.units[0].name;
+        assert_eq!(find_unit(&report, &format!(" {unit} ")), Some((EntityLevel::Unit, unit.clone())));
+        // A member unit that is no 承办单位 itself is found as a member.
+        let member = report.members.iter().find(|m| !report.units.iter().any(|u| u.name == m.name)).unwrap();
+        assert_eq!(find_unit(&report, &member.name), Some((EntityLevel::Member, member.name.clone())));
+        // A part of a name: the first unit in the report's order that contains it.
+        let part: String = unit.chars().take(2).collect();
+        let first = report.units.iter().find(|u| u.name.contains(&part)).unwrap();
+        assert_eq!(find_unit(&report, &part), Some((EntityLevel::Unit, first.name.clone())));
+        assert_eq!(find_unit(&report, "不存在的单位"), None);
+        assert_eq!(find_unit(&report, "  "), None);
+        let names = unit_names(&report);
+        assert!(names.contains(unit) && names.contains(&member.name));
+        assert_eq!(names.len(), names.iter().collect::<std::collections::HashSet<_>>().len());
     }
 
     #[test]

@@ -336,7 +336,7 @@ test('cancel really stops a load, and the month shown before stays', async () =>
   await waitReady(page, cliReport(sample).source.rows_read);
   await page.setInputFiles('#ticket-file', big);
   await page.waitForSelector('#progress');
-  await page.click('#cancel');
+  await page.locator('#cancel').click();
   await page.waitForSelector('#progress', { state: 'detached', timeout: 30000 });
   // The load stopped before its end: the sample month is still what the page shows.
   assert.equal(await page.textContent('#rows-read'), String(cliReport(sample).source.rows_read));
@@ -558,4 +558,56 @@ test('a stray quote costs its line alone; the reconciliation and the warnings ar
   }
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test('views: the navigation bar shows one view at a time; the unit search opens a unit in view, focused; a link opens a unit', async () => {
+  const { page, errors } = await open(chrome.ctx, server.url);
+  const report = cliReport(path.join(root, 'public', 'sample.csv'));
+  await waitReady(page, report.source.rows_read);
+  const visible = () => page.$$eval('.view', (vs) => vs.filter((v) => !v.hidden).map((v) => v.id));
+  assert.deepEqual(await visible(), ['view-overview'], 'the overview first');
+  assert.equal(await page.textContent('#status-period'), report.period.label);
+  assert.equal(await page.getAttribute('#nav-overview', 'aria-current'), 'page');
+  for (const v of ['data', 'units', 'scores', 'rules', 'overview']) {
+    await page.locator(`#nav-${v}`).click();
+    await page.waitForFunction((id) => !document.getElementById(id).hidden, `view-${v}`);
+    assert.deepEqual(await visible(), [`view-${v}`], `only ${v}`);
+    assert.equal(new URL(page.url()).hash, `#view=${v}`);
+    assert.equal(await page.getAttribute(`#nav-${v}`, 'aria-current'), 'page');
+  }
+  // The back button returns to the view before.
+  await page.goBack();
+  await page.waitForFunction(() => !document.getElementById('view-rules').hidden);
+  // Any part of a name finds the unit: opened in the 单位 view, its title in view and focused.
+  const unit = report.units[report.units.length - 1].name;
+  const part = [...unit].slice(1, 3).join('');
+  const expected = [...report.units, ...report.members].find((u) => u.name.includes(part)).name;
+  await page.locator('#unit-search').fill(part);
+  await page.locator('#unit-search').press('Enter');
+  await page.waitForSelector(`#shortfalls[data-unit="${expected}"] #shortfall-kinds`);
+  assert.deepEqual(await visible(), ['view-units']);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'shortfalls-title');
+  const inView = await page.$eval('#shortfalls-title', (el) => {
+    const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  });
+  assert.ok(inView, 'the opened unit is scrolled into view');
+  assert.equal(decodeURIComponent(new URL(page.url()).hash), `#view=units&unit=${expected}`);
+  // Not found: said in the search's live region.
+  await page.locator('#unit-search').fill('不存在的单位名');
+  await page.locator('#unit-search').press('Enter');
+  await page.waitForFunction(() => document.getElementById('search-message').textContent.includes('没有名称含'));
+  // Closing the unit drops it from the address.
+  await page.locator('#shortfall-close').click();
+  await page.waitForFunction(() => !document.getElementById('shortfalls'));
+  assert.equal(new URL(page.url()).hash, '#view=units');
+  await page.close();
+  // A link that names a unit opens straight onto it.
+  const linked = report.units[0].name;
+  const second = await open(chrome.ctx, `${server.url}#view=units&unit=${encodeURIComponent(linked)}`);
+  await waitReady(second.page, report.source.rows_read);
+  await second.page.waitForSelector(`#shortfalls[data-unit="${linked}"] #shortfall-kinds`);
+  assert.deepEqual(await second.page.$$eval('.view', (vs) => vs.filter((v) => !v.hidden).map((v) => v.id)), ['view-units']);
+  assert.deepEqual([...errors, ...second.errors], []);
+  await second.page.close();
 });

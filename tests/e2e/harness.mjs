@@ -50,7 +50,31 @@ export async function open(ctx, url) {
   page.on('pageerror', (e) => errors.push(String(e)));
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(url);
+  // One view is on screen at a time: before acting on a control, go to its view through the
+  // navigation bar, as a user would (the navigation itself is tested in app.test.mjs).
+  for (const method of ['click', 'selectOption', 'fill', 'press', 'check']) {
+    const act = page[method].bind(page);
+    page[method] = async (selector, ...rest) => {
+      await reveal(page, selector);
+      return act(selector, ...rest);
+    };
+  }
+  // Waiting for an element means waiting for it to exist: it may be in a view not on screen.
+  const waitFor = page.waitForSelector.bind(page);
+  page.waitForSelector = (selector, options) => waitFor(selector, { state: 'attached', ...options });
   return { page, requests, errors };
+}
+
+/// Shows the view that holds `selector`'s element, by clicking its link in the navigation bar.
+export async function reveal(page, selector) {
+  const view = await page.locator(selector).first().evaluate((el) => {
+    const v = el.closest('.view');
+    return v && v.hidden ? v.id.replace(/^view-/, '') : null;
+  });
+  if (view) {
+    await page.locator(`#nav-${view}`).click();
+    await page.waitForFunction((id) => !document.getElementById(id).hidden, `view-${view}`);
+  }
 }
 
 /// The CLI's report for a file (the reference the page must equal).

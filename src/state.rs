@@ -1,0 +1,421 @@
+//! Everything the page holds, provided by context ([`use_state`]): signals for what is shown,
+//! and the calls that change them (files to the worker, re-counts, re-scores).
+
+use crate::browser::{self, LoadError, Progress};
+use crate::load;
+use crate::model::{CellCounts, PageCounts, Scope};
+use crate::route::{Route, ViewId};
+use crate::worker::{FromWorker, SideFile, WorkerClient};
+use hotline_engine::count::entity::EntityLevel;
+use hotline_engine::report::shortfall::{ShortfallQuery, Shortfalls};
+use hotline_engine::report::{Report, ReportOptions};
+use hotline_engine::score::registry::{Adjustments, Registry};
+use hotline_engine::score::rules::RuleSet;
+use hotline_engine::score::{Context, Scores};
+use hotline_engine::tickets::schema::Mapping;
+use hotline_engine::{FileError, IndicatorOptions, IngestOptions, Period};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::rc::Rc;
+use web_sys::Blob;
+
+/// The page's state, from context (provided once by [`crate::app::App`]).
+pub fn use_state() -> State {
+    expect_context::<State>()
+}
+
+/// What the page is doing.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stage {
+    Idle,
+    Reading {
+        name: String,
+        progress: Progress,
+    },
+    /// The header is not the canonical one: the user confirms a mapping.
+    Mapping {
+        name: String,
+        headers: Vec<String>,
+        draft: Mapping,
+        note: String,
+    },
+    Failed(String),
+    Ready,
+}
+
+/// Everything the page holds. The tickets stay in the worker, so a period change re-counts
+/// there without re-reading the file; the page keeps the report and its tallies.
+#[derive(Clone, Copy)]
+pub struct State {
+    pub(crate) stage: RwSignal<Stage>,
+    pub(crate) file_name: RwSignal<String>,
+    pub(crate) report: RwSignal<Option<Report>>,
+    pub(crate) period: RwSignal<Option<Period>>,
+    pub(crate) options: RwSignal<IndicatorOptions>,
+    pub(crate) registry: RwSignal<Option<Registry>>,
+    pub(crate) adjustments: RwSignal<Option<Adjustments>>,
+    /// The rules in force; a refused edit leaves them as they were.
+    pub(crate) rules: RwSignal<Option<RuleSet>>,
+    /// Scores by the rules in force: apart from the report, so a rule edit re-renders only them.
+    pub(crate) scores: RwSignal<Option<Scores>>,
+    /// Milliseconds the last re-score took (rules → scores, without re-counting tickets).
+    pub(crate) score_ms: RwSignal<Option<f64>>,
+    pub(crate) side_message: RwSignal<String>,
+    /// Milliseconds from handing the file to the worker to the report being on the page.
+    /// How long the last file took, and whether two workers read it.
+    pub(crate) load_ms: RwSignal<Option<(f64, load::Readers)>>,
+    /// A re-count is under way in the worker (period, options, registry or deadlines changed).
+    pub(crate) counting: RwSignal<bool>,
+    /// The file being read and the mapping it was given (`None`: canonical headers).
+    pub(crate) pending: StoredValue<Option<(Blob, Option<Mapping>)>>,
+    /// The file being read: (name, note for the summary, start time).
+    pub(crate) loading: StoredValue<(String, String, f64)>,
+    pub(crate) worker: StoredValue<Option<Rc<WorkerClient>>, LocalStorage>,
+    /// The file's month-keyed cells, when the worker sent them: what a period change counts from.
+    pub(crate) counts: StoredValue<Option<PageCounts>>,
+    /// The unit whose shortfall lists are asked for (shown under the unit table).
+    pub(crate) shortfall_query: RwSignal<Option<ShortfallQuery>>,
+    /// Its lists as the worker sent them (an excerpt), or why there are none.
+    pub(crate) shortfalls: RwSignal<Option<Result<Shortfalls, String>>>,
+    /// A streamed file being read again (shortfall lists, new deadlines, or all its rejects).
+    pub(crate) rereading: RwSignal<Option<Progress>>,
+    /// All the rejects of a streamed file are being read again, for their download.
+    pub(crate) exporting: RwSignal<bool>,
+    /// The view on screen and the unit open, as the URL fragment says.
+    pub(crate) route: RwSignal<Route>,
+    /// What the unit search last said (found nothing), for its live region.
+    pub(crate) search_message: RwSignal<String>,
+}
+
+impl State {
+    pub(crate) fn new() -> State {
+        let state = State {
+            stage: RwSignal::new(Stage::Idle),
+            file_name: RwSignal::new(String::new()),
+            report: RwSignal::new(None),
+            period: RwSignal::new(None),
+            options: RwSignal::new(IndicatorOptions::default()),
+            registry: RwSignal::new(None),
+            adjustments: RwSignal::new(None),
+            rules: RwSignal::new(None),
+            scores: RwSignal::new(None),
+            score_ms: RwSignal::new(None),
+            side_message: RwSignal::new(String::new()),
+            load_ms: RwSignal::new(None),
+            counting: RwSignal::new(false),
+            pending: StoredValue::new(None),
+            loading: StoredValue::new((String::new(), String::new(), 0.0)),
+            worker: StoredValue::new_local(None),
+            counts: StoredValue::new(None),
+            shortfall_query: RwSignal::new(None),
+            shortfalls: RwSignal::new(None),
+            rereading: RwSignal::new(None),
+            exporting: RwSignal::new(false),
+            route: RwSignal::new(Route::default()),
+            search_message: RwSignal::new(String::new()),
+        };
+        match WorkerClient::spawn(move |m| state.on_worker(m)) {
+            Ok(w) => state.worker.set_value(Some(Rc::new(w))),
+            Err(e) => state.stage.set(Stage::Failed(e)),
+        }
+        state
+    }
+
+    /// What the report is counted with: the page's choices, and what the rules in force fix
+    /// (their indicator readings and deadlines), so figures and scores read the same counts.
+    pub(crate) fn report_options(&self) -> ReportOptions {
+        let own = ReportOptions {
+            period: self.period.get_untracked(),
+            registry: self.registry.get_untracked(),
+            indicators: self.options.get_untracked(),
+            deadlines: None,
+        };
+        self.rules.with_untracked(|r| own.under_rules(r.as_ref()))
+    }
+
+    /// What the worker says: progress, a report, or a failure.
+    pub(crate) fn on_worker(&self, m: FromWorker) {
+        match m {
+            FromWorker::Ready => {}
+            FromWorker::Progress(p) => {
+                let name = self.loading.with_value(|l| l.0.clone());
+                self.stage.set(Stage::Reading { name, progress: p });
+            }
+            FromWorker::Loaded(counts, readers) => {
+                self.clear_shortfalls();
+                let (name, note, started) = self.loading.get_value();
+                self.file_name.set(if note.is_empty() { name } else { format!("{name}（{note}）") });
+                let Some((report, rejects)) = self.adopt(*counts) else {
+                    return self
+                        .stage
+                        .set(Stage::Failed("后台线程送来的计数无法用于当前条件，请重新选择文件".into()));
+                };
+                self.report.set(Some(Report { rejects, ..report }));
+                self.rescore();
+                if let load::Readers::ReadAgain(why) = &readers {
+                    web_sys::console::log_1(&format!("第二个线程读取的部分已重新读取：{why}").into());
+                }
+                self.load_ms.set(Some((browser::now_ms() - started, readers)));
+                self.stage.set(Stage::Ready);
+                // A link that names a unit opens it once there are figures.
+                if let Some(unit) = self.route.with_untracked(|r| r.unit.clone()) {
+                    self.open_unit_named(&unit);
+                }
+            }
+            FromWorker::Rereading(p) => self.rereading.set(Some(p)),
+            FromWorker::Shortfalls(found) => {
+                // Only the answer to the lists asked for last (an older second read may finish later).
+                let current = self.shortfall_query.with_untracked(|q| match &found {
+                    Ok(f) => q.as_ref() == Some(&f.query),
+                    Err(_) => q.is_some(),
+                });
+                if current {
+                    self.rereading.set(None);
+                    self.shortfalls.set(Some(found.map(|b| *b)));
+                }
+            }
+            FromWorker::Download { name, bytes } => {
+                self.rereading.set(None);
+                self.exporting.set(false);
+                load::download(&name, &bytes, "text/csv;charset=utf-8");
+            }
+            FromWorker::SideFile { name, read } => match read {
+                Ok(SideFile::Registry(r)) => {
+                    self.side_message.set(format!("已载入单位名录 {name}：{} 个单位", r.entries.len()));
+                    self.registry.set(Some(r));
+                    self.rebuild();
+                }
+                Ok(SideFile::Adjustments(a)) => {
+                    self.side_message
+                        .set(format!("已载入加减分文件 {name}：{} 条（在考评得分中使用）", a.entries.len()));
+                    self.adjustments.set(Some(a));
+                    self.rescore();
+                }
+                Err(e) => self.side_message.set(e),
+            },
+            FromWorker::Counted(counts) => {
+                self.counting.set(false);
+                self.rereading.set(None);
+                if let Some((report, _)) = self.adopt(*counts) {
+                    self.show_recount(report);
+                }
+            }
+            FromWorker::Failed(LoadError::File(FileError::Header { headers, .. })) => {
+                self.header_refused(headers)
+            }
+            FromWorker::Failed(LoadError::Cancelled) => {
+                let had = self.report.with_untracked(|r| r.is_some());
+                self.stage.set(if had {
+                    Stage::Ready
+                } else {
+                    Stage::Failed(LoadError::Cancelled.message())
+                });
+            }
+            FromWorker::Failed(e) => {
+                self.counting.set(false);
+                self.rereading.set(None);
+                self.exporting.set(false);
+                self.stage.set(Stage::Failed(e.message()));
+            }
+        }
+    }
+
+    /// Takes the file's cells the worker sent: later changes of period, option or registry are
+    /// counted here from them. Returns the report for the options in force and the rejected rows
+    /// that came with the cells.
+    pub(crate) fn adopt(&self, cells: CellCounts) -> Option<(Report, Vec<hotline_engine::Reject>)> {
+        let (mut local, rejects) = PageCounts::new(cells)
+            .map_err(|e| web_sys::console::error_1(&format!("后台线程送来的计数无法读取：{e}").into()))
+            .ok()?;
+        // Counted for the options of the request; newer deadlines are on their way.
+        let options = local.own_options(&self.report_options());
+        let report = local.report(&options);
+        self.counts.set_value(Some(local));
+        Some((report?, rejects))
+    }
+
+    /// A report counted again: the rejected rows stay (they do not change with the period).
+    pub(crate) fn show_recount(&self, mut report: Report) {
+        self.report.update_untracked(|old| {
+            if let Some(old) = old {
+                report.rejects = std::mem::take(&mut old.rejects);
+            }
+        });
+        let period = report.period.as_ref().map(|p| p.period);
+        self.report.set(Some(report));
+        self.rescore();
+        // Open lists follow the new period and options.
+        if let (Some(mut q), Some(period)) = (self.shortfall_query.get_untracked(), period) {
+            q.period = period;
+            self.ask_shortfalls(q);
+        }
+    }
+
+    /// Counts again for the options in force (period, registry, indicator options or rule-file
+    /// deadlines changed): here from the file's cells when they serve, in the same task as the
+    /// change; otherwise the worker counts from its tickets (other deadlines, or dates over more
+    /// months than the month tables serve).
+    pub(crate) fn rebuild(&self) {
+        let options = self.report_options();
+        let local = self.counts.try_update_value(|c| c.as_mut().and_then(|c| c.report(&options))).flatten();
+        match local {
+            Some(report) => self.show_recount(report),
+            None => {
+                self.counting.set(true);
+                self.worker.with_value(|w| w.as_ref().map(|w| w.count(options)));
+            }
+        }
+    }
+
+    /// Re-scores from the per-unit tallies already counted: a rule edit never touches tickets.
+    pub(crate) fn rescore(&self) {
+        let started = browser::now_ms();
+        let rules = self.rules.get_untracked();
+        let registry = self.registry.get_untracked();
+        let adjustments = self.adjustments.get_untracked();
+        let scores = self.report.with_untracked(|r| {
+            let (r, rules) = (r.as_ref()?, rules.as_ref()?);
+            let ctx = Context { registry: registry.as_ref(), adjustments: adjustments.as_ref(), months: 1 };
+            Some(r.score(rules, &ctx))
+        });
+        self.scores.set(scores);
+        self.score_ms.set(Some(browser::now_ms() - started));
+    }
+
+    /// Asks the worker for one unit's shortfall lists (the period is the report's).
+    pub(crate) fn ask_shortfalls(&self, query: ShortfallQuery) {
+        self.shortfall_query.set(Some(query.clone()));
+        self.shortfalls.set(None);
+        let options = self.report_options();
+        self.worker.with_value(|w| w.as_ref().map(|w| w.shortfalls(query, options)));
+    }
+
+    /// Forgets the open unit's lists (a new file, or the unit closed).
+    pub(crate) fn clear_shortfalls(&self) {
+        self.shortfall_query.set(None);
+        self.shortfalls.set(None);
+    }
+
+    /// Closes the open unit: its lists go, and so does the unit from the fragment.
+    pub(crate) fn close_unit(&self) {
+        self.clear_shortfalls();
+        let view = self.route.with_untracked(|r| r.view);
+        self.navigate(Route { view, unit: None });
+    }
+
+    /// Shows `route`: the view on screen and the fragment that says so (a new history entry, so
+    /// the browser's back button returns to the view before).
+    pub(crate) fn navigate(&self, route: Route) {
+        if self.route.with_untracked(|r| *r != route) {
+            self.route.set(route.clone());
+        }
+        let fragment = route.to_fragment();
+        let location = window().location();
+        if location.hash().ok().map(|h| h.trim_start_matches('#').to_string()) != Some(fragment.clone()) {
+            let _ = location.set_hash(&fragment);
+        }
+    }
+
+    /// The fragment changed (a link, the back button, a typed address): shows its view, and
+    /// opens its unit when it is not the one open.
+    pub(crate) fn follow_fragment(&self, fragment: &str) {
+        let route = Route::parse(fragment);
+        if self.route.with_untracked(|r| *r == route) {
+            return;
+        }
+        self.route.set(route.clone());
+        let open = self.shortfall_query.with_untracked(|q| q.as_ref().map(|q| q.name.clone()));
+        match route.unit {
+            Some(unit) if open.as_deref() != Some(unit.as_str()) => self.open_unit_named(&unit),
+            None if open.is_some() => self.clear_shortfalls(),
+            _ => {}
+        }
+    }
+
+    /// Opens a unit found by name (the search, a link): its 承办单位 row if it has one, else its
+    /// member unit's, over all its tickets.
+    pub(crate) fn open_unit_named(&self, query: &str) {
+        let found =
+            self.report.with_untracked(|r| r.as_ref().and_then(|r| crate::model::find_unit(r, query)));
+        match found {
+            Some((level, name)) => {
+                self.search_message.set(String::new());
+                self.open_unit(level, name, Scope::All);
+            }
+            None => self.search_message.set(format!("没有名称含“{}”的单位", query.trim())),
+        }
+    }
+
+    /// Opens one unit's 扣分工单 in the 单位 view, scrolled into view with the focus on its title,
+    /// so that a keyboard or screen-reader user lands on what opened.
+    pub(crate) fn open_unit(&self, level: EntityLevel, name: String, scope: Scope) {
+        let Some(period) =
+            self.report.with_untracked(|r| r.as_ref().and_then(|r| r.period.as_ref().map(|p| p.period)))
+        else {
+            return;
+        };
+        self.navigate(Route { view: ViewId::Units, unit: Some(name.clone()) });
+        self.ask_shortfalls(ShortfallQuery { level, name, scope, period });
+        request_animation_frame(|| {
+            let title = document().get_element_by_id("shortfalls-title");
+            if let Some(title) =
+                title.and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+            {
+                title.scroll_into_view();
+                let _ = title.focus();
+            }
+        });
+    }
+
+    pub(crate) fn cancel(&self) {
+        self.worker.with_value(|w| w.as_ref().map(|w| w.cancel()));
+    }
+
+    /// Starts reading a file: the worker checks its header first (a file in another layout comes
+    /// back as [`FileError::Header`] for the mapping step) and reads it. `note` is shown beside
+    /// the file's name.
+    pub(crate) fn open(self, name: String, blob: Blob, mapping: Option<Mapping>, note: String) {
+        self.pending.set_value(Some((blob.clone(), mapping.clone())));
+        spawn_local(async move {
+            let head = match browser::read_range(&blob, 0.0, blob.size().min(16.0)).await {
+                Ok(h) => h,
+                Err(e) => return self.stage.set(Stage::Failed(e.message())),
+            };
+            // A partial-aggregates file (a per-unit counts table, docs/partials.md): no header
+            // step, the worker reads it whole.
+            let partial = head.iter().find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF))
+                == Some(&b'{');
+            let (ingest, note) = if partial {
+                (IngestOptions::default(), "部分汇总文件：按各单位计数评分，不含工单明细".to_string())
+            } else {
+                (IngestOptions { mapping, size_hint: Some(blob.size() as u64), ..Default::default() }, note)
+            };
+            self.stage.set(Stage::Reading { name: name.clone(), progress: Progress::default() });
+            self.loading.set_value((name, note, browser::now_ms()));
+            self.period.set(None);
+            let report = self.report_options();
+            self.worker.with_value(|w| w.as_ref().map(|w| w.load(&blob, ingest, report)));
+        });
+    }
+
+    /// The file's header is not usable as it was read: a mapping saved for the same header is
+    /// used at once, else the user confirms one (starting from the one that failed, if any).
+    pub(crate) fn header_refused(&self, headers: Vec<String>) {
+        let name = self.loading.with_value(|l| l.0.clone());
+        let Some((blob, tried)) = self.pending.get_value() else { return };
+        if let Some(tried) = tried {
+            let note = "所选映射仍缺少必需的列，请补全。".into();
+            return self.stage.set(Stage::Mapping { name, headers, draft: tried, note });
+        }
+        let key = Mapping::header_key(&headers);
+        let saved = load::saved_mapping(&key).and_then(|j| Mapping::from_json(&j).ok());
+        match saved.filter(|m| m.resolve(&headers).is_usable()) {
+            Some(m) => self.open(name, blob, Some(m), "已自动使用此前为相同表头保存的列映射。".into()),
+            None => {
+                let draft = Mapping::guess(&headers);
+                let note = "表头与标准格式不同：请确认各列的对应关系。".into();
+                self.stage.set(Stage::Mapping { name, headers, draft, note });
+            }
+        }
+    }
+}
