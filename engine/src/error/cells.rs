@@ -48,9 +48,12 @@ pub enum CellsErrorKind {
     NamesMismatch,
     /// The same (来源渠道, 问题分类) counted twice.
     DuplicateTopic,
-    /// Counts whose total passes [`crate::count::tally::MAX_COUNT`]: no sum of them (a city, a
-    /// period) could be exact.
-    CountsTooLarge,
+    /// Counts whose total passes `limit` (the engine's largest exact count, 2^53): no sum of them
+    /// (a city, a period) could be exact.
+    CountsTooLarge {
+        /// The largest total accepted.
+        limit: u64,
+    },
     /// Bytes left after the last value.
     TrailingBytes {
         /// How many bytes are left.
@@ -74,8 +77,8 @@ impl CellsError {
             Lang::Zh => {
                 let what = match &self.kind {
                     CellsErrorKind::NotCells => "不是本程序的计数数据".to_string(),
-                    CellsErrorKind::CountsTooLarge => {
-                        format!("计数合计超过上限 {}", crate::count::tally::MAX_COUNT)
+                    CellsErrorKind::CountsTooLarge { limit } => {
+                        format!("计数合计超过上限 {limit}")
                     }
                     CellsErrorKind::Truncated => "数据不完整".into(),
                     CellsErrorKind::NumberTooLong => "数字过长".into(),

@@ -281,7 +281,7 @@ impl<'a> Reader<'a> {
                 x => {
                     self.total = self.total.saturating_add(x);
                     if self.total > crate::count::tally::MAX_COUNT {
-                        return self.fail(K::CountsTooLarge, at);
+                        return self.fail(K::CountsTooLarge { limit: crate::count::tally::MAX_COUNT }, at);
                     }
                     v.push(x)
                 }
