@@ -9,6 +9,8 @@ pub mod model;
 pub mod protocol;
 pub mod route;
 pub mod state;
+pub mod table;
+pub mod tables;
 pub mod views;
 pub mod worker;
 

@@ -1,6 +1,7 @@
 //! Plain view-model types with pure methods: what the tables show and how they sort.
 //! No web types here, so these are tested natively (`cargo test -p hotline-web --lib`).
 
+use crate::table::{Cell, Column, Row, Sort as TableSort, Table};
 use hotline_engine::count::aggregate::Cells;
 use hotline_engine::count::catalogue::Indicator;
 use hotline_engine::count::entity::EntityLevel;
@@ -182,7 +183,7 @@ impl EntityTable {
     }
 }
 
-/// The unit table's figure columns, in order; keys (each cell's `data-key`) and headers come
+/// The unit table's figure columns, in order; keys (each cell's `data-col`) and headers come
 /// from the indicator catalogue.
 pub const UNIT_COLUMNS: &[Indicator] = {
     use Indicator::*;
@@ -205,72 +206,33 @@ pub const UNIT_COLUMNS: &[Indicator] = {
     ]
 };
 
-/// The unit table's sort state. `column == None` sorts by name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Sort {
-    pub column: Option<usize>,
-    pub descending: bool,
+/// The unit table as a [`Table`]: the level's name column, then [`UNIT_COLUMNS`] under `scope`.
+/// Rows come in name order, so the page's first sort (总工单数, largest first) breaks ties by
+/// name; a row opens its unit unless the level is 分组 (a sum of members, with no tickets of its own).
+pub fn unit_table(rows: &[EntityFigures], scope: Scope, level: EntityTable) -> Table {
+    let mut columns = vec![Column::text("name", level.label())];
+    columns.extend(UNIT_COLUMNS.iter().map(|c| Column::num(c.key(), c.label_zh())));
+    let mut sorted: Vec<&EntityFigures> = rows.iter().collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    let rows = sorted
+        .into_iter()
+        .map(|e| {
+            let f = e.scope(scope);
+            let mut cells = vec![Cell::text(e.name.clone())];
+            cells.extend(UNIT_COLUMNS.iter().map(|c| Cell::value(f.get(*c))));
+            let row = Row::new(e.name.clone(), cells);
+            if level.entity().is_some() {
+                row.opens_unit()
+            } else {
+                row
+            }
+        })
+        .collect();
+    Table::new(columns, rows)
 }
 
-impl Default for Sort {
-    fn default() -> Self {
-        Sort { column: Some(0), descending: true }
-    }
-}
-
-impl Sort {
-    /// Clicking a header: a new column sorts descending; the same column flips.
-    pub fn click(self, column: Option<usize>) -> Sort {
-        if self.column == column {
-            Sort { column, descending: !self.descending }
-        } else {
-            Sort { column, descending: column.is_some() }
-        }
-    }
-
-    /// Row order for `rows` (indices), stable, ties by name.
-    pub fn order(self, rows: &[EntityFigures], scope: Scope) -> Vec<usize> {
-        let mut idx: Vec<usize> = (0..rows.len()).collect();
-        let key = |i: usize| self.column.map(|c| rows[i].scope(scope).get(UNIT_COLUMNS[c]).sort_key());
-        idx.sort_by(|&a, &b| {
-            let ord = match (key(a), key(b)) {
-                (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
-                _ => rows[a].name.cmp(&rows[b].name),
-            };
-            let ord = if self.descending { ord.reverse() } else { ord };
-            ord.then_with(|| rows[a].name.cmp(&rows[b].name))
-        });
-        idx
-    }
-}
-
-/// The unit table as shown: row names in display order and each row's cell texts. The page keys
-/// its rows by name, so a re-count (another month) changes text in place instead of rebuilding
-/// the table.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct UnitRows {
-    pub order: Vec<String>,
-    cells: std::collections::HashMap<String, Vec<String>>,
-}
-
-impl UnitRows {
-    pub fn new(rows: &[EntityFigures], scope: Scope, sort: Sort) -> UnitRows {
-        let order: Vec<String> = sort.order(rows, scope).into_iter().map(|i| rows[i].name.clone()).collect();
-        let cells = rows
-            .iter()
-            .map(|e| {
-                let f = e.scope(scope);
-                (e.name.clone(), UNIT_COLUMNS.iter().map(|c| f.get(*c).text()).collect())
-            })
-            .collect();
-        UnitRows { order, cells }
-    }
-
-    /// The cell texts of the row named `name` (none once the row is gone).
-    pub fn row(&self, name: &str) -> Vec<String> {
-        self.cells.get(name).cloned().unwrap_or_default()
-    }
-}
+/// The unit table's first sort: 总工单数, largest first.
+pub const UNIT_SORT: TableSort = TableSort { column: 1, descending: true };
 
 /// "12345" → "12,345"-style grouping is not used in Chinese bulletins; counts print plain.
 pub fn mb(bytes: u64) -> String {
@@ -334,16 +296,23 @@ mod tests {
     }
 
     #[test]
-    fn sorting_by_column_then_name() {
+    fn the_unit_table_sorts_by_volume_then_name_and_rates_without_base_last() {
         let rows = vec![entity("乙", 5, 4, 4), entity("甲", 9, 0, 0), entity("丙", 5, 2, 1)];
+        let t = unit_table(&rows, Scope::All, EntityTable::Unit);
+        let names = |order: Vec<usize>| order.into_iter().map(|i| t.rows[i].key.clone()).collect::<Vec<_>>();
         // 总工单数 descending; 乙 and 丙 tie at 5 and print by name (丙 U+4E19 before 乙 U+4E59).
-        assert_eq!(Sort::default().order(&rows, Scope::All), vec![1, 2, 0]);
-        let by_rate = Sort::default().click(Some(5));
-        // 100 %, 50 %, then "—" (no due tickets) last.
-        assert_eq!(by_rate.order(&rows, Scope::All), vec![0, 2, 1]);
-        assert_eq!(by_rate.click(Some(5)).order(&rows, Scope::All), vec![1, 2, 0]);
-        let by_name = by_rate.click(None);
-        assert!(!by_name.descending);
+        assert_eq!(names(t.shown(Some(UNIT_SORT), "")), vec!["甲", "丙", "乙"]);
+        // The on-time rate: 100 %, 50 %, then "—" (no due tickets) last, both ways.
+        let by_rate = TableSort { column: 6, descending: true };
+        assert_eq!(t.columns[6].key, Indicator::OnTimeRate.key());
+        assert_eq!(names(t.shown(Some(by_rate), "")), vec!["乙", "丙", "甲"]);
+        assert_eq!(names(t.shown(Some(by_rate.flip()), "")), vec!["丙", "乙", "甲"]);
+        assert_eq!(t.row("乙").unwrap().cells[6].text, "100.00%");
+        assert_eq!(t.row("甲").unwrap().cells[6].text, "—");
+        assert_eq!(t.row("乙").unwrap().head, crate::table::RowHead::Unit);
+        let groups = unit_table(&rows, Scope::All, EntityTable::Group);
+        assert_eq!(groups.row("乙").unwrap().head, crate::table::RowHead::Text);
+        assert_eq!(groups.columns[0].title, "分组");
     }
 
     #[test]
@@ -373,16 +342,6 @@ mod tests {
         let names = unit_names(&report);
         assert!(names.contains(unit) && names.contains(&member.name));
         assert_eq!(names.len(), names.iter().collect::<std::collections::HashSet<_>>().len());
-    }
-
-    #[test]
-    fn unit_rows_follow_the_sort_and_name_their_cells() {
-        let rows = vec![entity("乙", 5, 4, 4), entity("甲", 9, 0, 0)];
-        let table = UnitRows::new(&rows, Scope::All, Sort::default());
-        assert_eq!(table.order, vec!["甲", "乙"]);
-        assert_eq!(table.row("乙")[0], "5");
-        assert_eq!(table.row("乙")[5], "100.00%");
-        assert!(table.row("丙").is_empty());
     }
 
     use hotline_engine::score::registry::Registry;

@@ -3,6 +3,8 @@
 
 use crate::load;
 use crate::state::{use_state, Stage};
+use crate::tables::reject_table;
+use crate::views::table::DataTable;
 use crate::worker::SideKind;
 use hotline_engine::report::export::csv_tables;
 use hotline_engine::tickets::schema::{Column, Mapping};
@@ -188,25 +190,17 @@ fn MappingStep(name: String, headers: Vec<String>, draft: Mapping, note: String)
 #[component]
 pub fn RejectList() -> impl IntoView {
     let state = use_state();
+    // The page holds rejects without their raw rows (the report's JSON does not carry them):
+    // the worker, which read the rows, writes the download.
     let download_rejects = move |_| {
-        // The page holds the first rejects only when there are many: the worker has them all.
-        let local = state.report.with_untracked(|r| {
-            r.as_ref()
-                .filter(|r| r.rejects.len() as u64 >= r.source.rows_rejected)
-                .map(|r| Reject::to_csv(&r.rejects))
-        });
-        match local {
-            Some(csv) => load::download("拒收行.csv", csv.as_bytes(), "text/csv;charset=utf-8"),
-            None => {
-                state.exporting.set(true);
-                state.worker.with_value(|w| w.as_ref().map(|w| w.reject_csv())).unwrap_or(())
-            }
-        }
+        state.exporting.set(true);
+        state.worker.with_value(|w| w.as_ref().map(|w| w.reject_csv())).unwrap_or(())
     };
     // A streamed file keeps its first rejects only: the download reads it again.
     let exporting = move || {
-        state.exporting.get().then(|| {
-            let progress = state.rereading.get().map(|p| p.describe()).unwrap_or_default();
+        let rereading = state.rereading.get().filter(|_| state.exporting.get());
+        rereading.map(|p| {
+            let progress = p.describe();
             view! { <p class="muted no-print" id="rejects-exporting">"文件未保留在内存中，正在重新读取以导出全部拒收行：" {progress}</p> }
         })
     };
@@ -232,22 +226,7 @@ pub fn RejectList() -> impl IntoView {
                             <summary>"拒收的行（" {total} "）：" {reasons}</summary>
                             <button class="no-print" id="download-rejects" on:click=download_rejects>"下载拒收行 (CSV)"</button>
                             {exporting}
-                            <table id="reject-table">
-                                <thead><tr><th>"行号"</th><th>"列"</th><th>"原因"</th><th>"说明"</th></tr></thead>
-                                <tbody>
-                                    {rejects.into_iter().map(|j| {
-                                        let message = j.message();
-                                        view! {
-                                            <tr>
-                                                <td>{j.line}</td>
-                                                <td>{j.column}</td>
-                                                <td>{j.reason.label()}</td>
-                                                <td>{message}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
+                            <DataTable id="reject-table" name="拒收的行" table=Signal::stored(reject_table(&rejects))/>
                             {(more > 0).then(|| view! { <p class="muted">"另有 " {more} " 行未列出，请下载查看全部。"</p> })}
                         </details></section>
                     })}

@@ -5,4 +5,5 @@ pub mod data;
 pub mod overview;
 pub mod rules;
 pub mod scores;
+pub mod table;
 pub mod units;

@@ -1,6 +1,8 @@
 //! 考评得分: per group, the score table the rules in force give.
 
 use crate::state::use_state;
+use crate::tables::score_table;
+use crate::views::table::DataTable;
 use hotline_engine::score::Scores;
 use leptos::prelude::*;
 
@@ -23,39 +25,15 @@ pub fn ScoreTables() -> impl IntoView {
                         <div class="error">"分组冲突：" <ul>{scores.conflicts.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul></div>
                     })}
                     {scores.groups.iter().filter(|g| !g.rows.is_empty() || !g.unscored.is_empty()).map(|g| {
-                        let items: Vec<String> = g.rows.first().map(|r| r.items.iter().map(|i| i.item.clone()).collect()).unwrap_or_default();
-                        let decimals = g.decimals;
+                        let title = format!("{}{}", g.name, g.subgroup_of.as_ref().map(|p| format!("（{p}）")).unwrap_or_default());
+                        let full = g.full_score.to_string();
+                        // Points are summed to the group's full score, which is not always 100.
+                        let note = (full != "100").then(|| format!("本组满分为 {full} 分，得分按此满分计算，不折算为百分制。"));
+                        let table = score_table(g);
                         view! {
-                            <h3>{g.name.clone()} {g.subgroup_of.clone().map(|p| format!("（{p}）"))} "（满分 " {g.full_score.to_string()} "）"</h3>
-                            <table class="score-table" data-group=g.name.clone()>
-                                <thead><tr>
-                                    <th>"排名"</th><th>"单位"</th><th class="num">"总工单数"</th>
-                                    {items.iter().map(|i| view! { <th class="num">{i.clone()}</th> }).collect_view()}
-                                    <th class="num">"得分"</th><th>"等级"</th><th>"备注"</th>
-                                </tr></thead>
-                                <tbody>
-                                    {g.rows.iter().map(|row| view! {
-                                        <tr data-unit=row.name.clone()>
-                                            <td>{row.rank.map(|x| x.to_string()).unwrap_or_default()}</td>
-                                            <td>{row.name.clone()}</td>
-                                            <td class="num">{row.dispatched}</td>
-                                            {row.items.iter().map(|i| view! {
-                                                <td class="num" title=i.value.clone()>{i.points.map(|p| p.to_fixed(decimals)).unwrap_or_else(|| "—".into())}</td>
-                                            }).collect_view()}
-                                            <td class="num score" data-key="score">{row.score.clone()}</td>
-                                            <td>{row.grade.clone().unwrap_or_default()}</td>
-                                            <td>{row.note.clone().unwrap_or_default()}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                    {g.unscored.iter().map(|u| view! {
-                                        <tr class="unscored" data-unit=u.name.clone()>
-                                            <td></td><td>{u.name.clone()}</td><td></td>
-                                            {items.iter().map(|_| view! { <td></td> }).collect_view()}
-                                            <td class="num">"—"</td><td></td><td>{u.reason.clone()}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
+                            <h3>{title.clone()} "（满分 " {full.clone()} "）"</h3>
+                            {note.map(|n| view! { <p class="muted full-score-note">{n}</p> })}
+                            <DataTable class="score-table" name=format!("考评得分 {title}") table=Signal::stored(table)/>
                         }
                     }).collect_view()}
                     {(!scores.unmatched_adjustments.is_empty()).then(|| view! {

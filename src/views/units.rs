@@ -1,7 +1,9 @@
 //! 单位: the unit table and one unit's 扣分工单 (shortfall lists).
 
-use crate::model::{EntityTable, Scope, Sort, UnitRows, UNIT_COLUMNS};
+use crate::model::{unit_table, EntityTable, Scope, UNIT_SORT};
 use crate::state::use_state;
+use crate::tables::shortfall_table;
+use crate::views::table::DataTable;
 use hotline_engine::report::shortfall::ShortfallKind;
 use hotline_engine::report::EntityFigures;
 use leptos::prelude::*;
@@ -11,7 +13,6 @@ pub fn UnitTable() -> impl IntoView {
     let state = use_state();
     let level = RwSignal::new(EntityTable::Unit);
     let scope = RwSignal::new(Scope::All);
-    let sort = RwSignal::new(Sort::default());
     let rows = move || -> Vec<EntityFigures> {
         state.report.with(|r| {
             r.as_ref()
@@ -23,27 +24,34 @@ pub fn UnitTable() -> impl IntoView {
                 .unwrap_or_default()
         })
     };
-    // Rows keyed by name: a re-count updates the cells' text, the rows stay (month switch).
-    let table = Memo::new(move |_| UnitRows::new(&rows(), scope.get(), sort.get()));
+    let table = Memo::new(move |_| unit_table(&rows(), scope.get(), level.get()));
     let has_groups = move || state.report.with(|r| r.as_ref().is_some_and(|r| !r.groups.is_empty()));
     let level_button = move |l: EntityTable| {
         view! {
-            <button class:active=move || level.get() == l data-level=l.label() on:click=move |_| level.set(l)>
+            <button class:active=move || level.get() == l aria-pressed=move || (level.get() == l).to_string()
+                data-level=l.label() on:click=move |_| level.set(l)>
                 {l.label()}
             </button>
         }
     };
     let scope_button = move |s: Scope| {
         view! {
-            <button class:active=move || scope.get() == s data-scope=s.label() on:click=move |_| scope.set(s)>
+            <button class:active=move || scope.get() == s aria-pressed=move || (scope.get() == s).to_string()
+                data-scope=s.label() on:click=move |_| scope.set(s)>
                 {s.label()}
             </button>
         }
     };
+    let open = Callback::new(move |name: String| {
+        let Some(l) = level.get_untracked().entity() else { return };
+        state.open_unit(l, name, scope.get_untracked());
+    });
+    let name =
+        Signal::derive(move || format!("分单位指标（{}，{}口径）", level.get().label(), scope.get().label()));
     view! {
-        <section class="units" id="units">
-            <h2>"分单位指标"</h2>
-            <div class="toolbar no-print">
+        <section class="units" id="units" aria-labelledby="units-title">
+            <h2 id="units-title">"分单位指标"</h2>
+            <div class="toolbar no-print" role="group" aria-label="单位层级与口径">
                 {level_button(EntityTable::Unit)}
                 {level_button(EntityTable::Member)}
                 <Show when=has_groups>{level_button(EntityTable::Group)}</Show>
@@ -52,56 +60,7 @@ pub fn UnitTable() -> impl IntoView {
                 {scope_button(Scope::Municipal)}
                 {scope_button(Scope::Province)}
             </div>
-            <table id="unit-table">
-                <thead>
-                    <tr>
-                        <th class="sortable" on:click=move |_| sort.update(|s| *s = s.click(None))>
-                            {move || level.get().label()}
-                        </th>
-                        {UNIT_COLUMNS.iter().enumerate().map(|(i, c)| view! {
-                            <th class="sortable num" data-key=c.key()
-                                class:sorted=move || sort.get().column == Some(i)
-                                on:click=move |_| sort.update(|s| *s = s.click(Some(i)))>
-                                {c.label_zh()}
-                                {move || (sort.get().column == Some(i)).then(|| if sort.get().descending { " ▼" } else { " ▲" })}
-                            </th>
-                        }).collect_view()}
-                    </tr>
-                </thead>
-                <tbody>
-                    <For each=move || table.with(|t| t.order.clone()) key=|name| name.clone() children=move |name| {
-                        let row_name = name.clone();
-                        // One memo a row: a re-count wakes the rows, and a row's cells only when
-                        // its texts changed (a thousand cells on one memo cost 5 ms a switch in
-                        // subscriber bookkeeping alone).
-                        let texts = {
-                            let name = name.clone();
-                            Memo::new(move |_| table.with(|t| t.row(&name)))
-                        };
-                        let cells = UNIT_COLUMNS.iter().enumerate().map(|(i, c)| {
-                            view! { <td class="num" data-key=c.key()>{move || texts.with(|r| r.get(i).cloned().unwrap_or_default())}</td> }
-                        }).collect_view();
-                        let open = {
-                            let name = name.clone();
-                            move || {
-                                let Some(level) = level.get_untracked().entity() else { return };
-                                state.open_unit(level, name.clone(), scope.get_untracked());
-                            }
-                        };
-                        let name_cell = move || if level.get() == EntityTable::Group {
-                            view! { <span>{name.clone()}</span> }.into_any()
-                        } else {
-                            let open = open.clone();
-                            view! {
-                                <button type="button" class="unit-link" title="查看扣分工单" on:click=move |_| open()>
-                                    {name.clone()}
-                                </button>
-                            }.into_any()
-                        };
-                        view! { <tr data-unit=row_name><th>{name_cell}</th>{cells}</tr> }
-                    }/>
-                </tbody>
-            </table>
+            <DataTable id="unit-table" name=name table=table sort=UNIT_SORT on_open=open/>
         </section>
     }
 }
@@ -117,6 +76,7 @@ pub fn ShortfallPanel() -> impl IntoView {
     move || {
         let q = state.shortfall_query.get()?;
         let scope = q.scope.label();
+        let unit_name = q.name.clone();
         let body = move || match (state.shortfalls.get(), state.rereading.get()) {
             (None, Some(p)) => view! {
                 <div id="shortfall-progress">
@@ -157,33 +117,18 @@ pub fn ShortfallPanel() -> impl IntoView {
                     .collect_view();
                 let rows: Vec<_> = found.of(chosen).cloned().collect();
                 let total = found.count(chosen);
-                let headers = rows.first().map(|r| chosen.facts(r).map(|(h, _)| h)).unwrap_or(["", ""]);
                 let shown = rows.len() as u64;
+                let table = shortfall_table(chosen, &rows);
+                let name = format!("扣分工单 {} {}", unit_name, chosen.label());
                 view! {
-                    <div class="toolbar no-print" id="shortfall-kinds">{tabs}</div>
+                    <div class="toolbar no-print" id="shortfall-kinds" role="group" aria-label="扣分项">{tabs}</div>
                     {(total == 0).then(|| view! { <p class="muted" id="shortfall-none">"本期各项指标均无扣分工单。"</p> })}
                     {(total > 0).then(|| view! {
                         <p class="muted">{chosen.indicator()} "：共 " <span id="shortfall-total">{total}</span> " 张"
                             {(shown < total).then(|| format!("，列出前 {shown} 张（下载 CSV 查看全部）"))}</p>
-                        <table id="shortfall-table" data-kind=chosen.key()>
-                            <thead><tr>
-                                <th class="num">"行号"</th><th>"工单编号"</th><th>"承办单位"</th><th>"问题分类"</th>
-                                <th>"受理时间"</th><th>{headers[0]}</th><th>{headers[1]}</th><th>"其他扣分项"</th>
-                            </tr></thead>
-                            <tbody>
-                                {rows.into_iter().map(|r| {
-                                    let facts = chosen.facts(&r);
-                                    let others = r.kinds.iter().filter(|k| **k != chosen).map(|k| k.label()).collect::<Vec<_>>().join("、");
-                                    view! {
-                                        <tr data-id=r.id.clone()>
-                                            <td class="num">{r.line}</td><td>{r.id.clone()}</td><td>{r.unit.clone()}</td>
-                                            <td>{r.category.clone()}</td><td>{r.received.clone()}</td>
-                                            <td>{facts[0].1.clone()}</td><td>{facts[1].1.clone()}</td><td>{others}</td>
-                                        </tr>
-                                    }
-                                }).collect_view()}
-                            </tbody>
-                        </table>
+                        <div data-kind=chosen.key() class="shortfall-list">
+                            <DataTable id="shortfall-table" name=name table=Signal::stored(table)/>
+                        </div>
                     })}
                 }.into_any()
             }

@@ -18,17 +18,17 @@ const OVERVIEW_KEYS = ['accepted', 'received', 'carried_over', 'direct', 'direct
 
 async function overview(page) {
   return page.$$eval('#overview tbody tr', (rows) => rows.map((r) => ({
-    key: r.dataset.key,
-    all: r.querySelector('[data-scope=all]').textContent,
-    municipal: r.querySelector('[data-scope=municipal]').textContent,
-    province: r.querySelector('[data-scope=province]').textContent,
+    key: r.dataset.row,
+    all: r.querySelector('[data-col=all]').textContent,
+    municipal: r.querySelector('[data-col=municipal]').textContent,
+    province: r.querySelector('[data-col=province]').textContent,
   })));
 }
 
 async function unitTable(page) {
   return page.$$eval('#unit-table tbody tr', (rows) => rows.map((r) => ({
-    name: r.dataset.unit,
-    cells: Object.fromEntries([...r.querySelectorAll('td')].map((td) => [td.dataset.key, td.textContent])),
+    name: r.dataset.row,
+    cells: Object.fromEntries([...r.querySelectorAll('td')].map((td) => [td.dataset.col, td.textContent])),
   })));
 }
 
@@ -107,12 +107,14 @@ test('a GBK file with rejects: every overview figure, unit cell and reject equal
   await page.click('button[data-level=成员单位]');
   await page.click('button[data-scope=省派]');
   assertUnits(await unitTable(page), report.members, 'province');
-  const rejects = await page.$$eval('#reject-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
+  const rejects = await page.$$eval('#reject-table tbody tr', (rows) => rows.map((r) => [...r.cells].map((td) => td.textContent)));
   assert.deepEqual(rejects.map((r) => [Number(r[0]), r[1], r[3]]), report.rejects.map((j) => [j.line, j.column, j.message]));
   // The reject download carries every rejected row.
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-rejects')]);
   const csv = fs.readFileSync(await download.path(), 'utf8');
   assert.equal(csv.trim().split('\n').length, 1 + 5);
+  // ... each with its raw row (the 原始行 column), as the file has it.
+  for (const raw of text.slice(-5)) assert.ok(csv.includes(raw.includes(',') ? `"${raw}"` : raw), `raw row ${raw}`);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -247,7 +249,7 @@ test('side files in GBK: a unit registry regroups member units and an adjustment
   await page.click('button[data-level=成员单位]');
   await page.waitForFunction((n) => document.querySelectorAll('#unit-table tbody tr').length === n, cli.members.length);
   assertUnits(await unitTable(page), cli.members, 'all');
-  const shownScores = await page.$$eval('#scores table.score-table tbody tr', (rows) => rows.map((r) => [r.dataset.unit, r.querySelector('[data-key=score]')?.textContent ?? null]));
+  const shownScores = await page.$$eval('#scores table.score-table tbody tr', (rows) => rows.map((r) => [r.dataset.row, (r.classList.contains('unscored') ? null : r.querySelector('[data-col=score]').textContent)]));
   const expected = cli.scores.groups.flatMap((g) => [...g.rows.map((r) => [r.name, r.score]), ...g.unscored.map((u) => [u.name, null])]);
   assert.deepEqual(shownScores, expected);
   // A registry naming a unit twice: refused with its line and column, the registry in force stays.
@@ -256,7 +258,7 @@ test('side files in GBK: a unit registry regroups member units and an adjustment
   await page.setInputFiles('#units-file', bad);
   await page.waitForFunction(() => document.querySelector('#side-message')?.textContent.includes('第 3 行'));
   assert.match(await page.textContent('#side-message'), /单位名录第 3 行，列“单位”：“海州区”已在第 2 行出现/);
-  assert.deepEqual(await page.$$eval('#scores table.score-table tbody tr', (rows) => rows.map((r) => [r.dataset.unit, r.querySelector('[data-key=score]')?.textContent ?? null])), expected);
+  assert.deepEqual(await page.$$eval('#scores table.score-table tbody tr', (rows) => rows.map((r) => [r.dataset.row, (r.classList.contains('unscored') ? null : r.querySelector('[data-col=score]').textContent)])), expected);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -268,7 +270,7 @@ test('rules: a preset scores like the CLI, a form edit re-scores at once, a bad 
   await page.selectOption('#rules-preset', 'lyg2021');
   await page.waitForSelector('#scores');
   const cli = cliReport(sample, '--rules', 'lyg2021');
-  const shownScores = async () => page.$$eval('#scores table.score-table tbody tr', (rows) => rows.map((r) => [r.dataset.unit, r.querySelector('[data-key=score]')?.textContent ?? null]));
+  const shownScores = async () => page.$$eval('#scores table.score-table tbody tr', (rows) => rows.map((r) => [r.dataset.row, (r.classList.contains('unscored') ? null : r.querySelector('[data-col=score]').textContent)]));
   const expected = (scores) => scores.groups.flatMap((g) => [...g.rows.map((r) => [r.name, r.score]), ...g.unscored.map((u) => [u.name, null])]);
   assert.deepEqual(await shownScores(), expected(cli.scores));
   // Edit a threshold in the form: 按时办结率 threshold 95 → 99. The page re-scores from its tallies.
@@ -284,7 +286,7 @@ test('rules: a preset scores like the CLI, a form edit re-scores at once, a bad 
   await page.waitForFunction(() => !!document.querySelector('#score-ms'));
   await page.waitForFunction((exp) => {
     const rows = [...document.querySelectorAll('#scores table.score-table tbody tr')];
-    return rows.length > 0 && rows.map((r) => r.querySelector('[data-key=score]')?.textContent ?? null).join('|') === exp;
+    return rows.length > 0 && rows.map((r) => (r.classList.contains('unscored') ? null : r.querySelector('[data-col=score]').textContent)).join('|') === exp;
   }, expected(cliEdited.scores).map((x) => x[1]).join('|'));
   assert.deepEqual(await shownScores(), expected(cliEdited.scores));
   // A weight that is not a number: refused with the field named; the scores stay.
@@ -309,7 +311,7 @@ test('rules: a rule file loaded through the page, and the no-ticket rule changed
   await waitReady(page, cliReport(sample).source.rows_read);
   await page.setInputFiles('#rules-file', file);
   await page.waitForSelector('#scores');
-  const rows = async () => page.$$eval('#scores table.score-table tbody tr', (rs) => rs.map((r) => [r.dataset.unit, r.querySelector('[data-key=score]')?.textContent ?? null, r.cells[r.cells.length - 2].textContent]));
+  const rows = async () => page.$$eval('#scores table.score-table tbody tr', (rs) => rs.map((r) => [r.dataset.row, (r.classList.contains('unscored') ? null : r.querySelector('[data-col=score]').textContent), (r.querySelector("[data-col=grade]")?.textContent ?? "")]));
   const expected = (s) => s.groups.flatMap((g) => [...g.rows.map((r) => [r.name, r.score, r.grade ?? '']), ...g.unscored.map((u) => [u.name, null, ''])]);
   assert.deepEqual(await rows(), expected(cliReport(sample, '--rules', file).scores));
   // 本月无工单 / 无应办结工单 → 取平均分, in the form.
@@ -365,7 +367,7 @@ test('a partial-aggregates file is scored without tickets, like the CLI; a broke
   await page.waitForFunction((t) => document.querySelector('#period-why')?.textContent === t, january.period.why);
   assertOverview(await overview(page), january);
   // Counts only: a unit's shortfall lists cannot be made, and the page says why.
-  await page.click(`#unit-table tr[data-unit="${january.units[0].name}"] .unit-link`);
+  await page.click(`#unit-table tr[data-row="${january.units[0].name}"] .unit-link`);
   await page.waitForSelector('#shortfall-error');
   assert.match(await page.textContent('#shortfall-error'), /不含工单/);
   // A hand-made table with a typo: the message names the field.
@@ -404,7 +406,7 @@ test('a big file is read by two workers at once, with the CLI figures and reject
     assert.equal(await page.textContent('#rows-scored'), String(report.source.rows_scored));
     assertOverview(await overview(page), report);
     assertUnits(await unitTable(page), report.units, 'all');
-    const rejects = await page.$$eval('#reject-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
+    const rejects = await page.$$eval('#reject-table tbody tr', (rows) => rows.map((r) => [...r.cells].map((td) => td.textContent)));
     assert.deepEqual(rejects.map((r) => [Number(r[0]), r[1], r[3]]), report.rejects.map((j) => [j.line, j.column, j.message]));
   }
   assert.deepEqual(errors, []);
@@ -420,15 +422,15 @@ const KIND_OF = { SignedLate: 'signed_late', ContactLate: 'contact_late', Closed
 /// Opens a unit's shortfall lists from the unit table and checks them against the CLI's: every
 /// count, and the ticket numbers of every list (all of them: the sample's lists are short).
 async function checkShortfalls(page, name, cli) {
-  await page.click(`#unit-table tr[data-unit="${name}"] .unit-link`);
+  await page.click(`#unit-table tr[data-row="${name}"] .unit-link`);
   await page.waitForSelector(`#shortfalls[data-unit="${name}"] #shortfall-kinds`, { timeout: 60000 });
   const counts = await page.$$eval('#shortfall-kinds button', (bs) => Object.fromEntries(bs.map((b) => [b.dataset.kind, Number(b.querySelector('.n').textContent)])));
   assert.deepEqual(counts, Object.fromEntries(KINDS.map((k, i) => [k, cli.counts[i]])), `${name}: counts`);
   assert.ok(cli.counts.reduce((a, b) => a + b) > 0, 'a unit with shortfalls');
   for (const kind of KINDS.filter((k, i) => cli.counts[i] > 0)) {
     await page.click(`#shortfall-kinds button[data-kind=${kind}]`);
-    await page.waitForSelector(`#shortfall-table[data-kind=${kind}]`);
-    const ids = await page.$$eval('#shortfall-table tbody tr', (rows) => rows.map((r) => r.dataset.id));
+    await page.waitForSelector(`.shortfall-list[data-kind=${kind}] #shortfall-table`);
+    const ids = await page.$$eval('#shortfall-table tbody tr', (rows) => rows.map((r) => r.cells[0].textContent));
     const want = cli.rows.filter((r) => r.kinds.some((k) => KIND_OF[k] === kind)).map((r) => r.id);
     assert.deepEqual(ids, want, `${name}: ${kind} tickets`);
   }
@@ -472,7 +474,7 @@ test("a unit's shortfall lists equal its figures and the CLI's tickets; a stream
   const withRules = cliReport(sample, '--rules', ruleFile);
   assert.notEqual(shown(withRules.city.all.sign_rate), shown(report.city.all.sign_rate), 'the deadlines change a figure');
   await streamed.page.setInputFiles('#rules-file', ruleFile);
-  await streamed.page.waitForFunction((want) => document.querySelector('#overview tr[data-key=sign_rate] [data-scope=all]')?.textContent === want,
+  await streamed.page.waitForFunction((want) => document.querySelector('#overview tr[data-row=sign_rate] [data-col=all]')?.textContent === want,
     shown(withRules.city.all.sign_rate), { timeout: 60000 });
   assertOverview(await overview(streamed.page), withRules);
   await checkShortfalls(streamed.page, busiest.name, cliShortfalls(sample, '--unit', busiest.name, '--rules', ruleFile));
@@ -548,7 +550,7 @@ test('a stray quote costs its line alone; the reconciliation and the warnings ar
   );
   const shownKinds = await page.$$eval('#warnings li', (li) => li.map((l) => l.dataset.kind));
   assert.deepEqual(shownKinds, kinds);
-  const rejects = await page.$$eval('#reject-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)));
+  const rejects = await page.$$eval('#reject-table tbody tr', (rows) => rows.map((r) => [...r.cells].map((td) => td.textContent)));
   assert.deepEqual(rejects.map((x) => [Number(x[0]), x[3]]), report.rejects.map((j) => [j.line, j.message]));
   if (process.env.SHOTS) {
     for (const width of [1366, 390]) {

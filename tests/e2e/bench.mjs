@@ -109,7 +109,7 @@ for (const file of files) {
     readers.push(await page.getAttribute('#load-ms', 'data-readers'));
     // The figures must be the CLI's before the time counts.
     for (const key of ['accepted', 'due', 'on_time_rate', 'satisfaction_rate']) {
-      const cell = await page.textContent(`#overview tr[data-key=${key}] [data-scope=all]`);
+      const cell = await page.textContent(`#overview tr[data-row=${key}] [data-col=all]`);
       if (cell !== shown(report.city.all[key])) throw new Error(`${file}: ${key} shows ${cell}, CLI ${shown(report.city.all[key])}`);
     }
     times.push(ms); mems.push((peak - base) / 1024);
@@ -148,7 +148,7 @@ for (const file of files) {
     const busiest = report.units[0].name;
     lists.push(await page.evaluate(async (name) => {
       const t0 = performance.now();
-      document.querySelector(`#unit-table tr[data-unit="${name}"] .unit-link`).click();
+      document.querySelector(`#unit-table tr[data-row="${name}"] .unit-link`).click();
       while (!document.querySelector(`#shortfalls[data-unit="${name}"] #shortfall-kinds`)) await new Promise((r) => setTimeout(r, 2));
       return performance.now() - t0;
     }, busiest));
