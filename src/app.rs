@@ -33,6 +33,14 @@ pub fn App() -> impl IntoView {
             Err(e) => state.stage.set(Stage::Failed(format!("示例数据未能加载：{}", e.message()))),
         }
     });
+    // The view on screen marks the body, so the print style sheet can lay it out across or
+    // down the page (a named page must be on the body, or the header prints on a page alone).
+    Effect::new(move |_| {
+        let view = state.route.with(|r| r.view.key());
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-view", view);
+        }
+    });
     let has_report = move || state.report.with(|r| r.is_some());
     let shown = move |v: ViewId| state.route.with(|r| r.view == v);
     view! {
@@ -101,7 +109,27 @@ fn Nav() -> impl IntoView {
                 let current = move || state.route.with(|r| r.view == v).then_some("page");
                 view! { <a href=href id=format!("nav-{}", v.key()) aria-current=current>{v.label()}</a> }
             }).collect_view()}
+            <span class="nav-gap"></span>
+            <button type="button" id="print-view" on:click=move |_| print(false)>"打印本视图"</button>
+            <button type="button" id="print-all" on:click=move |_| print(true)>"打印全部"</button>
         </nav>
+    }
+}
+
+/// Prints the view on screen, or (`all`) every view as one report: the body is marked while
+/// the print dialog is open, and the print style sheet shows every view under that mark.
+fn print(all: bool) {
+    let body = document().body();
+    if all {
+        if let Some(b) = &body {
+            let _ = b.set_attribute("data-print", "all");
+        }
+    }
+    let _ = window().print();
+    // The dialog is closed when print() returns in Chromium and Firefox; `afterprint` covers
+    // the rest.
+    if let Some(b) = &body {
+        let _ = b.remove_attribute("data-print");
     }
 }
 

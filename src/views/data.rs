@@ -277,8 +277,8 @@ pub fn Summary() -> impl IntoView {
                         "编码：" <span id="encoding">{s.encoding.map(|e| e.label()).unwrap_or("—")}</span>
                         "；忽略的列：" <span id="extra-columns">{extra}</span>
                         {state.load_ms.get().map(|(ms, readers)| view! {
-                            "；用时 " <span id="load-ms" data-ms=format!("{ms:.1}") data-readers=readers.code()>{format!("{:.2}", ms / 1000.0)}</span> " 秒"
-                            {readers.label()}
+                            <span class="no-print">"；用时 " <span id="load-ms" data-ms=format!("{ms:.1}") data-readers=readers.code()>{format!("{:.2}", ms / 1000.0)}</span> " 秒"
+                            {readers.label()}</span>
                         })}
                     </p>
                     <p class="muted" id="reconciliation">{r.reconciliation.text()}</p>
@@ -341,24 +341,50 @@ pub fn PeriodPicker(months: Vec<(Month, bool)>, chosen: Option<Period>) -> impl 
             })
             .collect_view()
     };
+    // The selects show these; a refused choice puts them back.
+    let first_value = RwSignal::new(first.map(|m| m.to_string()).unwrap_or_default());
+    let last_value = RwSignal::new(last.map(|m| m.to_string()).unwrap_or_default());
+    let error = RwSignal::new(String::new());
     let choose = move |which: &'static str, value: String| {
         let Some(m) = Month::parse(&value) else { return };
         let current =
             state.report.with_untracked(|r| r.as_ref().and_then(|r| r.period.as_ref().map(|p| p.period)));
         let (a, b) = match (which, current) {
-            ("first", Some(p)) => (m, p.last.max(m)),
-            ("last", Some(p)) => (p.first.min(m), m),
+            ("first", Some(p)) => (m, p.last),
+            ("last", Some(p)) => (p.first, m),
             _ => (m, m),
         };
-        state.period.set(Period::range(a, b));
-        state.rebuild();
+        match Period::range(a, b) {
+            Some(p) => {
+                error.set(String::new());
+                state.period.set(Some(p));
+                state.rebuild();
+            }
+            None => {
+                // Refused, not bent into one month: the period shown stays as it was.
+                error.set(format!(
+                    "起始月份（{}）晚于结束月份（{}），未更改统计期间：请先调整另一端。",
+                    Period::month(a).label(),
+                    Period::month(b).label()
+                ));
+                first_value.set(String::new());
+                last_value.set(String::new());
+                if let Some(p) = current {
+                    first_value.set(p.first.to_string());
+                    last_value.set(p.last.to_string());
+                }
+            }
+        }
     };
     view! {
         <label>"统计期间：从 "
-            <select id="period-first" on:change=move |ev| choose("first", event_target_value(&ev))>{options(first)}</select>
+            <select id="period-first" prop:value=move || first_value.get()
+                on:change=move |ev| choose("first", event_target_value(&ev))>{options(first)}</select>
         </label>
         <label>" 至 "
-            <select id="period-last" on:change=move |ev| choose("last", event_target_value(&ev))>{options(last)}</select>
+            <select id="period-last" prop:value=move || last_value.get()
+                on:change=move |ev| choose("last", event_target_value(&ev))>{options(last)}</select>
         </label>
+        <p class="error" id="period-error" role="alert">{move || error.get()}</p>
     }
 }

@@ -14,12 +14,15 @@ pub fn ScoreTables() -> impl IntoView {
         state.scores.with(|s| {
             let scores: &Scores = s.as_ref()?;
             let ms = state.score_ms.get().unwrap_or(0.0);
+            let mut facts: Vec<String> = scores.unscored_mean.iter().map(|m| format!("无工单单位取平均分 {m}")).collect();
+            facts.extend(scores.score_counts.iter().map(|(x, n)| format!("{x}分以上 {n} 家")));
+            let facts = facts.join("；");
             Some(view! {
                 <section class="scores" id="scores">
                     <h2>{scores.rules.clone()} " · 考评得分"</h2>
-                    <p class="muted">"重新计分用时 " <span id="score-ms">{format!("{ms:.1}")}</span> " 毫秒（由各单位汇总数据计算，不重读工单）"
-                        {scores.unscored_mean.clone().map(|m| format!("；无工单单位取平均分 {m}"))}
-                        {(!scores.score_counts.is_empty()).then(|| format!("；{}", scores.score_counts.iter().map(|(x, n)| format!("{x}分以上 {n} 家")).collect::<Vec<_>>().join("，")))}
+                    <p class="muted">
+                        <span class="no-print">"重新计分用时 " <span id="score-ms">{format!("{ms:.1}")}</span> " 毫秒（由各单位汇总数据计算，不重读工单）" {(!facts.is_empty()).then_some("；")}</span>
+                        {facts}
                     </p>
                     {(!scores.conflicts.is_empty()).then(|| view! {
                         <div class="error">"分组冲突：" <ul>{scores.conflicts.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul></div>
@@ -28,7 +31,7 @@ pub fn ScoreTables() -> impl IntoView {
                         let title = format!("{}{}", g.name, g.subgroup_of.as_ref().map(|p| format!("（{p}）")).unwrap_or_default());
                         let full = g.full_score.to_string();
                         // Points are summed to the group's full score, which is not always 100.
-                        let note = (full != "100").then(|| format!("本组满分为 {full} 分，得分按此满分计算，不折算为百分制。"));
+                        let note = (full != "100").then(|| format!("本组满分 {full} 分（不是 100 分）：得分只含本规则计入的项目，未计入的部分见“规则”视图中的规则说明。"));
                         let table = score_table(g);
                         view! {
                             <h3>{title.clone()} "（满分 " {full.clone()} "）"</h3>

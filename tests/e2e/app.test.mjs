@@ -128,16 +128,27 @@ test('choosing another period re-counts from memory and matches the CLI', async 
   const full = cliReport(file);
   await waitReady(page, full.source.rows_read);
   assert.equal(full.period.period.first, '2021-05');
-  // "至 2021年4月" while May is shown: the period becomes April alone.
+  // "从 2021年4月" while May is shown: the range April–May, counted once over both months.
+  const both = cliReport(file, '--period', '2021-04..2021-05');
+  await page.selectOption('#period-first', '2021-04');
+  await page.waitForFunction((t) => document.querySelector('#period-why')?.textContent === t, both.period.why);
+  assertOverview(await overview(page), both);
+  // Then "至 2021年4月": April alone.
   await page.selectOption('#period-last', '2021-04');
   const april = cliReport(file, '--period', '2021-04');
   await page.waitForFunction((t) => document.querySelector('#period-why')?.textContent === t, april.period.why);
   assertOverview(await overview(page), april);
   assertUnits(await unitTable(page), april.units, 'all');
-  // Then "至 2021年5月": the range April–May, counted once over both months.
+  // "从 2021年5月" after April: refused with a message; April stays, and so do the selects.
+  await page.selectOption('#period-first', '2021-05');
+  await page.waitForFunction(() => document.querySelector('#period-error')?.textContent.includes('晚于结束月份'));
+  assert.equal(await page.textContent('#period-why'), april.period.why);
+  assert.equal(await page.inputValue('#period-first'), '2021-04');
+  assertOverview(await overview(page), april);
+  // Then "至 2021年5月": both months again, the message gone.
   await page.selectOption('#period-last', '2021-05');
-  const both = cliReport(file, '--period', '2021-04..2021-05');
   await page.waitForFunction((t) => document.querySelector('#period-why')?.textContent === t, both.period.why);
+  assert.equal(await page.textContent('#period-error'), '');
   assertOverview(await overview(page), both);
   assertUnits(await unitTable(page), both.units, 'all');
   await page.close();

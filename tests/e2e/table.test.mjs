@@ -86,3 +86,19 @@ test('keyboard only: choose a file, sort a table ("—" last both ways), open a 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a browser without WebAssembly SIMD gets a message, not a blank page', async () => {
+  const page = await chrome.ctx.newPage();
+  // As such a browser answers: the SIMD probe does not validate.
+  await page.addInitScript(() => { WebAssembly.validate = () => false; });
+  await page.goto(server.url);
+  const message = page.locator('#no-simd');
+  await message.waitFor({ state: 'visible' });
+  assert.match(await message.textContent(), /不支持 WebAssembly SIMD/);
+  await page.close();
+  // A browser with it never sees the message.
+  const { page: ok } = await open(chrome.ctx, server.url);
+  await ok.waitForSelector('#rows-read');
+  assert.equal(await ok.isVisible('#no-simd'), false);
+  await ok.close();
+});
