@@ -39,10 +39,12 @@ if ! wasm-opt --version 2>/dev/null | grep -q "version_${BINARYEN_VERSION%%.*}";
 fi
 
 if [ "$browser" = 1 ]; then
-  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-    step "apt-get install chromium chromium-driver"
+  # fonts-noto-cjk: without it Chinese prints as empty boxes (the print test measures pages);
+  # poppler-utils: pdftoppm, for the printed pages' images (scripts/screenshots.sh).
+  if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -d /usr/share/fonts/opentype/noto ] || ! command -v pdftoppm >/dev/null; then
+    step "apt-get install chromium chromium-driver fonts-noto-cjk poppler-utils"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk poppler-utils >/dev/null
   fi
   if [ ! -d tests/e2e/node_modules/playwright-core ]; then
     step "npm ci (tests/e2e: playwright-core, driving Debian's chromium; no browser download)"

@@ -615,6 +615,34 @@ impl RuleSet {
         Ok(rules)
     }
 
+    /// Parses and validates a rule file, giving every problem found: each item that does not
+    /// read (when the items do not), or everything [`RuleSet::parse`] would find one at a time
+    /// in a file that reads. The first is [`RuleSet::parse`]'s error.
+    pub fn parse_all(json: &str) -> Result<RuleSet, Vec<RuleError>> {
+        match Self::parse(json) {
+            Ok(rules) => Ok(rules),
+            Err(first) => {
+                let all = match read::<RuleSet>(json) {
+                    Ok(rules) => rules.problems(),
+                    Err(_) => Self::items_errors(json),
+                };
+                // The parser's own error first; the others as found.
+                let mut out = vec![first.clone()];
+                out.extend(all.into_iter().filter(|e| *e != first));
+                Err(out)
+            }
+        }
+    }
+
+    /// Every item that does not read, of a file whose items did not.
+    fn items_errors(json: &str) -> Vec<RuleError> {
+        let Ok(mut v) = serde_json::from_str::<serde_json::Value>(json) else { return Vec::new() };
+        let Some(serde_json::Value::Array(items)) = v.get_mut("items").map(serde_json::Value::take) else {
+            return Vec::new();
+        };
+        items.into_iter().enumerate().filter_map(|(i, item)| item_from_value(i, item).err()).collect()
+    }
+
     /// The first item that does not read, of a file whose items did not.
     fn items_error(json: &str) -> Option<RuleError> {
         let mut v: serde_json::Value = serde_json::from_str(json).ok()?;
@@ -628,14 +656,28 @@ impl RuleSet {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
+    /// The first of [`RuleSet::problems`].
     fn validate(&self) -> Result<(), RuleError> {
+        self.problems().into_iter().next().map_or(Ok(()), Err)
+    }
+
+    /// Everything wrong with a rule file that reads, in the file's order (a wrong `format` or a
+    /// list past its limit alone: nothing else is checked then).
+    fn problems(&self) -> Vec<RuleError> {
         use RuleErrorKind as K;
-        let err = |path: String, kind: RuleErrorKind| Err(RuleError::new(path, kind));
+        let mut found: Vec<RuleError> = Vec::new();
+        macro_rules! fail {
+            ($path:expr, $kind:expr $(,)?) => {{
+                let path: String = $path;
+                found.push(RuleError::new(path, $kind));
+            }};
+        }
         if self.format != RULES_FORMAT {
-            return err(
+            fail!(
                 "format".into(),
                 K::WrongFormat { expected: RULES_FORMAT.into(), found: self.format.clone() },
             );
+            return found;
         }
         // Every list is bounded, before anything is sized from it (docs/rules.md, "Limits").
         let too_many = |path: &str, found: usize, limit: usize| {
@@ -650,14 +692,10 @@ impl RuleSet {
             too_many("score_counts", self.score_counts.len(), MAX_LIST),
             self.grades.as_ref().and_then(|g| too_many("grades.bands", g.bands.len(), MAX_LIST)),
         ];
-        if let Some(e) = lists.into_iter().flatten().next() {
-            return Err(e);
-        }
+        found.extend(lists.into_iter().flatten());
         for (i, item) in self.items.iter().enumerate() {
             if let Item::Steps { steps, .. } = item {
-                if let Some(e) = too_many(&format!("items[{i}].steps"), steps.len(), MAX_LIST) {
-                    return Err(e);
-                }
+                found.extend(too_many(&format!("items[{i}].steps"), steps.len(), MAX_LIST));
             }
         }
         for (i, g) in self.groups.iter().enumerate() {
@@ -665,25 +703,29 @@ impl RuleSet {
                 let chars = p.chars().count();
                 if chars > MAX_PATTERN_CHARS {
                     let kind = K::PatternTooLong { chars, limit: MAX_PATTERN_CHARS };
-                    return err(format!("groups[{i}].patterns[{j}]"), kind);
+                    fail!(format!("groups[{i}].patterns[{j}]"), kind);
                 }
             }
+        }
+        // Bounded first: what follows is sized from these lists.
+        if !found.is_empty() {
+            return found;
         }
         // Every precision is bounded: 10^decimals must fit the exact arithmetic (a 128 once
         // panicked in ratio.rs).
         if self.score.decimals > 6 {
-            return err("score.decimals".into(), K::TooManyDecimals { max: 6, found: self.score.decimals });
+            fail!("score.decimals".into(), K::TooManyDecimals { max: 6, found: self.score.decimals });
         }
         if let Some(d) = self.score.rate_decimals.filter(|d| *d > 6) {
-            return err("score.rate_decimals".into(), K::TooManyDecimals { max: 6, found: d });
+            fail!("score.rate_decimals".into(), K::TooManyDecimals { max: 6, found: d });
         }
         if let Some((i, d)) =
             self.groups.iter().enumerate().find_map(|(i, g)| g.decimals.filter(|d| *d > 6).map(|d| (i, d)))
         {
-            return err(format!("groups[{i}].decimals"), K::TooManyDecimals { max: 6, found: d });
+            fail!(format!("groups[{i}].decimals"), K::TooManyDecimals { max: 6, found: d });
         }
         if self.groups.is_empty() {
-            return err("groups".into(), K::NoGroups);
+            fail!("groups".into(), K::NoGroups);
         }
         // Each group by name, first listed: the checks below look names up, never re-scan.
         let mut by_name: rustc_hash::FxHashMap<&str, usize> = rustc_hash::FxHashMap::default();
@@ -692,16 +734,13 @@ impl RuleSet {
         }
         for (i, g) in self.groups.iter().enumerate() {
             if g.name.trim().is_empty() {
-                return err(format!("groups[{i}].name"), K::EmptyGroupName);
+                fail!(format!("groups[{i}].name"), K::EmptyGroupName);
             }
             if let Some(&j) = by_name.get(g.name.as_str()).filter(|&&j| j < i) {
-                return err(
-                    format!("groups[{i}].name"),
-                    K::DuplicateGroup { name: g.name.clone(), first: j },
-                );
+                fail!(format!("groups[{i}].name"), K::DuplicateGroup { name: g.name.clone(), first: j },);
             }
             if g.full_score.0 <= Ratio::ZERO {
-                return err(
+                fail!(
                     format!("groups[{i}].full_score"),
                     K::FullScoreNotPositive { value: g.full_score.0.to_string() },
                 );
@@ -711,15 +750,12 @@ impl RuleSet {
                     .get(parent.as_str())
                     .is_none_or(|&j| self.groups.get(j).is_none_or(|p| p.subgroup_of.is_some()))
                 {
-                    return err(
-                        format!("groups[{i}].subgroup_of"),
-                        K::UnknownParentGroup { name: parent.clone() },
-                    );
+                    fail!(format!("groups[{i}].subgroup_of"), K::UnknownParentGroup { name: parent.clone() },);
                 }
             }
         }
         if self.items.is_empty() {
-            return err("items".into(), K::NoItems);
+            fail!("items".into(), K::NoItems);
         }
         for (i, item) in self.items.iter().enumerate() {
             if let Some(key) = item.indicator() {
@@ -734,7 +770,7 @@ impl RuleSet {
                         .filter(|i| i.measure() == measure)
                         .map(|i| i.key().to_string())
                         .collect();
-                    return err(
+                    fail!(
                         format!("items[{i}].indicator"),
                         K::UnknownIndicator { key: key.into(), reads, known },
                     );
@@ -742,12 +778,12 @@ impl RuleSet {
             }
             if let Item::Steps { steps, .. } = item {
                 if steps.is_empty() {
-                    return err(format!("items[{i}].steps"), K::NoSteps);
+                    fail!(format!("items[{i}].steps"), K::NoSteps);
                 }
                 for (k, (prev, step)) in steps.iter().zip(steps.iter().skip(1)).enumerate() {
                     if step.min.0 >= prev.min.0 {
                         let w = k + 1;
-                        return err(format!("items[{i}].steps[{w}].min"), K::StepsOutOfOrder);
+                        fail!(format!("items[{i}].steps[{w}].min"), K::StepsOutOfOrder);
                     }
                 }
             }
@@ -755,24 +791,24 @@ impl RuleSet {
         if let Some(g) = &self.grades {
             for (i, b) in g.bands.iter().enumerate() {
                 if let Some(j) = g.bands.iter().take(i).position(|c| c.min.0 == b.min.0) {
-                    return err(format!("grades.bands[{i}].min"), K::OverlappingBands { first: j });
+                    fail!(format!("grades.bands[{i}].min"), K::OverlappingBands { first: j });
                 }
                 if let Some(j) = g.bands.iter().take(i).position(|c| c.label == b.label) {
-                    return err(format!("grades.bands[{i}].label"), K::DuplicateBandLabel { first: j });
+                    fail!(format!("grades.bands[{i}].label"), K::DuplicateBandLabel { first: j });
                 }
             }
         }
         for (i, h) in self.highlights.iter().enumerate() {
             if h.top.is_none() == h.bottom.is_none() {
-                return err(format!("highlights[{i}]"), K::TopXorBottom);
+                fail!(format!("highlights[{i}]"), K::TopXorBottom);
             }
             if let Some(g) = &h.group {
                 if !by_name.contains_key(g.as_str()) {
-                    return err(format!("highlights[{i}].group"), K::UnknownGroup { name: g.clone() });
+                    fail!(format!("highlights[{i}].group"), K::UnknownGroup { name: g.clone() });
                 }
             }
         }
-        Ok(())
+        found
     }
 }
 
@@ -833,6 +869,33 @@ mod tests {
         "groups": [{"name": "全部", "full_score": 100, "patterns": ["*"]}],
         "items": [{"type": "weighted", "name": "按期", "indicator": "on_time_rate", "weight": 100, "rate_as": "fraction"}]
     }"#;
+
+    #[test]
+    fn parse_all_lists_every_problem_in_the_files_order() {
+        let messages = |json: &str| -> Vec<String> {
+            RuleSet::parse_all(json).err().unwrap_or_default().iter().map(|e| e.to_string()).collect()
+        };
+        // A file that reads: two unknown indicators and a repeated group, all named.
+        let json = MINIMAL.replace(r#""indicator": "on_time_rate""#, r#""indicator": "speed""#).replace(
+            r#"{"name": "全部", "full_score": 100, "patterns": ["*"]}"#,
+            r#"{"name": "全部", "full_score": 100, "patterns": ["*"]}, {"name": "全部", "full_score": 0}"#,
+        );
+        let all = messages(&json);
+        assert_eq!(all.len(), 3, "{all:?}");
+        assert_eq!(all[0], RuleSet::parse(&json).unwrap_err().to_string());
+        assert!(all[0].contains("groups[1].name"), "{all:?}");
+        assert!(all[1].contains("groups[1].full_score"), "{all:?}");
+        assert!(all[2].contains("items[0].indicator"), "{all:?}");
+        // Items that do not read: each named.
+        let json = MINIMAL.replace(
+            r#""weight": 100, "rate_as": "fraction"}"#,
+            r#""weight": "sixty", "rate_as": "fraction"}, {"type": "weighted", "name": "b", "indicator": "sign_rate", "weight": 1}"#,
+        );
+        let all = messages(&json);
+        assert_eq!(all.len(), 2, "{all:?}");
+        assert!(all[0].contains("items[0].weight") && all[1].contains("items[1]"), "{all:?}");
+        assert!(RuleSet::parse_all(MINIMAL).is_ok());
+    }
 
     fn refused(edit: impl Fn(&mut serde_json::Value)) -> String {
         let mut v: serde_json::Value = serde_json::from_str(MINIMAL).unwrap();
