@@ -85,6 +85,8 @@ pub struct State {
     pub(crate) route: RwSignal<Route>,
     /// What the unit search last said (found nothing), for its live region.
     pub(crate) search_message: RwSignal<String>,
+    /// The preset the rules in force come from (its id), edited or not; `None` for a rule file.
+    pub(crate) rules_preset: RwSignal<Option<String>>,
 }
 
 impl State {
@@ -113,6 +115,7 @@ impl State {
             exporting: RwSignal::new(false),
             route: RwSignal::new(Route::default()),
             search_message: RwSignal::new(String::new()),
+            rules_preset: RwSignal::new(None),
         };
         match WorkerClient::spawn(move |m| state.on_worker(m)) {
             Ok(w) => state.worker.set_value(Some(Rc::new(w))),

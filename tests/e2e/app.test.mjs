@@ -308,6 +308,32 @@ test('rules: a preset scores like the CLI, a form edit re-scores at once, a bad 
   assert.match(msg, /threshold/);
   assert.match(msg, /仍使用原有规则/);
   assert.deepEqual(await shownScores(), expected(cliEdited.scores));
+  // The edited preset is marked wherever its name shows: the header, the rules and the scores.
+  const marked = `基于 ${rules.name} 修改`;
+  assert.equal(await page.textContent('#status-rules'), marked);
+  assert.equal(await page.textContent('#rules-name'), marked);
+  assert.match(await page.textContent('#scores h2'), new RegExp(marked.replace(/[()（）〔〕]/g, '.')));
+  // Choosing the preset again asks first: dismissed, the edit stays; accepted, the preset is back.
+  page.once('dialog', (d) => d.dismiss());
+  await page.selectOption('#rules-preset', '');
+  assert.equal(await page.textContent('#status-rules'), marked);
+  assert.equal(await page.inputValue('#rules-preset'), 'lyg2021');
+  page.once('dialog', (d) => d.accept());
+  await page.selectOption('#rules-preset', 'lyg2021');
+  await page.waitForFunction((n) => document.querySelector('#status-rules')?.textContent === n, rules.name);
+  assert.deepEqual(await shownScores(), expected(cli.scores));
+  // A rule file with three problems: every one listed, the rules in force kept.
+  const broken = JSON.parse(JSON.stringify(rules));
+  broken.items[0].indicator = 'speed';
+  broken.items[1].indicator = 'pace';
+  broken.groups.push({ name: broken.groups[0].name, full_score: 100 });
+  const brokenFile = tmp('broken.json');
+  fs.writeFileSync(brokenFile, JSON.stringify(broken));
+  await page.setInputFiles('#rules-file', brokenFile);
+  await page.waitForFunction(() => document.querySelectorAll('#rules-error li').length === 3);
+  const listed = await page.$$eval('#rules-error li', (li) => li.map((l) => l.textContent));
+  assert.ok(listed.some((m) => m.includes('items[0].indicator')) && listed.some((m) => m.includes('items[1].indicator')) && listed.some((m) => m.includes('.name')), listed.join(' | '));
+  assert.equal(await page.textContent('#status-rules'), rules.name);
   assert.deepEqual(errors, []);
   await page.close();
 });
