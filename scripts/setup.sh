@@ -46,8 +46,8 @@ if [ "$browser" = 1 ]; then
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-noto-cjk poppler-utils >/dev/null
   fi
-  if [ ! -d tests/e2e/node_modules/playwright-core ]; then
-    step "npm ci (tests/e2e: playwright-core, driving Debian's chromium; no browser download)"
+  if [ ! -d tests/e2e/node_modules/playwright-core ] || [ ! -d tests/e2e/node_modules/axe-core ]; then
+    step "npm ci (tests/e2e: playwright-core and axe-core, driving Debian's chromium; no browser download)"
     (cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
   fi
 fi
