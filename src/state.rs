@@ -85,6 +85,8 @@ pub struct State {
     pub(crate) route: RwSignal<Route>,
     /// What the unit search last said (found nothing), for its live region.
     pub(crate) search_message: RwSignal<String>,
+    /// What reading several files together found, a line per file (empty for one file).
+    pub(crate) combined: RwSignal<Vec<String>>,
     /// The preset the rules in force come from (its id), edited or not; `None` for a rule file.
     pub(crate) rules_preset: RwSignal<Option<String>>,
 }
@@ -116,6 +118,7 @@ impl State {
             route: RwSignal::new(Route::default()),
             search_message: RwSignal::new(String::new()),
             rules_preset: RwSignal::new(None),
+            combined: RwSignal::new(Vec::new()),
         };
         match WorkerClient::spawn(move |m| state.on_worker(m)) {
             Ok(w) => state.worker.set_value(Some(Rc::new(w))),
@@ -166,6 +169,7 @@ impl State {
                 }
             }
             FromWorker::Rereading(p) => self.rereading.set(Some(p)),
+            FromWorker::Combined(notes) => self.combined.set(notes),
             FromWorker::Shortfalls(found) => {
                 // Only the answer to the lists asked for last (an older second read may finish later).
                 let current = self.shortfall_query.with_untracked(|q| match &found {
@@ -379,6 +383,7 @@ impl State {
     /// the file's name.
     pub(crate) fn open(self, name: String, blob: Blob, mapping: Option<Mapping>, note: String) {
         self.pending.set_value(Some((blob.clone(), mapping.clone())));
+        self.combined.set(Vec::new());
         spawn_local(async move {
             let head = match browser::read_range(&blob, 0.0, blob.size().min(16.0)).await {
                 Ok(h) => h,
@@ -399,6 +404,21 @@ impl State {
             let report = self.report_options();
             self.worker.with_value(|w| w.as_ref().map(|w| w.load(&blob, ingest, report)));
         });
+    }
+
+    /// Reads several exports together, in the order given (oldest first: a ticket in two files
+    /// counts once, as the later file has it), as the CLI combines them.
+    pub(crate) fn open_many(self, files: Vec<(String, Blob)>) {
+        let names: Vec<String> = files.iter().map(|(n, _)| n.clone()).collect();
+        let blobs: Vec<Blob> = files.into_iter().map(|(_, b)| b).collect();
+        let name = names.join(" + ");
+        self.pending.set_value(None);
+        self.combined.set(Vec::new());
+        self.stage.set(Stage::Reading { name: name.clone(), progress: Progress::default() });
+        self.loading.set_value((name, format!("{} 个文件合并统计", blobs.len()), browser::now_ms()));
+        self.period.set(None);
+        let report = self.report_options();
+        self.worker.with_value(|w| w.as_ref().map(|w| w.load_many(&blobs, report)));
     }
 
     /// The file's header is not usable as it was read: a mapping saved for the same header is

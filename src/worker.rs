@@ -25,6 +25,10 @@ use web_sys::{Blob, MessageEvent};
 pub enum ToWorker {
     /// Read the posted file, then report on it.
     Load { ingest: IngestOptions, report: ReportOptions },
+    /// Read the posted files (`files`, oldest export first) and report on them together, as the
+    /// CLI does: each reduced to its partial, a ticket in two counted once (the later export's
+    /// row wins), the partials merged.
+    LoadMany { report: ReportOptions },
     /// Count again from the tickets in memory (another period, options, registry, deadlines).
     Report { report: ReportOptions },
     /// Stop reading: the tickets of the previous file stay.
@@ -126,6 +130,9 @@ pub enum FromWorker {
         name: String,
         read: Result<SideFile, String>,
     },
+    /// What reading several files together found (per file: rows, and tickets a later export
+    /// replaced), sent just before their [`FromWorker::Loaded`].
+    Combined(Vec<String>),
     Failed(LoadError),
 }
 
@@ -348,6 +355,84 @@ async fn restream(report: ReportOptions, post: Rc<dyn Fn(FromWorker)>) {
 }
 
 /// Reads a partial-aggregates file (small: counts, not tickets) and reports on it.
+/// Several files read together, as the CLI reads them (`merged_report`): newest first, each
+/// ticket file streamed into its partial without the tickets a newer file has, partial files
+/// read as they are, then all merged. Gives the merged partial and a line per file.
+async fn load_many(
+    blobs: &[Blob],
+    report: &ReportOptions,
+    cancel: &Cell<bool>,
+    progress: impl Fn(Progress),
+) -> Result<(Partial, Vec<String>), LoadError> {
+    let total: u64 = blobs.iter().map(|b| b.size() as u64).sum();
+    let (started, mut done_bytes) = (browser::now_ms(), 0u64);
+    let mut newer: std::collections::HashSet<u64> = std::collections::HashSet::new();
+    let (mut parts, mut notes) = (Vec::new(), Vec::new());
+    for blob in blobs.iter().rev() {
+        let name = blob.dyn_ref::<web_sys::File>().map(|f| f.name()).unwrap_or_default();
+        let named = |e: LoadError| LoadError::Browser(format!("{name}：{}", e.message()));
+        let head = browser::read_range(blob, 0.0, blob.size().min(64.0 * 1024.0)).await.map_err(named)?;
+        let first = head.iter().find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF));
+        let part = if first == Some(&b'{') {
+            let bytes = browser::read_range(blob, 0.0, blob.size()).await.map_err(named)?;
+            let text = String::from_utf8_lossy(&bytes);
+            let part = Partial::from_json(text.trim_start_matches('\u{feff}'))
+                .map_err(|e| named(LoadError::Partial(e.to_string())))?;
+            notes.push(format!("{name}：部分汇总文件"));
+            part
+        } else {
+            if let Some(e) = hotline_engine::check_header(&head, None, blob.size() <= 64.0 * 1024.0) {
+                return Err(named(LoadError::File(e)));
+            }
+            let options = IngestOptions {
+                size_hint: Some(blob.size() as u64),
+                rejects_kept: Some(REJECTS_SENT),
+                ..Default::default()
+            };
+            let mut s = StreamingPartial::new(&name, options, report.deadlines.clone(), STREAM_BATCH)
+                .replaced_by(&newer);
+            let before = done_bytes;
+            let tick = |at: f64, rows| {
+                progress(Progress {
+                    bytes: before + at as u64,
+                    total,
+                    rows,
+                    elapsed_ms: browser::now_ms() - started,
+                })
+            };
+            browser::stream(
+                blob,
+                cancel,
+                |chunk| {
+                    s.push(chunk).map_err(stream_error)?;
+                    Ok(s.rows_read())
+                },
+                tick,
+            )
+            .await
+            .map_err(named)?;
+            let done = s.finish().map_err(|e| named(stream_error(e)))?;
+            let sum = &done.ingested.summary;
+            let mut note = format!(
+                "{name}：读取 {} 行，计分 {} 行，拒收 {} 行",
+                sum.rows_read, sum.rows_scored, sum.rows_rejected
+            );
+            if done.replaced > 0 {
+                note.push_str(&format!("；其中 {} 张工单在之后的导出中也有，以之后的为准", done.replaced));
+            }
+            notes.push(note);
+            done.partial
+        };
+        done_bytes += blob.size() as u64;
+        newer.extend(part.hashes().map_err(|e| LoadError::Partial(e.to_string()))?);
+        parts.push(part);
+    }
+    parts.reverse();
+    notes.reverse();
+    let merged = Partial::merge(&parts).map_err(|e| LoadError::Partial(e.to_string()))?;
+    Ok((merged, notes))
+}
+
 async fn load_partial(blob: &Blob, report: &ReportOptions) -> FromWorker {
     let bytes = match browser::read_range(blob, 0.0, blob.size()).await {
         Ok(b) => b,
@@ -515,6 +600,32 @@ pub fn run_worker() {
                     }
                 });
             }
+            ToWorker::LoadMany { report } => {
+                let Ok(files) = js_sys::Reflect::get(&data, &"files".into()) else { return };
+                let blobs: Vec<Blob> =
+                    js_sys::Array::from(&files).iter().map(|f| f.unchecked_into()).collect();
+                let cancel = Rc::new(Cell::new(false));
+                CANCEL.with(|c| *c.borrow_mut() = cancel.clone());
+                wasm_bindgen_futures::spawn_local(async move {
+                    let progress = post.clone();
+                    let on_progress = move |p| progress(FromWorker::Progress(p));
+                    match load_many(&blobs, &report, &cancel, on_progress).await {
+                        Ok((partial, notes)) => match partial.counted(&report) {
+                            Ok((ingested, _)) => {
+                                let held = Held { ingested, partial: Some(partial), file: None };
+                                let counted = counts(&held, &report, true);
+                                TICKETS.with(|t| *t.borrow_mut() = Some(held));
+                                post(FromWorker::Combined(notes));
+                                post(counted.map_or_else(FromWorker::Failed, |c| {
+                                    FromWorker::Loaded(c, Readers::One)
+                                }));
+                            }
+                            Err(e) => post(FromWorker::Failed(LoadError::Partial(e.to_string()))),
+                        },
+                        Err(e) => post(FromWorker::Failed(e)),
+                    }
+                });
+            }
             ToWorker::Report { report } => {
                 let r = TICKETS.with(|t| {
                     let mut t = t.borrow_mut();
@@ -596,6 +707,17 @@ impl WorkerClient {
     pub fn load(&self, blob: &Blob, ingest: IngestOptions, report: ReportOptions) {
         let msg = encode(&ToWorker::Load { ingest, report });
         let _ = js_sys::Reflect::set(&msg, &"file".into(), blob);
+        self.post(msg);
+    }
+
+    /// Reads `blobs` together (oldest export first), as the CLI reads several files.
+    pub fn load_many(&self, blobs: &[Blob], report: ReportOptions) {
+        let msg = encode(&ToWorker::LoadMany { report });
+        let files = js_sys::Array::new();
+        for b in blobs {
+            files.push(b);
+        }
+        let _ = js_sys::Reflect::set(&msg, &"files".into(), &files);
         self.post(msg);
     }
 

@@ -18,11 +18,59 @@ const REJECTS_SHOWN: usize = 200;
 #[component]
 pub fn Upload() -> impl IntoView {
     let state = use_state();
+    // Several files wait here, in the order they will be combined, until the user reads them.
+    let queue = RwSignal::new_local(Vec::<(String, Blob)>::new());
     let pick = move |files: Option<web_sys::FileList>| {
-        if let Some(file) = files.and_then(|f| f.get(0)) {
-            let blob: &Blob = file.as_ref();
-            state.open(file.name(), blob.clone(), None, String::new());
+        let Some(list) = files else { return };
+        let files: Vec<(String, Blob)> = (0..list.length())
+            .filter_map(|i| list.get(i))
+            .map(|f| (f.name(), AsRef::<Blob>::as_ref(&f).clone()))
+            .collect();
+        match files.len() {
+            0 => {}
+            1 => {
+                queue.set(Vec::new());
+                let (name, blob) = files.into_iter().next().expect("one file");
+                state.open(name, blob, None, String::new());
+            }
+            _ => queue.set(files),
         }
+    };
+    let shift = move |i: usize, up: bool| {
+        queue.update(|q| {
+            let j = if up { i.checked_sub(1) } else { Some(i + 1).filter(|j| *j < q.len()) };
+            if let Some(j) = j {
+                q.swap(i, j);
+            }
+        })
+    };
+    let read_all = move |_| {
+        let files = queue.get_untracked();
+        queue.set(Vec::new());
+        state.open_many(files);
+    };
+    let queued = move || {
+        let files = queue.get();
+        (!files.is_empty()).then(|| {
+            let n = files.len();
+            view! {
+                <div class="file-queue" id="file-queue">
+                    <p>{format!("已选择 {n} 个文件，将合并统计。请按导出时间从早到晚排列：同一工单出现在多个文件中时，以排在后面的文件为准。")}</p>
+                    <ol>
+                        {files.into_iter().enumerate().map(|(i, (name, _))| view! {
+                            <li data-name=name.clone()>
+                                <span class="queue-name">{name.clone()}</span>
+                                <button type="button" class="queue-up" disabled=i == 0 aria-label=format!("上移 {name}") on:click=move |_| shift(i, true)>"上移"</button>
+                                <button type="button" class="queue-down" disabled=i + 1 == n aria-label=format!("下移 {name}") on:click=move |_| shift(i, false)>"下移"</button>
+                                <button type="button" class="queue-remove" aria-label=format!("移除 {name}") on:click=move |_| queue.update(|q| { q.remove(i); })>"移除"</button>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                    <button type="button" id="read-files" on:click=read_all>{format!("合并读取这 {n} 个文件")}</button>
+                    <button type="button" id="queue-cancel" on:click=move |_| queue.set(Vec::new())>"取消"</button>
+                </div>
+            }
+        })
     };
     let dragging = RwSignal::new(false);
     let side = move |kind: SideKind, files: Option<web_sys::FileList>| {
@@ -44,12 +92,13 @@ pub fn Upload() -> impl IntoView {
                 pick(ev.data_transfer().and_then(|d| d.files()));
             }
         >
-            <p>"把工单明细 CSV（UTF-8 或 GBK）或部分汇总文件（.json）拖到这里，或"</p>
+            <p>"把工单明细 CSV（UTF-8 或 GBK）或部分汇总文件（.json）拖到这里（可一次多个，合并统计），或"</p>
             <label class="button">
                 "选择文件"
                 <input
                     type="file"
                     id="ticket-file"
+                    multiple=true
                     accept=".csv,text/csv,.json,application/json"
                     on:change=move |ev| {
                         let input: web_sys::HtmlInputElement = event_target(&ev);
@@ -58,6 +107,7 @@ pub fn Upload() -> impl IntoView {
                     }
                 />
             </label>
+            {queued}
             <details class="side-files">
                 <summary>"附加文件（可选）：单位名录、加减分"</summary>
                 <label>
@@ -282,6 +332,12 @@ pub fn Summary() -> impl IntoView {
                         })}
                     </p>
                     <p class="muted" id="reconciliation">{r.reconciliation.text()}</p>
+                    {move || {
+                        let notes = state.combined.get();
+                        (!notes.is_empty()).then(|| view! {
+                            <ul class="muted" id="combined-files">{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+                        })
+                    }}
                     {move || {
                         // The report's warnings with the scores' (held apart, re-scored on a rule edit).
                         let scores = state.scores.get();

@@ -4,6 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { serve, browser, open, cliReport, cliShortfalls, generate, toGbk, tmp, shown, waitReady, root } from './harness.mjs';
 
 let server;
@@ -399,6 +400,7 @@ test('a partial-aggregates file is scored without tickets, like the CLI; a broke
   assertOverview(await overview(page), full);
   assertUnits(await unitTable(page), full.units, 'all');
   // Another period re-counts from the partial in the worker.
+  await page.selectOption('#period-first', '2021-01');
   await page.selectOption('#period-last', '2021-01');
   const january = cliReport(merged, '--period', '2021-01');
   await page.waitForFunction((t) => document.querySelector('#period-why')?.textContent === t, january.period.why);
@@ -649,4 +651,39 @@ test('views: the navigation bar shows one view at a time; the unit search opens 
   assert.deepEqual(await second.page.$$eval('.view', (vs) => vs.filter((v) => !v.hidden).map((v) => v.id)), ['view-units']);
   assert.deepEqual([...errors, ...second.errors], []);
   await second.page.close();
+});
+
+test('several files at once: listed in order, reorderable, combined as the CLI combines them, the overlap reported', async () => {
+  const jan = tmp('jan.csv');
+  const feb = tmp('feb.csv');
+  generate(jan, '--month', '2021-01', '--tickets', '1200', '--seed', '6');
+  generate(feb, '--month', '2021-02', '--tickets', '1200', '--seed', '7');
+  // The February export repeats 40 January tickets (as consecutive exports repeat open ones).
+  const janRows = fs.readFileSync(jan, 'utf8').trimEnd().split('\n').slice(1, 41);
+  fs.appendFileSync(feb, janRows.join('\n') + '\n');
+  const both = cliReport(jan, feb);
+  const { page, errors } = await open(chrome.ctx, server.url);
+  await waitReady(page, cliReport(path.join(root, 'public', 'sample.csv')).source.rows_read);
+  await page.setInputFiles('#ticket-file', [feb, jan]);
+  await page.waitForSelector('#file-queue');
+  const order = () => page.$$eval('#file-queue li', (li) => li.map((l) => l.dataset.name));
+  assert.deepEqual(await order(), ['feb.csv', 'jan.csv'], 'listed in the order chosen');
+  // Oldest first: January up.
+  await page.click('#file-queue li[data-name="jan.csv"] .queue-up');
+  assert.deepEqual(await order(), ['jan.csv', 'feb.csv']);
+  await page.click('#read-files');
+  await waitReady(page, both.source.rows_read);
+  assertOverview(await overview(page), both);
+  assertUnits(await unitTable(page), both.units, 'all');
+  const notes = await page.$$eval('#combined-files li', (li) => li.map((l) => l.textContent));
+  assert.equal(notes.length, 2);
+  // The count of January tickets a later export replaced is the CLI's.
+  const cliLog = spawnSync(path.join(root, 'target', 'debug', 'hotline'), [jan, feb], { encoding: 'utf8', maxBuffer: 1 << 30 }).stderr;
+  const replaced = cliLog.match(/jan\.csv：(\d+) 张工单在之后的导出中也有/)[1];
+  assert.ok(Number(replaced) >= 40, cliLog);
+  assert.match(notes[0], new RegExp(`^jan\\.csv：.*其中 ${replaced} 张工单在之后的导出中也有，以之后的为准`));
+  assert.match(notes[1], /^feb\.csv：/);
+  assert.match(await page.textContent('#status-file'), /jan\.csv \+ feb\.csv/);
+  assert.deepEqual(errors, []);
+  await page.close();
 });

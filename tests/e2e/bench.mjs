@@ -140,6 +140,10 @@ for (const file of files) {
     rescores.push(rescore); rescoreFrames.push(rescoreFrame);
     const months = await page.$$eval('#period-last option', (o) => o.map((x) => x.value));
     if (months.length > 1) {
+      // From the earliest month (untimed: a range), then the timed switch to that month alone
+      // (the page refuses a "to" before the "from").
+      await page.selectOption('#period-first', months[0]);
+      await page.waitForFunction(() => !document.querySelector('#counting'));
       const [sw, swFrame] = await timeChange('#period-last', months[0], '#overview');
       switches.push(sw); switchFrames.push(swFrame);
     }
