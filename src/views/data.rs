@@ -6,7 +6,7 @@ use crate::state::{use_state, Stage};
 use crate::tables::reject_table;
 use crate::views::table::DataTable;
 use crate::worker::SideKind;
-use hotline_engine::report::export::csv_tables;
+use hotline_engine::report::zip::tables_zip;
 use hotline_engine::tickets::schema::{Column, Mapping};
 use hotline_engine::{Month, Period, Reject};
 use leptos::prelude::*;
@@ -287,20 +287,22 @@ pub fn RejectList() -> impl IntoView {
 #[component]
 pub fn Summary() -> impl IntoView {
     let state = use_state();
+    // Every table in one zip, named in Chinese (one download, not one per table).
     let download_tables = move |_| {
         let scores = state.scores.get_untracked();
-        let files = state
-            .report
-            .with_untracked(|r| {
-                r.as_ref().map(|r| {
-                    let mut r = r.clone();
-                    r.scores = scores;
-                    csv_tables(&r)
-                })
+        let zip = state.report.with_untracked(|r| {
+            r.as_ref().map(|r| {
+                let mut r = r.clone();
+                r.scores = scores;
+                tables_zip(&r)
             })
-            .unwrap_or_default();
-        for (name, text) in files {
-            load::download(name, text.as_bytes(), "text/csv;charset=utf-8");
+        });
+        if let Some(zip) = zip {
+            let period = state
+                .report
+                .with_untracked(|r| r.as_ref().and_then(|r| r.period.as_ref()).map(|p| p.label.clone()));
+            let name = format!("12345考评表格{}.zip", period.map(|p| format!(" {p}")).unwrap_or_default());
+            load::download(&name, &zip, "application/zip");
         }
     };
     move || {
@@ -364,7 +366,7 @@ pub fn Summary() -> impl IntoView {
                                 }/>
                             "“基本满意”计为满意"
                         </label>
-                        <button on:click=download_tables>"导出全部表格 (CSV)"</button>
+                        <button id="download-tables" on:click=download_tables>"导出全部表格 (ZIP)"</button>
                     </div>
                     <p class="why" id="period-why">{r.period.as_ref().map(|p| p.why.clone())}</p>
                     <p class="muted" id="calendar-years">

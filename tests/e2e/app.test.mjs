@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, execFileSync } from 'node:child_process';
 import { serve, browser, open, cliReport, cliShortfalls, generate, toGbk, tmp, shown, waitReady, root } from './harness.mjs';
 
 let server;
@@ -116,6 +116,16 @@ test('a GBK file with rejects: every overview figure, unit cell and reject equal
   assert.equal(csv.trim().split('\n').length, 1 + 5);
   // ... each with its raw row (the 原始行 column), as the file has it.
   for (const raw of text.slice(-5)) assert.ok(csv.includes(raw.includes(',') ? `"${raw}"` : raw), `raw row ${raw}`);
+  // Every table in one zip, Chinese names, each file the CLI's CSV of the same table.
+  const [zipped] = await Promise.all([page.waitForEvent('download'), page.click('#download-tables')]);
+  assert.match(zipped.suggestedFilename(), /^12345考评表格.*\.zip$/);
+  const zipFile = tmp('tables.zip');
+  fs.copyFileSync(await zipped.path(), zipFile);
+  const names = execFileSync('unzip', ['-Z1', zipFile], { encoding: 'utf8' }).trim().split('\n');
+  assert.ok(names.includes('承办单位指标.csv') && names.includes('拒收行.csv') && names.includes('概况摘要.csv'), names.join(' '));
+  const csvDir = tmp('csv-out');
+  execFileSync(path.join(root, 'target', 'debug', 'hotline'), [gbk, '--format', 'csv', '--out', csvDir], { stdio: 'ignore' });
+  assert.equal(execFileSync('unzip', ['-p', zipFile, '承办单位指标.csv'], { encoding: 'utf8' }), fs.readFileSync(path.join(csvDir, 'units.csv'), 'utf8'));
   assert.deepEqual(errors, []);
   await page.close();
 });

@@ -7,6 +7,7 @@ pub mod export;
 pub mod reconcile;
 pub mod shortfall;
 pub mod warnings;
+pub mod zip;
 
 use crate::count::indicators::{format_basis_points, IndicatorOptions, Rate, Split};
 use crate::read::ingest::{IngestSummary, Ingested};
