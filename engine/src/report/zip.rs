@@ -58,7 +58,7 @@ pub fn zip_files(files: &[(String, Vec<u8>)]) -> Vec<u8> {
         let crc = crc32fast::hash(data);
         let offset = size32(out.len());
         let name_len = u16::try_from(name.len()).unwrap_or(u16::MAX);
-        let name = &name.as_bytes()[..usize::from(name_len)];
+        let name = name.as_bytes().get(..usize::from(name_len)).unwrap_or_default();
         // Local file header.
         u32le(&mut out, 0x0403_4b50);
         for x in [20, UTF8_NAMES, 0, 0, DOS_DATE_1980_01_01] {
