@@ -87,6 +87,8 @@ pub struct State {
     pub(crate) search_message: RwSignal<String>,
     /// What reading several files together found, a line per file (empty for one file).
     pub(crate) combined: RwSignal<Vec<String>>,
+    /// The first rows of a file in the mapping step, as the worker decoded them (sample values).
+    pub(crate) mapping_samples: RwSignal<Vec<Vec<String>>>,
     /// The preset the rules in force come from (its id), edited or not; `None` for a rule file.
     pub(crate) rules_preset: RwSignal<Option<String>>,
 }
@@ -119,6 +121,7 @@ impl State {
             search_message: RwSignal::new(String::new()),
             rules_preset: RwSignal::new(None),
             combined: RwSignal::new(Vec::new()),
+            mapping_samples: RwSignal::new(Vec::new()),
         };
         match WorkerClient::spawn(move |m| state.on_worker(m)) {
             Ok(w) => state.worker.set_value(Some(Rc::new(w))),
@@ -170,6 +173,7 @@ impl State {
             }
             FromWorker::Rereading(p) => self.rereading.set(Some(p)),
             FromWorker::Combined(notes) => self.combined.set(notes),
+            FromWorker::Samples(rows) => self.mapping_samples.set(rows),
             FromWorker::Shortfalls(found) => {
                 // Only the answer to the lists asked for last (an older second read may finish later).
                 let current = self.shortfall_query.with_untracked(|q| match &found {
@@ -419,6 +423,13 @@ impl State {
         self.period.set(None);
         let report = self.report_options();
         self.worker.with_value(|w| w.as_ref().map(|w| w.load_many(&blobs, report)));
+    }
+
+    /// Leaves the mapping step without reading the file: what was shown before stays.
+    pub(crate) fn cancel_mapping(&self) {
+        self.pending.set_value(None);
+        let had = self.report.with_untracked(|r| r.is_some());
+        self.stage.set(if had { Stage::Ready } else { Stage::Idle });
     }
 
     /// The file's header is not usable as it was read: a mapping saved for the same header is

@@ -130,6 +130,9 @@ pub enum FromWorker {
         name: String,
         read: Result<SideFile, String>,
     },
+    /// The first rows of a file whose header needs the mapping step (its sample values), sent
+    /// just before the header's refusal.
+    Samples(Vec<Vec<String>>),
     /// What reading several files together found (per file: rows, and tickets a later export
     /// replaced), sent just before their [`FromWorker::Loaded`].
     Combined(Vec<String>),
@@ -562,6 +565,9 @@ pub fn run_worker() {
                     // Another layout is answered at once (the page then offers its mapping step).
                     let whole = blob.size() <= HEAD;
                     if let Some(e) = hotline_engine::check_header(&head, ingest.mapping.as_ref(), whole) {
+                        if matches!(e, hotline_engine::FileError::Header { .. }) {
+                            post(FromWorker::Samples(hotline_engine::read::ingest::peek_rows(&head, 3)));
+                        }
                         return post(FromWorker::Failed(LoadError::File(e)));
                     }
                     let progress = post.clone();

@@ -195,7 +195,7 @@ fn MappingStep(name: String, headers: Vec<String>, draft: Mapping, note: String)
             <h2>"列映射：" {name.get_value()}</h2>
             <p>{note}</p>
             <table>
-                <thead><tr><th>"标准列"</th><th>"文件中的列"</th></tr></thead>
+                <thead><tr><th>"标准列"</th><th>"文件中的列（及其前几行的值）"</th></tr></thead>
                 <tbody>
                     {Column::ALL.iter().map(|&col| {
                         let required = col.required() != hotline_engine::tickets::schema::Required::No;
@@ -212,6 +212,13 @@ fn MappingStep(name: String, headers: Vec<String>, draft: Mapping, note: String)
                                             view! { <option value=h.clone() selected=selected>{h.clone()}</option> }
                                         }).collect_view()}
                                     </select>
+                                    <span class="muted sample" data-column=col.alias()>{move || {
+                                        let h = current();
+                                        let values = headers.with_value(|hs| hs.iter().position(|x| *x == h))
+                                            .map(|i| state.mapping_samples.with(|rows| rows.iter().filter_map(|r| r.get(i)).filter(|v| !v.is_empty()).cloned().collect::<Vec<_>>()))
+                                            .unwrap_or_default();
+                                        (!values.is_empty()).then(|| format!("例：{}", values.join("、")))
+                                    }}</span>
                                 </td>
                             </tr>
                         }
@@ -229,6 +236,7 @@ fn MappingStep(name: String, headers: Vec<String>, draft: Mapping, note: String)
             </label>
             <p class="error">{problem}</p>
             <button id="mapping-confirm" disabled=move || !problem().is_empty() on:click=confirm>"确认并读取"</button>
+            <button id="mapping-cancel" on:click=move |_| state.cancel_mapping()>"取消"</button>
             <button on:click=move |_| load::download("列映射.json", mapping.get_untracked().to_json().as_bytes(), "application/json")>
                 "保存映射文件（命令行 --mapping 可用）"
             </button>

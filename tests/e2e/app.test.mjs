@@ -204,6 +204,9 @@ test('another layout goes through the mapping step, which is remembered', async 
   await page.waitForSelector('#mapping');
   // The guess maps every required column; the user confirms.
   assert.equal(await page.inputValue('select[data-column=unit]'), '责任单位');
+  // Each choice shows the column's first values.
+  assert.equal(await page.textContent('span.sample[data-column=unit]'), '例：海州区、海州区');
+  assert.equal(await page.textContent('span.sample[data-column=id]'), '例：X1、X2、X3');
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('text=保存映射文件')]);
   fs.copyFileSync(await download.path(), mappingFile);
   await page.click('#mapping-confirm');
@@ -217,6 +220,18 @@ test('another layout goes through the mapping step, which is remembered', async 
   await page.setInputFiles('#ticket-file', file);
   await waitReady(page, 3);
   assert.match(await page.textContent('.file-name'), /已自动使用/);
+  // A GBK file in a third layout: its samples decoded; cancel leaves the month shown as it was.
+  const gbkSource = tmp('third-layout.csv');
+  fs.writeFileSync(gbkSource, rows.map((r, i) => (i === 0 ? r.replace('内容', '诉求内容') : r)).join('\n') + '\n');
+  const gbk = gbkSource.replace('.csv', '-gbk.csv');
+  toGbk(gbkSource, gbk);
+  await page.setInputFiles('#ticket-file', gbk);
+  await page.waitForSelector('#mapping');
+  assert.equal(await page.textContent('span.sample[data-column=channel]'), '例：微信、微信、12345热线电话');
+  await page.click('#mapping-cancel');
+  await page.waitForSelector('#mapping', { state: 'detached' });
+  assert.equal(await page.textContent('#rows-read'), '3');
+  assert.match(await page.textContent('.file-name'), /other-layout/);
   await page.close();
 });
 

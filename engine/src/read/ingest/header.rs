@@ -60,6 +60,43 @@ pub fn peek_headers(head: &[u8]) -> Result<Vec<String>, FileError> {
     Ok((0..f.len()).map(|i| encoding::decode(enc, trim(f.get(rec, i)), &mut lossy).into_owned()).collect())
 }
 
+/// The first `n` rows after the header of a file's first bytes, each as its decoded fields
+/// (for the mapping step's sample values; a row cut off at the end of `head` is left out, a
+/// row that cannot be read stops the list). The encoding is decided as [`peek_headers`] does.
+///
+/// ```
+/// use hotline_engine::read::ingest::peek_rows;
+/// let head = "编号,时间\nA1,2021-03-01\nA2,\"2021-03-02\"\nA3,2021";
+/// assert_eq!(peek_rows(head.as_bytes(), 5), vec![vec!["A1", "2021-03-01"], vec!["A2", "2021-03-02"]]);
+/// ```
+pub fn peek_rows(head: &[u8], n: usize) -> Vec<Vec<String>> {
+    let Ok((skip, bom)) = encoding::strip_bom(head) else { return Vec::new() };
+    let mut head = std::borrow::Cow::Borrowed(head.get(skip..).unwrap_or_default());
+    if LineEnds::of(&head, true) == Some(LineEnds::CrOnly) {
+        LineEnds::normalise(head.to_mut());
+    }
+    let head = &head[..];
+    let enc = bom.unwrap_or_else(|| match head.iter().position(|b| *b >= 0x80) {
+        Some(first) => encoding::decide(head.get(first..).unwrap_or_default()),
+        None => TextEncoding::Utf8,
+    });
+    let Some(header) = find_record_end(head, false) else { return Vec::new() };
+    let mut rest = head.get(header.consumed..).unwrap_or_default();
+    let (mut rows, mut f, mut lossy) = (Vec::new(), Fields::default(), false);
+    while rows.len() < n {
+        let Some(end) = find_record_end(rest, false).filter(|e| e.defect.is_none()) else { break };
+        let rec = rest.get(..end.content).unwrap_or_default();
+        f.split(rec, end.quoted);
+        rows.push(
+            (0..f.len())
+                .map(|i| encoding::decode(enc, trim(f.get(rec, i)), &mut lossy).into_owned())
+                .collect(),
+        );
+        rest = rest.get(end.consumed..).unwrap_or_default();
+    }
+    rows
+}
+
 /// The error that stops the file at its header row, checked on its first bytes before reading
 /// the rest: the same [`FileError`] the ingest would give at its first row (a worker answers a
 /// file in another layout at once, before starting a second reader on it). `None` when the

@@ -38,7 +38,7 @@ mod settle;
 
 use fast::{FastField, FastOp};
 use header::Layout;
-pub use header::{check_header, peek_headers};
+pub use header::{check_header, peek_headers, peek_rows};
 use names::{RawNames, Refused, NAME_COLUMNS};
 use settle::Pending;
 
