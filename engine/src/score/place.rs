@@ -137,6 +137,10 @@ pub(super) fn place_all(rules: &RuleSet, candidates: &[Candidate], ctx: &Context
     }
     conflicts.sort();
     conflicts.dedup();
+    // A name a group of another level scores is that unit, scored: not "ungrouped" too (Panjin
+    // ranks 承办单位 in a unit-level group while its county groups are of member units).
+    let scored: FxHashSet<&str> = placed.iter().map(|(_, n)| n.as_str()).collect();
+    ungrouped.retain(|n| !scored.contains(n.as_str()));
     Placed { members, conflicts, ungrouped }
 }
 
