@@ -387,11 +387,11 @@ fn panjin2023_lists_no_ranked_unit_as_ungrouped() {
     let unit = Candidate {
         name: "某某局".into(),
         level: EntityLevel::Unit,
-        tallies: Split([t.clone(), Tally::default()]),
+        tallies: Split([t, Tally::default()]),
     };
     let scores = score(
         &rules,
-        &[member("某某局", t.clone()), unit, member("不在任何组的成员", t)],
+        &[member("某某局", t), unit, member("不在任何组的成员", t)],
         &Context::default(),
     );
     assert!(scores.groups.iter().any(|g| g.rows.iter().any(|r| r.name == "某某局")));
