@@ -395,8 +395,7 @@ impl State {
             };
             // A partial-aggregates file (a per-unit counts table, docs/partials.md): no header
             // step, the worker reads it whole.
-            let partial = head.iter().find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF))
-                == Some(&b'{');
+            let partial = hotline_engine::partial::is_partial_file(&head);
             let (ingest, note) = if partial {
                 (IngestOptions::default(), "部分汇总文件：按各单位计数评分，不含工单明细".to_string())
             } else {

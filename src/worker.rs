@@ -375,8 +375,7 @@ async fn load_many(
         let name = blob.dyn_ref::<web_sys::File>().map(|f| f.name()).unwrap_or_default();
         let named = |e: LoadError| LoadError::Browser(format!("{name}：{}", e.message()));
         let head = browser::read_range(blob, 0.0, blob.size().min(64.0 * 1024.0)).await.map_err(named)?;
-        let first = head.iter().find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF));
-        let part = if first == Some(&b'{') {
+        let part = if hotline_engine::partial::is_partial_file(&head) {
             let bytes = browser::read_range(blob, 0.0, blob.size()).await.map_err(named)?;
             let text = String::from_utf8_lossy(&bytes);
             let part = Partial::from_json(text.trim_start_matches('\u{feff}'))
@@ -557,9 +556,7 @@ pub fn run_worker() {
                     const HEAD: f64 = 64.0 * 1024.0;
                     let head =
                         browser::read_range(&blob, 0.0, blob.size().min(HEAD)).await.unwrap_or_default();
-                    let first =
-                        head.iter().find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF));
-                    if first == Some(&b'{') {
+                    if hotline_engine::partial::is_partial_file(&head) {
                         return post(load_partial(&blob, &report).await);
                     }
                     // Another layout is answered at once (the page then offers its mapping step).

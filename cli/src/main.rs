@@ -351,8 +351,13 @@ fn stream_file(path: &str, mut stream: StreamingPartial) -> Result<Streamed, Str
 }
 
 /// A partial-aggregates file (by its name; its content is checked when read).
+/// A partial-aggregates file, by its first bytes (the engine's one rule): a `.json` name is
+/// not needed, and a CSV named `.json` is still read as tickets.
 fn is_partial(path: &str) -> bool {
-    path.ends_with(".json")
+    use std::io::Read;
+    let mut head = [0u8; 4096];
+    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+    hotline_engine::partial::is_partial_file(head.get(..n).unwrap_or_default())
 }
 
 /// The file's size, when it can be read (it sizes the duplicate check of a streamed read).

@@ -47,6 +47,21 @@ pub const PARTIAL_FORMAT: &str = "hotline-eval.partial/1";
 /// The field of the ticket-number hashes, as errors name it.
 const HASHES: &str = "ticket_hashes";
 
+/// Whether a file's first bytes are a partial-aggregates file (JSON: its first character,
+/// after a byte-order mark and white space, is `{`) rather than a ticket export (CSV, whose
+/// first character is a header's). The one rule the page, its worker and the CLI all use.
+///
+/// ```
+/// use hotline_engine::partial::is_partial_file;
+/// assert!(is_partial_file(b"\xEF\xBB\xBF\n  {\"format\": \"hotline-eval.partial/1\"}"));
+/// assert!(!is_partial_file("工单编号,受理时间".as_bytes()));
+/// assert!(!is_partial_file(b""));
+/// ```
+pub fn is_partial_file(head: &[u8]) -> bool {
+    let body = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{')
+}
+
 /// The most distinct months a partial may span: the counts are month × month tables per cell,
 /// so a mistyped file with centuries of months would exhaust memory instead of failing clearly.
 pub const MAX_MONTHS: usize = crate::count::aggregate::MAX_DENSE_MONTHS;

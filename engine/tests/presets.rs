@@ -384,16 +384,12 @@ fn a_rule_file_scores_the_effective_callback_rate() {
 fn panjin2023_lists_no_ranked_unit_as_ungrouped() {
     let rules = preset("panjin2023").unwrap();
     let t = lyg2021_tally(40);
-    let unit = Candidate {
-        name: "某某局".into(),
-        level: EntityLevel::Unit,
-        tallies: Split([t, Tally::default()]),
-    };
-    let scores = score(
-        &rules,
-        &[member("某某局", t), unit, member("不在任何组的成员", t)],
-        &Context::default(),
-    );
+    let unit =
+        Candidate {
+            name: "某某局".into(), level: EntityLevel::Unit, tallies: Split([t, Tally::default()])
+        };
+    let scores =
+        score(&rules, &[member("某某局", t), unit, member("不在任何组的成员", t)], &Context::default());
     assert!(scores.groups.iter().any(|g| g.rows.iter().any(|r| r.name == "某某局")));
     // The member-level 某某局 is the ranked unit; the member no group takes is still listed.
     assert_eq!(scores.ungrouped, vec!["不在任何组的成员".to_string()]);
