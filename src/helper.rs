@@ -82,7 +82,7 @@ impl Helper {
         let (r, p, s) = (ready.clone(), progress.clone(), settle.clone());
         let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
             let data = ev.data();
-            match decode::<FromHelper>(&data) {
+            match decode::<FromHelper>(&data).ok() {
                 Some(FromHelper::Ready) => r.set(true),
                 Some(FromHelper::Progress { bytes, rows }) => p.set((bytes, rows)),
                 Some(FromHelper::Tail | FromHelper::Failed(_)) => {
@@ -137,7 +137,7 @@ impl Helper {
             let Ok(data) = JsFuture::from(promise).await else {
                 return TailResult::Failed(LoadError::Browser("second reader".into()));
             };
-            match decode::<FromHelper>(&data) {
+            match decode::<FromHelper>(&data).ok() {
                 Some(FromHelper::Tail) => {
                     match js_sys::Reflect::get(&data, &"bytes".into()).map(js_sys::Uint8Array::from) {
                         Ok(bytes) => TailResult::Wire(bytes),
@@ -190,7 +190,11 @@ pub fn run_helper(scope: web_sys::DedicatedWorkerGlobalScope) {
         let post = post.clone();
         move |ev: MessageEvent| {
             let data = ev.data();
-            let Some(ToHelper::ReadTail { ingest, header_len, start }) = decode(&data) else { return };
+            // A message it cannot read fails the tail: the reading worker then reads it itself.
+            let (ingest, header_len, start) = match decode(&data) {
+                Ok(ToHelper::ReadTail { ingest, header_len, start }) => (ingest, header_len, start),
+                Err(why) => return post(FromHelper::Failed(LoadError::Browser(why)), None),
+            };
             let Ok(file) = js_sys::Reflect::get(&data, &"file".into()) else { return };
             let blob: Blob = file.unchecked_into();
             let post = post.clone();

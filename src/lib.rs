@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod client;
 pub mod helper;
 pub mod load;
 pub mod model;

@@ -1,7 +1,13 @@
-//! The messages between the page and its workers: the `{msg: JSON}` envelope every message
-//! travels in, and where the worker script is. The message types themselves are their
-//! modules' ([`crate::worker`], [`crate::helper`]).
+//! The messages between the page and its worker ([`ToWorker`], [`FromWorker`]) and the
+//! `{msg: JSON}` envelope every message travels in (the helper's own messages are in
+//! [`crate::helper`]); where the worker script is. Bulk data (files, cells, downloads) travels
+//! beside the JSON as transferred bytes, never inside it.
 
+use crate::browser::{LoadError, Progress};
+use crate::load::Readers;
+use crate::model::CellCounts;
+use hotline_engine::report::shortfall::{ShortfallQuery, Shortfalls};
+use hotline_engine::{IngestOptions, ReportOptions};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsValue;
 
@@ -15,7 +21,118 @@ pub fn encode(msg: &impl Serialize) -> JsValue {
     obj.into()
 }
 
-pub fn decode<T: for<'de> Deserialize<'de>>(data: &JsValue) -> Option<T> {
-    let text = js_sys::Reflect::get(data, &"msg".into()).ok()?.as_string()?;
-    serde_json::from_str(&text).ok()
+/// The message in an envelope, or why it is not one (no `msg` text, or JSON of another shape).
+pub fn decode<T: for<'de> Deserialize<'de>>(data: &JsValue) -> Result<T, String> {
+    let text = js_sys::Reflect::get(data, &"msg".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .ok_or_else(|| "消息没有 msg 文本".to_string())?;
+    serde_json::from_str(&text)
+        .map_err(|e| format!("{e}（消息开头：{}）", text.chars().take(60).collect::<String>()))
+}
+
+/// Page → worker.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// Read the posted file, then report on it.
+    Load { ingest: IngestOptions, report: ReportOptions },
+    /// Read the posted files (`files`, oldest export first) and report on them together, as the
+    /// CLI does: each reduced to its partial, a ticket in two counted once (the later export's
+    /// row wins), the partials merged.
+    LoadMany { report: ReportOptions },
+    /// Count again from the tickets in memory (another period, options, registry, deadlines).
+    Report { report: ReportOptions },
+    /// Stop reading: the tickets of the previous file stay.
+    Cancel,
+    /// Read every file with one worker (the page's `?readers=1`, for back-to-back timings).
+    OneReader,
+    /// Stream every ticket file as if it were beyond memory (the page's `?stream=1`).
+    StreamAll,
+    /// The tickets that cost one unit on each indicator (the first [`SHORTFALLS_SHOWN`] of each
+    /// list; the counts are whole).
+    Shortfalls { query: ShortfallQuery, report: ReportOptions },
+    /// Every row of the last shortfall lists, as CSV.
+    ShortfallCsv,
+    /// Every rejected row of the file read last, as CSV (the page holds the first
+    /// [`REJECTS_SENT`]).
+    RejectCsv,
+    /// Read the posted side file (unit registry or adjustments). Side files come in the ticket
+    /// file's encodings, so they are decoded here: the page carries no GB18030 tables.
+    SideFile(SideKind),
+}
+
+/// Which side file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SideKind {
+    /// 单位名录.
+    Registry,
+    /// 加减分.
+    Adjustments,
+}
+
+/// A side file as read, or why it was refused (the message names the line and column).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SideFile {
+    Registry(hotline_engine::score::registry::Registry),
+    Adjustments(hotline_engine::score::registry::Adjustments),
+}
+
+/// Rejected rows sent to the page with a report (it lists 200); the download asks for all.
+/// A messy year can have a million: they stay in the worker.
+pub const REJECTS_SENT: usize = 1000;
+
+/// Rows of each shortfall list sent to the page; the CSV has them all.
+pub const SHORTFALLS_SHOWN: usize = 500;
+
+/// Worker → page.
+#[derive(Debug, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// The worker's wasm has started and listens: messages posted before this would be lost.
+    Ready,
+    Progress(Progress),
+    /// What to count a newly read file from, and how many workers read it.
+    Loaded(Box<CellCounts>, Readers),
+    /// Counted again: other deadlines (from the tickets, or a streamed file read again), or
+    /// another period of a file whose cells count one period only.
+    Counted(Box<CellCounts>),
+    /// The file is being read again (shortfall lists or new deadlines of a streamed file).
+    Rereading(Progress),
+    /// Shortfall lists, or why there are none.
+    Shortfalls(Result<Box<Shortfalls>, String>),
+    /// A file to save: its name, and its bytes (sent beside the JSON, their buffer moved).
+    Download {
+        name: String,
+        #[serde(skip)]
+        bytes: Vec<u8>,
+    },
+    /// A side file read (its file name), or why it was refused.
+    SideFile {
+        name: String,
+        read: Result<SideFile, String>,
+    },
+    /// The first rows of a file whose header needs the mapping step (its sample values), sent
+    /// just before the header's refusal.
+    Samples(Vec<Vec<String>>),
+    /// What reading several files together found (per file: rows, and tickets a later export
+    /// replaced), sent just before their [`FromWorker::Loaded`].
+    Combined(Vec<String>),
+    Failed(LoadError),
+}
+
+impl FromWorker {
+    /// The bytes a message carries beside its JSON: the cells, or a file to save.
+    pub(crate) fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            FromWorker::Loaded(c, _) | FromWorker::Counted(c) => Some(&c.bytes),
+            FromWorker::Download { bytes, .. } => Some(bytes),
+            _ => None,
+        }
+    }
+    pub(crate) fn bytes_mut(&mut self) -> Option<&mut Vec<u8>> {
+        match self {
+            FromWorker::Loaded(c, _) | FromWorker::Counted(c) => Some(&mut c.bytes),
+            FromWorker::Download { bytes, .. } => Some(bytes),
+            _ => None,
+        }
+    }
 }

@@ -2,10 +2,11 @@
 //! and the calls that change them (files to the worker, re-counts, re-scores).
 
 use crate::browser::{self, LoadError, Progress};
+use crate::client::WorkerClient;
 use crate::load;
 use crate::model::{CellCounts, PageCounts, Scope};
+use crate::protocol::{FromWorker, SideFile};
 use crate::route::{Route, ViewId};
-use crate::worker::{FromWorker, SideFile, WorkerClient};
 use hotline_engine::count::entity::EntityLevel;
 use hotline_engine::report::shortfall::{ShortfallQuery, Shortfalls};
 use hotline_engine::report::{Report, ReportOptions};

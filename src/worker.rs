@@ -9,66 +9,17 @@ use crate::browser::{self, LoadError, Progress};
 use crate::helper::{self, Helper};
 use crate::load::{self, Readers};
 use crate::model::CellCounts;
-use crate::protocol::{decode, encode, WORKER_URL};
+use crate::protocol::{
+    decode, encode, FromWorker, SideFile, SideKind, ToWorker, REJECTS_SENT, SHORTFALLS_SHOWN,
+};
 use hotline_engine::partial::{Partial, StreamError, StreamingPartial};
 use hotline_engine::report::shortfall::{ShortfallQuery, ShortfallScan, Shortfalls};
 use hotline_engine::{IngestOptions, Ingested, ReportOptions};
-use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Blob, MessageEvent};
-
-/// Page → worker.
-#[derive(Debug, Serialize, Deserialize)]
-pub enum ToWorker {
-    /// Read the posted file, then report on it.
-    Load { ingest: IngestOptions, report: ReportOptions },
-    /// Read the posted files (`files`, oldest export first) and report on them together, as the
-    /// CLI does: each reduced to its partial, a ticket in two counted once (the later export's
-    /// row wins), the partials merged.
-    LoadMany { report: ReportOptions },
-    /// Count again from the tickets in memory (another period, options, registry, deadlines).
-    Report { report: ReportOptions },
-    /// Stop reading: the tickets of the previous file stay.
-    Cancel,
-    /// Read every file with one worker (the page's `?readers=1`, for back-to-back timings).
-    OneReader,
-    /// Stream every ticket file as if it were beyond memory (the page's `?stream=1`).
-    StreamAll,
-    /// The tickets that cost one unit on each indicator (the first [`SHORTFALLS_SHOWN`] of each
-    /// list; the counts are whole).
-    Shortfalls { query: ShortfallQuery, report: ReportOptions },
-    /// Every row of the last shortfall lists, as CSV.
-    ShortfallCsv,
-    /// Every rejected row of the file read last, as CSV (the page holds the first
-    /// [`REJECTS_SENT`]).
-    RejectCsv,
-    /// Read the posted side file (unit registry or adjustments). Side files come in the ticket
-    /// file's encodings, so they are decoded here: the page carries no GB18030 tables.
-    SideFile(SideKind),
-}
-
-/// Which side file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum SideKind {
-    /// 单位名录.
-    Registry,
-    /// 加减分.
-    Adjustments,
-}
-
-/// A side file as read, or why it was refused (the message names the line and column).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum SideFile {
-    Registry(hotline_engine::score::registry::Registry),
-    Adjustments(hotline_engine::score::registry::Adjustments),
-}
-
-/// Rejected rows sent to the page with a report (it lists 200); the download asks for all.
-/// A messy year can have a million: they stay in the worker.
-pub const REJECTS_SENT: usize = 1000;
 
 /// What the page counts from, for `o`: the held file's cells, with the first [`REJECTS_SENT`]
 /// rejected rows when `keep_rejects` (a re-count leaves them out: the page keeps those it has).
@@ -92,9 +43,6 @@ fn counts(held: &Held, o: &ReportOptions, keep_rejects: bool) -> Result<Box<Cell
     Ok(Box::new(cells))
 }
 
-/// Rows of each shortfall list sent to the page; the CSV has them all.
-pub const SHORTFALLS_SHOWN: usize = 500;
-
 /// Ticket files of this size or more (about 2.8M canonical rows) are streamed: counted a batch
 /// at a time into partial aggregates and never held ticket by ticket. The tab then grows by about
 /// a third of the file instead of about the whole file (574 MB, 3M tickets: 197 MB against 539 MB,
@@ -103,59 +51,6 @@ pub const SHORTFALLS_SHOWN: usize = 500;
 pub const STREAM_MIN_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
 /// Tickets held at a time while streaming (about 80 MB).
 const STREAM_BATCH: usize = 1 << 20;
-
-/// Worker → page.
-#[derive(Debug, Serialize, Deserialize)]
-pub enum FromWorker {
-    /// The worker's wasm has started and listens: messages posted before this would be lost.
-    Ready,
-    Progress(Progress),
-    /// What to count a newly read file from, and how many workers read it.
-    Loaded(Box<CellCounts>, Readers),
-    /// Counted again: other deadlines (from the tickets, or a streamed file read again), or
-    /// another period of a file whose cells count one period only.
-    Counted(Box<CellCounts>),
-    /// The file is being read again (shortfall lists or new deadlines of a streamed file).
-    Rereading(Progress),
-    /// Shortfall lists, or why there are none.
-    Shortfalls(Result<Box<Shortfalls>, String>),
-    /// A file to save: its name, and its bytes (sent beside the JSON, their buffer moved).
-    Download {
-        name: String,
-        #[serde(skip)]
-        bytes: Vec<u8>,
-    },
-    /// A side file read (its file name), or why it was refused.
-    SideFile {
-        name: String,
-        read: Result<SideFile, String>,
-    },
-    /// The first rows of a file whose header needs the mapping step (its sample values), sent
-    /// just before the header's refusal.
-    Samples(Vec<Vec<String>>),
-    /// What reading several files together found (per file: rows, and tickets a later export
-    /// replaced), sent just before their [`FromWorker::Loaded`].
-    Combined(Vec<String>),
-    Failed(LoadError),
-}
-
-impl FromWorker {
-    /// The bytes a message carries beside its JSON: the cells, or a file to save.
-    fn bytes(&self) -> Option<&[u8]> {
-        match self {
-            FromWorker::Loaded(c, _) | FromWorker::Counted(c) => Some(&c.bytes),
-            FromWorker::Download { bytes, .. } => Some(bytes),
-            _ => None,
-        }
-    }
-    fn bytes_mut(&mut self) -> Option<&mut Vec<u8>> {
-        match self {
-            FromWorker::Loaded(c, _) | FromWorker::Counted(c) => Some(&mut c.bytes),
-            FromWorker::Download { bytes, .. } => Some(bytes),
-            _ => None,
-        }
-    }
-}
 
 thread_local! {
     /// The tickets of the file read last, and their month-keyed counts (rebuilt only when the
@@ -357,7 +252,6 @@ async fn restream(report: ReportOptions, post: Rc<dyn Fn(FromWorker)>) {
     }
 }
 
-/// Reads a partial-aggregates file (small: counts, not tickets) and reports on it.
 /// Several files read together, as the CLI reads them (`merged_report`): newest first, each
 /// ticket file streamed into its partial without the tickets a newer file has, partial files
 /// read as they are, then all merged. Gives the merged partial and a line per file.
@@ -435,6 +329,7 @@ async fn load_many(
     Ok((merged, notes))
 }
 
+/// Reads a partial-aggregates file (small: counts, not tickets) and reports on it.
 async fn load_partial(blob: &Blob, report: &ReportOptions) -> FromWorker {
     let bytes = match browser::read_range(blob, 0.0, blob.size()).await {
         Ok(b) => b,
@@ -484,8 +379,16 @@ pub fn run_worker() {
     };
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
         let data = ev.data();
-        let Some(msg) = decode::<ToWorker>(&data) else { return };
         let post = post.clone();
+        let msg = match decode::<ToWorker>(&data) {
+            Ok(m) => m,
+            // Never dropped in silence: the page hears what the worker could not read.
+            Err(why) => {
+                return post(FromWorker::Failed(LoadError::Browser(format!(
+                    "后台线程收到无法识别的消息：{why}"
+                ))))
+            }
+        };
         match msg {
             ToWorker::OneReader => ONE_READER.with(|o| o.set(true)),
             ToWorker::StreamAll => STREAM_ALL.with(|o| o.set(true)),
@@ -650,103 +553,4 @@ pub fn run_worker() {
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
     let _ = scope.post_message(&encode(&FromWorker::Ready));
-}
-
-/// The page's handle on its worker. Messages wait in `queue` until the worker says it is ready.
-pub struct WorkerClient {
-    worker: web_sys::Worker,
-    queue: Rc<RefCell<Option<Vec<JsValue>>>>,
-    _onmessage: Closure<dyn FnMut(MessageEvent)>,
-}
-
-impl WorkerClient {
-    pub fn spawn(on_message: impl Fn(FromWorker) + 'static) -> Result<WorkerClient, String> {
-        let opts = web_sys::WorkerOptions::new();
-        // Trunk's loader shim is a classic script (it uses importScripts).
-        opts.set_type(web_sys::WorkerType::Classic);
-        let worker = web_sys::Worker::new_with_options(WORKER_URL, &opts)
-            .map_err(|e| format!("无法启动后台线程：{e:?}"))?;
-        let queue: Rc<RefCell<Option<Vec<JsValue>>>> = Rc::new(RefCell::new(Some(Vec::new())));
-        let (q, w) = (queue.clone(), worker.clone());
-        let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
-            let data = ev.data();
-            let mut msg = decode::<FromWorker>(&data);
-            if let Some(slot) = msg.as_mut().and_then(FromWorker::bytes_mut) {
-                if let Ok(bytes) = js_sys::Reflect::get(&data, &"bytes".into()) {
-                    *slot = js_sys::Uint8Array::new(&bytes).to_vec();
-                }
-            }
-            match msg {
-                Some(FromWorker::Ready) => {
-                    for m in q.borrow_mut().take().unwrap_or_default() {
-                        let _ = w.post_message(&m);
-                    }
-                }
-                Some(m) => on_message(m),
-                None => {}
-            }
-        });
-        worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-        let client = WorkerClient { worker, queue, _onmessage: onmessage };
-        let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
-        if search.split(['?', '&']).any(|p| p == "readers=1") {
-            client.post(encode(&ToWorker::OneReader));
-        }
-        if search.split(['?', '&']).any(|p| p == "stream=1") {
-            client.post(encode(&ToWorker::StreamAll));
-        }
-        Ok(client)
-    }
-
-    fn post(&self, msg: JsValue) {
-        match self.queue.borrow_mut().as_mut() {
-            Some(waiting) => waiting.push(msg),
-            None => {
-                let _ = self.worker.post_message(&msg);
-            }
-        }
-    }
-
-    pub fn load(&self, blob: &Blob, ingest: IngestOptions, report: ReportOptions) {
-        let msg = encode(&ToWorker::Load { ingest, report });
-        let _ = js_sys::Reflect::set(&msg, &"file".into(), blob);
-        self.post(msg);
-    }
-
-    /// Reads `blobs` together (oldest export first), as the CLI reads several files.
-    pub fn load_many(&self, blobs: &[Blob], report: ReportOptions) {
-        let msg = encode(&ToWorker::LoadMany { report });
-        let files = js_sys::Array::new();
-        for b in blobs {
-            files.push(b);
-        }
-        let _ = js_sys::Reflect::set(&msg, &"files".into(), &files);
-        self.post(msg);
-    }
-
-    pub fn side_file(&self, blob: &Blob, kind: SideKind) {
-        let msg = encode(&ToWorker::SideFile(kind));
-        let _ = js_sys::Reflect::set(&msg, &"file".into(), blob);
-        self.post(msg);
-    }
-
-    pub fn count(&self, report: ReportOptions) {
-        self.post(encode(&ToWorker::Report { report }));
-    }
-
-    pub fn shortfalls(&self, query: ShortfallQuery, report: ReportOptions) {
-        self.post(encode(&ToWorker::Shortfalls { query, report }));
-    }
-
-    pub fn shortfall_csv(&self) {
-        self.post(encode(&ToWorker::ShortfallCsv));
-    }
-
-    pub fn reject_csv(&self) {
-        self.post(encode(&ToWorker::RejectCsv));
-    }
-
-    pub fn cancel(&self) {
-        self.post(encode(&ToWorker::Cancel));
-    }
 }

@@ -2,10 +2,10 @@
 //! reconciled, the rejected rows.
 
 use crate::load;
+use crate::protocol::SideKind;
 use crate::state::{use_state, Stage};
 use crate::tables::reject_table;
 use crate::views::table::DataTable;
-use crate::worker::SideKind;
 use hotline_engine::report::zip::tables_zip;
 use hotline_engine::tickets::schema::{Column, Mapping};
 use hotline_engine::{Month, Period, Reject};

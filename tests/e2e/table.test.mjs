@@ -102,3 +102,27 @@ test('a browser without WebAssembly SIMD gets a message, not a blank page', asyn
   assert.equal(await ok.isVisible('#no-simd'), false);
   await ok.close();
 });
+
+test('a message the worker cannot read is reported on the page, not dropped', async () => {
+  const page = await chrome.ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // Once armed, the page's next message to its worker arrives as JSON of no known shape.
+  await page.addInitScript(() => {
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (m, ...rest) {
+      if (window.corruptNext && m && typeof m.msg === 'string') { window.corruptNext = false; m.msg = '{"NoSuchMessage":1}'; }
+      return post.call(this, m, ...rest);
+    };
+  });
+  await page.goto(server.url);
+  await page.waitForSelector('#rows-read', { state: 'attached' });
+  await page.evaluate(() => { window.corruptNext = true; });
+  const file = tmp('month.csv');
+  generate(file, '--month', '2021-03', '--tickets', '300', '--seed', '2');
+  await page.setInputFiles('#ticket-file', file);
+  await page.waitForSelector('#file-error');
+  assert.match(await page.textContent('#file-error'), /后台线程收到无法识别的消息/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
