@@ -4,7 +4,6 @@
 //! beside the JSON as transferred bytes, never inside it.
 
 use crate::browser::{LoadError, Progress};
-use crate::load::Readers;
 use crate::model::CellCounts;
 use hotline_engine::report::shortfall::{ShortfallQuery, Shortfalls};
 use hotline_engine::{IngestOptions, ReportOptions};
@@ -133,6 +132,41 @@ impl FromWorker {
             FromWorker::Loaded(c, _) | FromWorker::Counted(c) => Some(&mut c.bytes),
             FromWorker::Download { bytes, .. } => Some(bytes),
             _ => None,
+        }
+    }
+}
+
+/// How many workers read a file (shown beside the load time).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Readers {
+    One,
+    Two,
+    /// The second reader's part was read again by the first (why, for the console).
+    ReadAgain(String),
+    /// Too big to keep ticket by ticket: counted a batch at a time into partial aggregates
+    /// (`worker::STREAM_MIN_BYTES`); shortfall lists and new deadlines read the file again.
+    Streamed,
+}
+
+impl Readers {
+    /// For tests and benchmarks (`data-readers`): "1", "2", or "2→1" when read again.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Readers::One => "1",
+            Readers::Two => "2",
+            Readers::ReadAgain(_) => "2→1",
+            Readers::Streamed => "stream",
+        }
+    }
+    /// Beside the load time.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Readers::One => "",
+            Readers::Two => "（两个线程同时读取）",
+            Readers::ReadAgain(_) => "（文件后半部分由一个线程重新读取，结果不受影响）",
+            Readers::Streamed => {
+                "（文件较大：逐批汇总，不在内存中保留工单；查看扣分工单或改变办理时限规则时将重新读取文件）"
+            }
         }
     }
 }

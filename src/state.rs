@@ -64,7 +64,7 @@ pub struct State {
     pub(crate) side_message: RwSignal<String>,
     /// Milliseconds from handing the file to the worker to the report being on the page.
     /// How long the last file took, and whether two workers read it.
-    pub(crate) load_ms: RwSignal<Option<(f64, load::Readers)>>,
+    pub(crate) load_ms: RwSignal<Option<(f64, crate::protocol::Readers)>>,
     /// A re-count is under way in the worker (period, options, registry or deadlines changed).
     pub(crate) counting: RwSignal<bool>,
     /// The file being read and the mapping it was given (`None`: canonical headers).
@@ -162,7 +162,7 @@ impl State {
                 };
                 self.report.set(Some(Report { rejects, ..report }));
                 self.rescore();
-                if let load::Readers::ReadAgain(why) = &readers {
+                if let crate::protocol::Readers::ReadAgain(why) = &readers {
                     web_sys::console::log_1(&format!("第二个线程读取的部分已重新读取：{why}").into());
                 }
                 self.load_ms.set(Some((browser::now_ms() - started, readers)));

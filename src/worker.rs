@@ -7,8 +7,9 @@
 
 use crate::browser::{self, LoadError, Progress};
 use crate::helper::{self, Helper};
-use crate::load::{self, Readers};
+use crate::load;
 use crate::model::CellCounts;
+use crate::protocol::Readers;
 use crate::protocol::{
     decode, encode, FromWorker, SideFile, SideKind, ToWorker, REJECTS_SENT, SHORTFALLS_SHOWN,
 };
