@@ -53,19 +53,32 @@ pub const STREAM_MIN_BYTES: f64 = 512.0 * 1024.0 * 1024.0;
 /// Tickets held at a time while streaming (about 80 MB).
 const STREAM_BATCH: usize = 1 << 20;
 
-thread_local! {
-    /// The tickets of the file read last, and their month-keyed counts (rebuilt only when the
-    /// registry or the deadlines change: a period change is a sum over them).
-    static TICKETS: RefCell<Option<Held>> = const { RefCell::new(None) };
-    static CANCEL: RefCell<Rc<Cell<bool>>> = RefCell::new(Rc::new(Cell::new(false)));
+/// Everything the worker keeps between messages, in one place.
+#[derive(Default)]
+struct WorkerState {
+    /// The tickets of the file read last (or its partial), what every re-count starts from.
+    held: Option<Held>,
+    /// Stops the load under way (a newer load or the page's cancel replaces it).
+    cancel: Rc<Cell<bool>>,
     /// The second reader for the next big file (started ahead, so it is ready when one comes).
-    static HELPER: RefCell<Option<Rc<Helper>>> = const { RefCell::new(None) };
-    static ONE_READER: Cell<bool> = const { Cell::new(false) };
-    static STREAM_ALL: Cell<bool> = const { Cell::new(false) };
+    helper: Option<Rc<Helper>>,
+    /// Every file read by one worker (the page's `?readers=1`).
+    one_reader: bool,
+    /// Every ticket file streamed (the page's `?stream=1`).
+    stream_all: bool,
     /// Stops the second read under way for shortfall lists (a newer request replaces it).
-    static SHORTFALL_CANCEL: RefCell<Rc<Cell<bool>>> = RefCell::new(Rc::new(Cell::new(false)));
+    shortfall_cancel: Rc<Cell<bool>>,
     /// The last shortfall lists, whole (for their CSV).
-    static SHORTFALLS: RefCell<Option<Shortfalls>> = const { RefCell::new(None) };
+    shortfalls: Option<Shortfalls>,
+}
+
+thread_local! {
+    static STATE: RefCell<WorkerState> = RefCell::new(WorkerState::default());
+}
+
+/// The worker's state, for the length of `f` (which must not call this again: one borrow).
+fn with_state<R>(f: impl FnOnce(&mut WorkerState) -> R) -> R {
+    STATE.with(|s| f(&mut s.borrow_mut()))
 }
 
 /// What the worker holds of the file read last.
@@ -139,7 +152,7 @@ async fn shortfalls(query: ShortfallQuery, report: ReportOptions, post: Rc<dyn F
         File(Blob, IngestOptions),
         None(String),
     }
-    let source = TICKETS.with(|t| match t.borrow().as_ref() {
+    let source = with_state(|s| match s.held.as_ref() {
         None => Source::None("没有已读取的工单".into()),
         Some(Held { file: Some((blob, ingest)), .. }) => Source::File(blob.clone(), ingest.clone()),
         Some(Held { partial: Some(_), .. }) => {
@@ -154,7 +167,7 @@ async fn shortfalls(query: ShortfallQuery, report: ReportOptions, post: Rc<dyn F
         Source::None(why) => Err(why),
         Source::File(blob, ingest) => {
             let cancel = Rc::new(Cell::new(false));
-            SHORTFALL_CANCEL.with(|c| c.replace(cancel.clone()).set(true));
+            with_state(|s| std::mem::replace(&mut s.shortfall_cancel, cancel.clone()).set(true));
             let sized = IngestOptions { size_hint: Some(blob.size() as u64), ..ingest };
             let mut scan = ShortfallScan::new(sized, report, &query, STREAM_BATCH);
             let tick = rereading(&blob, post.clone());
@@ -171,7 +184,7 @@ async fn shortfalls(query: ShortfallQuery, report: ReportOptions, post: Rc<dyn F
             match read {
                 Ok(()) => scan.finish().map_err(|e| e.message()),
                 // Replaced by a newer request: that one answers.
-                Err(LoadError::Cancelled) if !SHORTFALL_CANCEL.with(|c| Rc::ptr_eq(&c.borrow(), &cancel)) => {
+                Err(LoadError::Cancelled) if !with_state(|s| Rc::ptr_eq(&s.shortfall_cancel, &cancel)) => {
                     return
                 }
                 Err(e) => Err(e.message()),
@@ -179,7 +192,7 @@ async fn shortfalls(query: ShortfallQuery, report: ReportOptions, post: Rc<dyn F
         }
     };
     let shown = found.as_ref().map(|f| Box::new(f.excerpt(SHORTFALLS_SHOWN))).map_err(Clone::clone);
-    SHORTFALLS.with(|s| *s.borrow_mut() = found.ok());
+    with_state(|s| s.shortfalls = found.ok());
     post(FromWorker::Shortfalls(shown));
 }
 
@@ -237,16 +250,16 @@ async fn all_rejects(
 /// A streamed file counted again with other deadlines: the partial fixes the deadlines it was
 /// counted with, so the file is read again.
 async fn restream(report: ReportOptions, post: Rc<dyn Fn(FromWorker)>) {
-    let Some((blob, ingest)) = TICKETS.with(|t| t.borrow().as_ref().and_then(|h| h.file.clone())) else {
+    let Some((blob, ingest)) = with_state(|s| s.held.as_ref().and_then(|h| h.file.clone())) else {
         return;
     };
     let cancel = Rc::new(Cell::new(false));
-    CANCEL.with(|c| *c.borrow_mut() = cancel.clone());
+    with_state(|s| s.cancel = cancel.clone());
     let progress = post.clone();
     match load_streamed(&blob, ingest, &report, &cancel, move |p| progress(FromWorker::Rereading(p))).await {
         Ok(held) => {
             let counted = counts(&held, &report, false);
-            TICKETS.with(|t| *t.borrow_mut() = Some(held));
+            with_state(|s| s.held = Some(held));
             post(counted.map_or_else(FromWorker::Failed, FromWorker::Counted));
         }
         Err(e) => post(FromWorker::Failed(e)),
@@ -346,7 +359,7 @@ async fn load_partial(blob: &Blob, report: &ReportOptions) -> FromWorker {
         Ok((ingested, _)) => {
             let held = Held { ingested, partial: Some(partial), file: None };
             let counted = counts(&held, report, true);
-            TICKETS.with(|t| *t.borrow_mut() = Some(held));
+            with_state(|s| s.held = Some(held));
             counted.map_or_else(FromWorker::Failed, |c| FromWorker::Loaded(c, Readers::One))
         }
         Err(e) => FromWorker::Failed(LoadError::Partial(e.to_string())),
@@ -360,7 +373,7 @@ pub fn run_worker() {
     if scope.name() == helper::HELPER_NAME {
         return helper::run_helper(scope);
     }
-    HELPER.with(|h| *h.borrow_mut() = Helper::spawn().map(Rc::new));
+    with_state(|s| s.helper = Helper::spawn().map(Rc::new));
     let post: Rc<dyn Fn(FromWorker)> = {
         let scope = scope.clone();
         Rc::new(move |m: FromWorker| {
@@ -391,14 +404,14 @@ pub fn run_worker() {
             }
         };
         match msg {
-            ToWorker::OneReader => ONE_READER.with(|o| o.set(true)),
-            ToWorker::StreamAll => STREAM_ALL.with(|o| o.set(true)),
+            ToWorker::OneReader => with_state(|s| s.one_reader = true),
+            ToWorker::StreamAll => with_state(|s| s.stream_all = true),
             ToWorker::Shortfalls { query, report } => {
                 wasm_bindgen_futures::spawn_local(shortfalls(query, report, post));
             }
             ToWorker::ShortfallCsv => {
-                let (name, csv) = SHORTFALLS.with(|s| {
-                    s.borrow().as_ref().map_or_else(Default::default, |s| {
+                let (name, csv) = with_state(|state| {
+                    state.shortfalls.as_ref().map_or_else(Default::default, |s| {
                         (format!("扣分工单-{}-{}.csv", s.query.name, s.query.period.label()), s.to_csv())
                     })
                 });
@@ -406,8 +419,8 @@ pub fn run_worker() {
             }
             ToWorker::RejectCsv => {
                 // A streamed file keeps its first rejects only: all of them need a second read.
-                let held = TICKETS.with(|t| {
-                    t.borrow().as_ref().map(|h| {
+                let held = with_state(|s| {
+                    s.held.as_ref().map(|h| {
                         let all = h.ingested.rejects.len() as u64 >= h.ingested.summary.rows_rejected;
                         (all.then(|| hotline_engine::Reject::to_csv(&h.ingested.rejects)), h.file.clone())
                     })
@@ -445,17 +458,17 @@ pub fn run_worker() {
                 });
             }
             ToWorker::Cancel => {
-                CANCEL.with(|c| c.borrow().set(true));
-                SHORTFALL_CANCEL.with(|c| c.borrow().set(true));
+                with_state(|s| s.cancel.set(true));
+                with_state(|s| s.shortfall_cancel.set(true));
                 // Only a helper at work on the cancelled file is stopped (and then replaced when
                 // the load ends); an idle one stays ready for the next file.
-                HELPER.with(|h| h.borrow().as_ref().filter(|h| h.was_used()).map(|h| h.stop()));
+                with_state(|s| s.helper.as_ref().filter(|h| h.was_used()).map(|h| h.stop()));
             }
             ToWorker::Load { ingest, report } => {
                 let Ok(file) = js_sys::Reflect::get(&data, &"file".into()) else { return };
                 let blob: Blob = file.unchecked_into();
                 let cancel = Rc::new(Cell::new(false));
-                CANCEL.with(|c| *c.borrow_mut() = cancel.clone());
+                with_state(|s| s.cancel = cancel.clone());
                 wasm_bindgen_futures::spawn_local(async move {
                     const HEAD: f64 = 64.0 * 1024.0;
                     let head =
@@ -472,12 +485,12 @@ pub fn run_worker() {
                         return post(FromWorker::Failed(LoadError::File(e)));
                     }
                     let progress = post.clone();
-                    if blob.size() >= STREAM_MIN_BYTES || STREAM_ALL.with(|o| o.get()) {
+                    if blob.size() >= STREAM_MIN_BYTES || with_state(|s| s.stream_all) {
                         let on_progress = move |p| progress(FromWorker::Progress(p));
                         match load_streamed(&blob, ingest, &report, &cancel, on_progress).await {
                             Ok(held) => {
                                 let counted = counts(&held, &report, true);
-                                TICKETS.with(|t| *t.borrow_mut() = Some(held));
+                                with_state(|s| s.held = Some(held));
                                 post(counted.map_or_else(FromWorker::Failed, |c| {
                                     FromWorker::Loaded(c, Readers::Streamed)
                                 }));
@@ -486,21 +499,20 @@ pub fn run_worker() {
                         }
                         return;
                     }
-                    let second =
-                        HELPER.with(|h| h.borrow().clone()).filter(|_| !ONE_READER.with(|o| o.get()));
+                    let second = with_state(|s| s.helper.clone().filter(|_| !s.one_reader));
                     let result = load::ingest_blob(&blob, ingest, cancel, second.as_deref(), move |p| {
                         progress(FromWorker::Progress(p));
                     })
                     .await;
                     if second.is_some_and(|h| h.was_used()) {
                         // A helper that read a file was stopped (its memory freed): start another.
-                        HELPER.with(|h| *h.borrow_mut() = Helper::spawn().map(Rc::new));
+                        with_state(|s| s.helper = Helper::spawn().map(Rc::new));
                     }
                     match result {
                         Ok((ingested, readers)) => {
                             let held = Held { ingested, partial: None, file: None };
                             let counted = counts(&held, &report, true);
-                            TICKETS.with(|t| *t.borrow_mut() = Some(held));
+                            with_state(|s| s.held = Some(held));
                             post(counted.map_or_else(FromWorker::Failed, |c| FromWorker::Loaded(c, readers)));
                         }
                         Err(e) => post(FromWorker::Failed(e)),
@@ -512,7 +524,7 @@ pub fn run_worker() {
                 let blobs: Vec<Blob> =
                     js_sys::Array::from(&files).iter().map(|f| f.unchecked_into()).collect();
                 let cancel = Rc::new(Cell::new(false));
-                CANCEL.with(|c| *c.borrow_mut() = cancel.clone());
+                with_state(|s| s.cancel = cancel.clone());
                 wasm_bindgen_futures::spawn_local(async move {
                     let progress = post.clone();
                     let on_progress = move |p| progress(FromWorker::Progress(p));
@@ -521,7 +533,7 @@ pub fn run_worker() {
                             Ok((ingested, _)) => {
                                 let held = Held { ingested, partial: Some(partial), file: None };
                                 let counted = counts(&held, &report, true);
-                                TICKETS.with(|t| *t.borrow_mut() = Some(held));
+                                with_state(|s| s.held = Some(held));
                                 post(FromWorker::Combined(notes));
                                 post(counted.map_or_else(FromWorker::Failed, |c| {
                                     FromWorker::Loaded(c, Readers::One)
@@ -534,9 +546,8 @@ pub fn run_worker() {
                 });
             }
             ToWorker::Report { report } => {
-                let r = TICKETS.with(|t| {
-                    let mut t = t.borrow_mut();
-                    let held = t.as_mut()?;
+                let r = with_state(|s| {
+                    let held = s.held.as_mut()?;
                     // A streamed file keeps no tickets: other deadlines read it again.
                     let restream = held.file.is_some()
                         && held.partial.as_ref().is_some_and(|p| p.deadlines != report.deadlines);
