@@ -92,10 +92,11 @@ pub fn hot_topic_table(channels: &[hotline_engine::report::ChannelTopics]) -> Ta
     Table::new(columns, rows)
 }
 
-/// The rejected rows listed: 行号, 列, 原因, 说明 (the download adds the raw rows).
+/// The rejected rows listed: 行号, 工单编号, 列, 原因, 说明 (the download adds the raw rows).
 pub fn reject_table(rejects: &[Reject]) -> Table {
     let columns = vec![
         Column::num("line", "行号"),
+        Column::text("id", "工单编号"),
         Column::text("column", "列"),
         Column::text("reason", "原因"),
         Column::text("message", "说明"),
@@ -109,6 +110,7 @@ pub fn reject_table(rejects: &[Reject]) -> Table {
                 format!("{i}:{}", j.line),
                 vec![
                     Cell::count(u64::from(j.line)),
+                    Cell::text(j.id.clone()),
                     Cell::text(j.column.clone()),
                     Cell::text(j.reason.label()),
                     Cell::text(j.message()),

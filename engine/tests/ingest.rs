@@ -370,3 +370,19 @@ fn invisible_characters_make_no_second_unit() {
     assert_eq!(done.summary.cleaned_names, ["海州区"]);
     assert_eq!(done.summary.rows_scored, 6);
 }
+
+/// A rejected row names its 工单编号 when the row splits into fields, in the file's encoding;
+/// a row that does not split (an unclosed quote) has none. The reject file carries it.
+#[test]
+fn a_reject_names_its_ticket_number() {
+    let text = "工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,派单时间,办理时限,办结时间\n\
+                号1,2021-02-01 08:00,微信,,直接答复,,,,\n\
+                号2,2021-02-01 09:00,微信,\"咨询,直接答复,,,,\n";
+    for bytes in [text.as_bytes().to_vec(), encode(TextEncoding::Gb18030, text)] {
+        let done = ingest_bytes(&bytes, IngestOptions::default()).unwrap();
+        let ids: Vec<&str> = done.rejects.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["号1", ""]);
+        let csv = hotline_engine::Reject::to_csv(&done.rejects);
+        assert!(csv.starts_with("\u{feff}行号,工单编号,列,原因,说明,原始行\r\n2,号1,"), "{csv}");
+    }
+}

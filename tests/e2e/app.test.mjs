@@ -109,7 +109,8 @@ test('a GBK file with rejects: every overview figure, unit cell and reject equal
   await page.click('button[data-scope=省派]');
   assertUnits(await unitTable(page), report.members, 'province');
   const rejects = await page.$$eval('#reject-table tbody tr', (rows) => rows.map((r) => [...r.cells].map((td) => td.textContent)));
-  assert.deepEqual(rejects.map((r) => [Number(r[0]), r[1], r[3]]), report.rejects.map((j) => [j.line, j.column, j.message]));
+  assert.deepEqual(rejects.map((r) => [Number(r[0]), r[1], r[2], r[4]]), report.rejects.map((j) => [j.line, j.id ?? '', j.column, j.message]));
+  assert.deepEqual(rejects.map((r) => r[1]).filter((id) => id.startsWith('BAD')), ['BAD1', 'BAD2', 'BAD3', 'BAD5'], 'each reject names its 工单编号');
   // The reject download carries every rejected row.
   const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download-rejects')]);
   const csv = fs.readFileSync(await download.path(), 'utf8');
@@ -471,7 +472,7 @@ test('a big file is read by two workers at once, with the CLI figures and reject
     assertOverview(await overview(page), report);
     assertUnits(await unitTable(page), report.units, 'all');
     const rejects = await page.$$eval('#reject-table tbody tr', (rows) => rows.map((r) => [...r.cells].map((td) => td.textContent)));
-    assert.deepEqual(rejects.map((r) => [Number(r[0]), r[1], r[3]]), report.rejects.map((j) => [j.line, j.column, j.message]));
+    assert.deepEqual(rejects.map((r) => [Number(r[0]), r[1], r[2], r[4]]), report.rejects.map((j) => [j.line, j.id ?? '', j.column, j.message]));
   }
   assert.deepEqual(errors, []);
   await page.close();
@@ -615,7 +616,7 @@ test('a stray quote costs its line alone; the reconciliation and the warnings ar
   const shownKinds = await page.$$eval('#warnings li', (li) => li.map((l) => l.dataset.kind));
   assert.deepEqual(shownKinds, kinds);
   const rejects = await page.$$eval('#reject-table tbody tr', (rows) => rows.map((r) => [...r.cells].map((td) => td.textContent)));
-  assert.deepEqual(rejects.map((x) => [Number(x[0]), x[3]]), report.rejects.map((j) => [j.line, j.message]));
+  assert.deepEqual(rejects.map((x) => [Number(x[0]), x[1], x[4]]), report.rejects.map((j) => [j.line, j.id ?? '', j.message]));
   if (process.env.SHOTS) {
     for (const width of [1366, 390]) {
       await page.setViewportSize({ width, height: 900 });

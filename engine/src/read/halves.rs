@@ -200,7 +200,7 @@ pub fn ingest_in_two(
 
 /// Format version of the wire form (both ends are the same build; the check only guards
 /// against a stale worker).
-const TAIL_FORMAT: u32 = 2;
+const TAIL_FORMAT: u32 = 3;
 
 /// Where [`Ingest::absorb`] reads a tail's wire form from, piece by piece: the page reads it
 /// from a JavaScript array, so the whole tail never sits in the reading worker's memory twice.
@@ -258,7 +258,9 @@ impl Tail {
         for r in &d.rejects {
             w.u32(r.line);
             w.u8(r.reason as u8);
-            for s in [&r.column, &serde_json::to_string(&r.detail).unwrap_or_default(), &r.value, &r.record] {
+            for s in
+                [&r.column, &serde_json::to_string(&r.detail).unwrap_or_default(), &r.value, &r.record, &r.id]
+            {
                 w.str(s);
             }
         }
@@ -353,9 +355,10 @@ pub(crate) fn read_head(src: &mut dyn TailSource) -> Result<TailHead, String> {
     for _ in 0..n {
         let line = r.u32()?;
         let reason = *Reason::ALL.get(r.u8()? as usize).ok_or("tail: bad reject reason")?;
-        let (column, detail, value, record) = (r.string()?, r.string()?, r.string()?, r.string()?);
+        let (column, detail, value, record, id) =
+            (r.string()?, r.string()?, r.string()?, r.string()?, r.string()?);
         let detail = serde_json::from_str(&detail).map_err(|_| "tail: bad reject detail")?;
-        rejects.push(Reject { line, column, reason, detail, value, record });
+        rejects.push(Reject { line, column, reason, detail, value, record, id });
     }
     if r.left() != 0 {
         return Err("tail: bytes after the head".into());

@@ -170,6 +170,9 @@ pub struct Reject {
     pub value: String,
     /// The row as decoded, for the downloadable reject file.
     pub record: String,
+    /// The row's 工单编号 as decoded, when the row could be split into its fields and has that
+    /// column (empty otherwise: an unclosed quote, a row over 1 MiB, a file without the column).
+    pub id: String,
 }
 
 /// A reject in JSON: its fields, and the message rendered for readers of the file (a saved
@@ -186,6 +189,8 @@ struct RejectJson {
     value: String,
     #[serde(skip_serializing, default)]
     record: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    id: String,
 }
 
 impl From<Reject> for RejectJson {
@@ -198,6 +203,7 @@ impl From<Reject> for RejectJson {
             detail: Some(r.detail),
             value: r.value,
             record: r.record,
+            id: r.id,
         }
     }
 }
@@ -205,7 +211,15 @@ impl From<Reject> for RejectJson {
 impl From<RejectJson> for Reject {
     fn from(j: RejectJson) -> Reject {
         let detail = j.detail.unwrap_or(RejectDetail::Recorded { message: j.message });
-        Reject { line: j.line, column: j.column, reason: j.reason, detail, value: j.value, record: j.record }
+        Reject {
+            line: j.line,
+            column: j.column,
+            reason: j.reason,
+            detail,
+            value: j.value,
+            record: j.record,
+            id: j.id,
+        }
     }
 }
 
@@ -290,12 +304,12 @@ impl Reject {
     }
 
     /// The first line of [`Reject::to_csv`].
-    pub const CSV_HEADER: &'static str = "\u{feff}行号,列,原因,说明,原始行\r\n";
+    pub const CSV_HEADER: &'static str = "\u{feff}行号,工单编号,列,原因,说明,原始行\r\n";
 
     /// This reject's row of [`Reject::to_csv`] (a reject file written as a file is read again).
     pub fn write_csv_row(&self, out: &mut String) {
         out.push_str(&self.line.to_string());
-        for f in [&self.column, self.reason.label(), &self.message(), &self.record] {
+        for f in [&self.id, &self.column, self.reason.label(), &self.message(), &self.record] {
             out.push(',');
             out.push_str(&crate::csv_field(f));
         }

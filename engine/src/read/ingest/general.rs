@@ -52,10 +52,19 @@ impl Ingest {
             }
             _ => String::new(),
         };
-        self.reject_value(rec, line, column, reason, detail, value);
+        // The fields are this row's (the callers split it first); a column past them is empty.
+        let id_at = self.layout.as_ref().and_then(|l| l.pos.get(Column::Id as usize).copied().flatten());
+        let id = match id_at {
+            Some(i) if i < self.fields.len() => {
+                encoding::decode(self.enc(), trim(self.fields.get(rec, i)), &mut lossy).into_owned()
+            }
+            _ => String::new(),
+        };
+        self.reject_value(rec, line, column, reason, detail, (value, id));
     }
 
-    /// [`Ingest::reject`] with the offending value given.
+    /// [`Ingest::reject`] with the offending value and the row's 工单编号 given (either may be
+    /// empty).
     pub(super) fn reject_value(
         &mut self,
         rec: &[u8],
@@ -63,7 +72,7 @@ impl Ingest {
         column: Option<usize>,
         reason: Reason,
         detail: RejectDetail,
-        value: String,
+        (value, id): (String, String),
     ) {
         let enc = self.enc();
         let mut lossy = false;
@@ -76,7 +85,7 @@ impl Ingest {
         if let Some(n) = self.rejected_by_reason.get_mut(reason as usize) {
             *n += 1;
         }
-        self.out.rejects.push(Reject { line, column: column_name, reason, detail, value, record });
+        self.out.rejects.push(Reject { line, column: column_name, reason, detail, value, record, id });
         // Kept to the first `kept` by line: trimmed whenever twice as many have gathered (rows
         // are rejected nearly in line order; duplicates a little after the rows around them).
         if let Some(kept) = self.options.rejects_kept {
@@ -111,13 +120,20 @@ impl Ingest {
                     Some(column),
                     Reason::UnclosedQuote,
                     RejectDetail::UnclosedQuote { until },
-                    value,
+                    (value, String::new()),
                 );
             }
             Defect::TooLong => {
                 let kept = rec.get(..rec.len().min(KEPT_PREFIX_BYTES)).unwrap_or_default();
                 let detail = RejectDetail::TooLong { limit: MAX_RECORD_BYTES as u64 };
-                self.reject_value(kept, line, None, Reason::RecordTooLong, detail, String::new());
+                self.reject_value(
+                    kept,
+                    line,
+                    None,
+                    Reason::RecordTooLong,
+                    detail,
+                    (String::new(), String::new()),
+                );
             }
         }
     }
