@@ -1,15 +1,18 @@
 //! 数据: the files read (choose, drop, map their columns), the period, what was read and
 //! reconciled, the rejected rows.
 
+use crate::browser;
 use crate::load;
 use crate::protocol::SideKind;
 use crate::state::{use_state, Stage};
 use crate::tables::reject_table;
 use crate::views::table::DataTable;
 use hotline_engine::report::zip::tables_zip;
+use hotline_engine::score::registry::{side_file_kind, SideFileKind};
 use hotline_engine::tickets::schema::{Column, Mapping};
 use hotline_engine::{Month, Period, Reject};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use web_sys::Blob;
 
 /// Rejects listed on the page; all of them are in the download.
@@ -20,21 +23,37 @@ pub fn Upload() -> impl IntoView {
     let state = use_state();
     // Several files wait here, in the order they will be combined, until the user reads them.
     let queue = RwSignal::new_local(Vec::<(String, Blob)>::new());
+    // Files chosen or dropped: side files (unit registry, adjustments) are told by their header
+    // and read as such; one ticket file is read at once; several wait in the list.
     let pick = move |files: Option<web_sys::FileList>| {
         let Some(list) = files else { return };
         let files: Vec<(String, Blob)> = (0..list.length())
             .filter_map(|i| list.get(i))
             .map(|f| (f.name(), AsRef::<Blob>::as_ref(&f).clone()))
             .collect();
-        match files.len() {
-            0 => {}
-            1 => {
-                queue.set(Vec::new());
-                let (name, blob) = files.into_iter().next().expect("one file");
-                state.open(name, blob, None, String::new());
+        spawn_local(async move {
+            let mut tickets = Vec::new();
+            for (name, blob) in files {
+                let head = browser::read_range(&blob, 0.0, blob.size().min(4096.0)).await.unwrap_or_default();
+                let side = side_file_kind(&head).map(|k| match k {
+                    SideFileKind::Registry => SideKind::Registry,
+                    SideFileKind::Adjustments => SideKind::Adjustments,
+                });
+                match side {
+                    Some(kind) => {
+                        state.worker.with_value(|w| w.as_ref().map(|w| w.side_file(&blob, kind)));
+                    }
+                    None => tickets.push((name, blob)),
+                }
             }
-            _ => queue.set(files),
-        }
+            if tickets.len() == 1 {
+                queue.set(Vec::new());
+                let (name, blob) = tickets.remove(0);
+                state.open(name, blob, None, String::new());
+            } else if !tickets.is_empty() {
+                queue.set(tickets);
+            }
+        });
     };
     let shift = move |i: usize, up: bool| {
         queue.update(|q| {
@@ -92,7 +111,7 @@ pub fn Upload() -> impl IntoView {
                 pick(ev.data_transfer().and_then(|d| d.files()));
             }
         >
-            <p>"把工单明细 CSV（UTF-8 或 GBK）或部分汇总文件（.json）拖到这里（可一次多个，合并统计），或"</p>
+            <p>"把工单明细 CSV（UTF-8 或 GBK）或部分汇总文件（.json）拖到这里（可一次多个，合并统计；单位名录、加减分文件按表头自动识别），或"</p>
             <label class="button">
                 "选择文件"
                 <input

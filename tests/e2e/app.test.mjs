@@ -713,3 +713,29 @@ test('several files at once: listed in order, reorderable, combined as the CLI c
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('a ticket export chosen with a registry and an adjustments file (GBK): the side files are told by their headers', async () => {
+  const file = tmp('with-side.csv');
+  generate(file, '--month', '2021-03', '--tickets', '2000', '--seed', '5');
+  const units = tmp('名录.csv');
+  const adj = tmp('加减分.csv');
+  fs.writeFileSync(`${units}.utf8`, ['单位,分组,满分,上级单位', '海州区,县区组,150,', '市住建局,市直部门组,100,', '市自来水公司,市直部门组,100,市住建局'].join('\n') + '\n');
+  fs.writeFileSync(`${adj}.utf8`, ['单位,项目,分值,说明', '海州区,加分,1.5,典型经验'].join('\n') + '\n');
+  toGbk(`${units}.utf8`, units);
+  toGbk(`${adj}.utf8`, adj);
+  const cli = cliReport(file, '--units', units, '--adjustments', adj, '--rules', 'lyg2021');
+  const { page, errors } = await open(chrome.ctx, server.url);
+  await waitReady(page, cliReport(path.join(root, 'public', 'sample.csv')).source.rows_read);
+  await page.selectOption('#rules-preset', 'lyg2021');
+  await page.setInputFiles('#ticket-file', [units, file, adj]);
+  // One ticket export: read at once, no list to order.
+  await waitReady(page, cli.source.rows_read);
+  assert.equal(await page.$('#file-queue'), null);
+  await page.click('button[data-level=成员单位]');
+  await page.waitForFunction((n) => document.querySelectorAll('#unit-table tbody tr').length === n, cli.members.length);
+  const expected = cli.scores.groups.flatMap((g) => [...g.rows.map((r) => [r.name, r.score]), ...g.unscored.map((u) => [u.name, null])]).map((x) => x.join(':')).join('|');
+  await page.waitForFunction((exp) => [...document.querySelectorAll('#scores table.score-table tbody tr')]
+    .map((r) => [r.dataset.row, r.classList.contains('unscored') ? null : r.querySelector('[data-col=score]').textContent].join(':')).join('|') === exp, expected);
+  assert.deepEqual(errors, []);
+  await page.close();
+});

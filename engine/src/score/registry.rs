@@ -358,3 +358,63 @@ mod tests {
         assert!(Adjustments::parse("单位,分值\nA,1\n".as_bytes()).unwrap_err().to_string().contains("项目"));
     }
 }
+
+/// Which side file a file is, by its header row: a unit registry (`单位,分组,满分,上级单位`) or
+/// an adjustments file (`单位,项目,分值,说明`); `None` for anything else (a ticket export names
+/// 工单编号). Lets a page sort several dropped files without decoding them: the header words are
+/// matched as UTF-8 and as GB18030 bytes, so no encoding tables are needed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SideFileKind {
+    /// 单位名录.
+    Registry,
+    /// 加减分.
+    Adjustments,
+}
+
+/// The [`SideFileKind`] of a file from its first bytes (the header row must be in them).
+///
+/// ```
+/// use hotline_engine::score::registry::{side_file_kind, SideFileKind};
+/// assert_eq!(side_file_kind("单位,项目,分值,说明\n".as_bytes()), Some(SideFileKind::Adjustments));
+/// assert_eq!(side_file_kind("单位,分组,满分,上级单位\n".as_bytes()), Some(SideFileKind::Registry));
+/// assert_eq!(side_file_kind("工单编号,受理时间,承办单位,上级单位\n".as_bytes()), None);
+/// ```
+pub fn side_file_kind(head: &[u8]) -> Option<SideFileKind> {
+    // Each word as UTF-8 and as GB18030 (a test checks these against the encoder).
+    const ID: [&[u8]; 2] = ["工单编号".as_bytes(), &[185, 164, 181, 165, 177, 224, 186, 197]];
+    const ITEM: [&[u8]; 2] = ["项目".as_bytes(), &[207, 238, 196, 191]];
+    const POINTS: [&[u8]; 2] = ["分值".as_bytes(), &[183, 214, 214, 181]];
+    const GROUP: [&[u8]; 2] = ["分组".as_bytes(), &[183, 214, 215, 233]];
+    const PARENT: [&[u8]; 2] = ["上级单位".as_bytes(), &[201, 207, 188, 182, 181, 165, 206, 187]];
+    let line = head.split(|b| *b == b'\n' || *b == b'\r').next().unwrap_or_default();
+    let has = |word: [&[u8]; 2]| word.iter().any(|w| line.windows(w.len()).any(|x| x == *w));
+    if has(ID) {
+        None
+    } else if has(ITEM) && has(POINTS) {
+        Some(SideFileKind::Adjustments)
+    } else if has(GROUP) || has(PARENT) {
+        Some(SideFileKind::Registry)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod side_file_kind_tests {
+    use super::*;
+    use crate::read::encoding::encode;
+    use crate::TextEncoding;
+
+    #[test]
+    fn side_files_are_told_by_their_header_in_either_encoding() {
+        for enc in [TextEncoding::Utf8, TextEncoding::Gb18030] {
+            let of = |text: &str| side_file_kind(&encode(enc, text));
+            assert_eq!(of("单位,项目,分值,说明\r\n海州区,答复规范,-1,\r\n"), Some(SideFileKind::Adjustments));
+            assert_eq!(of("\u{feff}单位,分组,满分,上级单位\n"), Some(SideFileKind::Registry));
+            assert_eq!(of("单位,上级单位\n"), Some(SideFileKind::Registry));
+            assert_eq!(of("工单编号,受理时间,来源渠道,诉求类型,办理方式,承办单位,上级单位\n"), None);
+            // A ticket export in another layout (the mapping step's) is not a side file either.
+            assert_eq!(of("工单号,来电时间,责任单位\n项目,分值\n"), None);
+        }
+    }
+}
