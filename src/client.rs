@@ -86,6 +86,11 @@ impl WorkerClient {
         self.post(msg);
     }
 
+    /// Asks for every problem of a rule file, worded ([`FromWorker::RuleErrors`]).
+    pub fn explain_rules(&self, json: String) {
+        self.post(encode(&ToWorker::ExplainRules(json)));
+    }
+
     pub fn side_file(&self, blob: &Blob, kind: SideKind) {
         let msg = encode(&ToWorker::SideFile(kind));
         let _ = js_sys::Reflect::set(&msg, &"file".into(), blob);

@@ -26,7 +26,9 @@ pub struct CellCounts {
     /// The rule-file deadlines the cells were counted with.
     pub deadlines: Option<Deadlines>,
     pub summary: IngestSummary,
-    /// The first rejected rows (none on a re-count: the page keeps those it has).
+    /// The first rejected rows (none on a re-count: the page keeps those it has), sent as the
+    /// page lists them ([`listed_rejects`]).
+    #[serde(with = "listed_rejects")]
     pub rejects: Vec<Reject>,
     /// The cells cannot be counted again with other deadlines (a partial-aggregates file: its
     /// tickets are elsewhere); for a ticket file the worker counts them again from its tickets.
@@ -35,6 +37,53 @@ pub struct CellCounts {
     /// count only the period asked for ([`Cells::for_period`]), and these are the file's month
     /// volumes, which such cells do not give.
     pub period_only: Option<PeriodOnly>,
+}
+
+/// Rejects as they travel to the page: line, 工单编号, column, reason, value and the message the
+/// worker rendered. The page lists them and never needs the facts behind a message, so it reads
+/// them back with the message recorded (`RejectDetail::Recorded`) and carries no deserialiser
+/// for reject details (21 KB of its bundle). The raw rows stay in the worker (the download).
+pub mod listed_rejects {
+    use hotline_engine::read::reject::RejectDetail;
+    use hotline_engine::{Reason, Reject};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    struct Listed {
+        line: u32,
+        id: String,
+        column: String,
+        reason: Reason,
+        value: String,
+        message: String,
+    }
+
+    pub fn serialize<S: Serializer>(rejects: &[Reject], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(rejects.iter().map(|r| Listed {
+            line: r.line,
+            id: r.id.clone(),
+            column: r.column.clone(),
+            reason: r.reason,
+            value: r.value.clone(),
+            message: r.message(),
+        }))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Reject>, D::Error> {
+        let listed = Vec::<Listed>::deserialize(d)?;
+        Ok(listed
+            .into_iter()
+            .map(|l| Reject {
+                line: l.line,
+                id: l.id,
+                column: l.column,
+                reason: l.reason,
+                value: l.value,
+                detail: RejectDetail::Recorded { message: l.message },
+                record: String::new(),
+            })
+            .collect())
+    }
 }
 
 impl CellCounts {

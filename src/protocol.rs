@@ -55,6 +55,9 @@ pub enum ToWorker {
     /// Every rejected row of the file read last, as CSV (the page holds the first
     /// [`REJECTS_SENT`]).
     RejectCsv,
+    /// Every problem of a rule file the page found it cannot use ([`FromWorker::RuleErrors`]):
+    /// the words need field paths, which only the worker tracks.
+    ExplainRules(String),
     /// Read the posted side file (unit registry or adjustments). Side files come in the ticket
     /// file's encodings, so they are decoded here: the page carries no GB18030 tables.
     SideFile(SideKind),
@@ -109,6 +112,8 @@ pub enum FromWorker {
         name: String,
         read: Result<SideFile, String>,
     },
+    /// Every problem of a rule file, worded with its fields ([`ToWorker::ExplainRules`]).
+    RuleErrors(Vec<String>),
     /// The first rows of a file whose header needs the mapping step (its sample values), sent
     /// just before the header's refusal.
     Samples(Vec<Vec<String>>),

@@ -86,6 +86,8 @@ pub struct State {
     pub(crate) route: RwSignal<Route>,
     /// What the unit search last said (found nothing), for its live region.
     pub(crate) search_message: RwSignal<String>,
+    /// Every problem of the rule file last refused (the rules in force stay), worded by the worker.
+    pub(crate) rule_errors: RwSignal<Vec<String>>,
     /// What reading several files together found, a line per file (empty for one file).
     pub(crate) combined: RwSignal<Vec<String>>,
     /// The first rows of a file in the mapping step, as the worker decoded them (sample values).
@@ -122,6 +124,7 @@ impl State {
             search_message: RwSignal::new(String::new()),
             rules_preset: RwSignal::new(None),
             combined: RwSignal::new(Vec::new()),
+            rule_errors: RwSignal::new(Vec::new()),
             mapping_samples: RwSignal::new(Vec::new()),
         };
         match WorkerClient::spawn(move |m| state.on_worker(m)) {
@@ -174,6 +177,7 @@ impl State {
             }
             FromWorker::Rereading(p) => self.rereading.set(Some(p)),
             FromWorker::Combined(notes) => self.combined.set(notes),
+            FromWorker::RuleErrors(errors) => self.rule_errors.set(errors),
             FromWorker::Samples(rows) => self.mapping_samples.set(rows),
             FromWorker::Shortfalls(found) => {
                 // Only the answer to the lists asked for last (an older second read may finish later).
@@ -442,7 +446,7 @@ impl State {
             return self.stage.set(Stage::Mapping { name, headers, draft: tried, note });
         }
         let key = Mapping::header_key(&headers);
-        let saved = load::saved_mapping(&key).and_then(|j| Mapping::from_json(&j).ok());
+        let saved = load::saved_mapping(&key).and_then(|j| Mapping::from_json_valid(&j));
         match saved.filter(|m| m.resolve(&headers).is_usable()) {
             Some(m) => self.open(name, blob, Some(m), "已自动使用此前为相同表头保存的列映射。".into()),
             None => {

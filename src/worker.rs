@@ -15,6 +15,7 @@ use crate::protocol::{
 };
 use hotline_engine::partial::{Partial, StreamError, StreamingPartial};
 use hotline_engine::report::shortfall::{ShortfallQuery, ShortfallScan, Shortfalls};
+use hotline_engine::score::rules::RuleSet;
 use hotline_engine::{IngestOptions, Ingested, ReportOptions};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -416,6 +417,13 @@ pub fn run_worker() {
                     })
                 });
                 post(FromWorker::Download { name, bytes: csv.into_bytes() });
+            }
+            ToWorker::ExplainRules(json) => {
+                let errors = match RuleSet::parse_all(&json) {
+                    Err(all) => all.iter().map(|e| e.to_string()).collect(),
+                    Ok(_) => vec!["规则文件无法使用".to_string()],
+                };
+                post(FromWorker::RuleErrors(errors));
             }
             ToWorker::RejectCsv => {
                 // A streamed file keeps its first rejects only: all of them need a second read.

@@ -12,7 +12,10 @@ use hotline_engine::{Report, ReportOptions};
 
 pub fn check(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let Ok(rules) = RuleSet::parse(text) else { return };
+    // The page's check (no field paths) accepts exactly what the full parser accepts.
+    let parsed = RuleSet::parse(text);
+    assert_eq!(RuleSet::parse_valid(text).is_some(), parsed.is_ok(), "parse_valid and parse disagree");
+    let Ok(rules) = parsed else { return };
     match RuleSet::parse(&rules.to_json()) {
         Ok(again) => assert_eq!(again, rules, "a rule file read back from its own JSON"),
         Err(e) => panic!("a rule file's own JSON does not read: {e:?}"),

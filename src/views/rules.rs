@@ -36,14 +36,15 @@ pub fn RulesPanel() -> impl IntoView {
     let state = use_state();
     let text = RwSignal::new(String::new());
     // Every problem of the last refused file or edit (the rules in force stay as they were).
-    let errors = RwSignal::new(Vec::<String>::new());
+    let errors = state.rule_errors;
     let preset_rules = move || {
         let id = state.rules_preset.get_untracked()?;
-        PRESETS.iter().find(|(i, _)| *i == id).and_then(|(_, json)| RuleSet::parse(json).ok())
+        PRESETS.iter().find(|(i, _)| *i == id).and_then(|(_, json)| RuleSet::parse_valid(json))
     };
     // Applies rule-file text: parsed and validated first; a refused file changes nothing.
-    let apply = move |json: String, origin: Origin| match RuleSet::parse_all(&json) {
-        Ok(r) => {
+    // The page only checks; the worker words the problems (field paths are tracked there).
+    let apply = move |json: String, origin: Origin| match RuleSet::parse_valid(&json) {
+        Some(r) => {
             errors.set(Vec::new());
             let r = match origin {
                 Origin::Preset(id) => {
@@ -69,7 +70,9 @@ pub fn RulesPanel() -> impl IntoView {
                 state.rescore();
             }
         }
-        Err(all) => errors.set(all.iter().map(|e| e.to_string()).collect()),
+        None => {
+            state.worker.with_value(|w| w.as_ref().map(|w| w.explain_rules(json)));
+        }
     };
     // The select shows the preset in force ("" for none or a file's rules).
     let preset_value = move || state.rules_preset.get().unwrap_or_default();
@@ -139,7 +142,7 @@ pub fn RulesPanel() -> impl IntoView {
                     on:change=move |ev| choose_preset(event_target_value(&ev), event_target::<web_sys::HtmlSelectElement>(&ev))>
                     <option value="">"（不计分，仅看指标）"</option>
                     {PRESETS.iter().map(|(id, json)| {
-                        let name = RuleSet::parse(json).map(|r| r.name).unwrap_or_default();
+                        let name = RuleSet::parse_valid(json).map(|r| r.name).unwrap_or_default();
                         view! { <option value=*id>{name}</option> }
                     }).collect_view()}
                 </select>

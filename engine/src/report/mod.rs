@@ -219,7 +219,15 @@ pub struct Counted {
     extra_members: Vec<String>,
     registry: Option<Registry>,
     deadlines: Option<crate::tickets::deadlines::Deadlines>,
+    /// How a period is counted without month tables: a pass over the tickets, set only by
+    /// [`Counted::new`]. Held as a function pointer so that a build which only counts from cells
+    /// (the page) links neither the ticket pass nor the working calendar it needs.
+    ticket_pass: Option<TicketPass>,
 }
+
+/// [`crate::count::indicators::count_period`]'s signature.
+type TicketPass =
+    fn(&TicketStore, Period, &[NameId], usize, &DeadlinePlan) -> crate::count::indicators::PeriodCounts;
 
 impl Counted {
     /// Counts `ingested` under `o`'s registry and deadlines (its period and indicator options
@@ -243,6 +251,7 @@ impl Counted {
             extra_members,
             registry: o.registry.clone(),
             deadlines: o.deadlines.clone(),
+            ticket_pass: Some(crate::count::indicators::count_period),
         }
     }
     /// Counts from cells already summed (a partial-aggregates file): `ingested` holds the names.
@@ -265,22 +274,19 @@ impl Counted {
             extra_members,
             registry: o.registry.clone(),
             deadlines: o.deadlines.clone(),
+            ticket_pass: None,
         }
     }
     /// The counts of one period: a sum over the month tables, or a pass over the tickets.
     pub fn counts(&self, store: &TicketStore, period: Period) -> crate::count::indicators::PeriodCounts {
-        match &self.aggregates {
-            Some(a) => a.counts(period),
-            None => {
+        match (&self.aggregates, self.ticket_pass) {
+            (Some(a), _) => a.counts(period),
+            (None, Some(pass)) => {
                 let plan = DeadlinePlan { rules: self.deadlines.clone() };
-                crate::count::indicators::count_period(
-                    store,
-                    period,
-                    &self.parents,
-                    self.extra_members.len(),
-                    &plan,
-                )
+                pass(store, period, &self.parents, self.extra_members.len(), &plan)
             }
+            // Counts from cells always have their month tables.
+            (None, None) => Default::default(),
         }
     }
     /// Whether these counts serve `o` (same registry and deadlines).
@@ -360,7 +366,7 @@ impl Report {
             members: Vec::new(),
             groups: Vec::new(),
             deadline_errors: DeadlineErrors::default(),
-            calendar_years: crate::tickets::calendar::WorkCalendar::official().years(),
+            calendar_years: crate::tickets::calendar::OFFICIAL_YEARS,
             scores: None,
             reconciliation: Default::default(),
             warnings: Vec::new(),

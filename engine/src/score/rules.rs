@@ -615,6 +615,17 @@ impl RuleSet {
         Ok(rules)
     }
 
+    /// The rules of a rule file [`RuleSet::parse`] accepts, or `None`, without saying what is
+    /// wrong: no field paths are tracked, so a build that only needs to know (the page, which
+    /// asks its worker for the words) carries no path tracking. `Some` exactly when `parse` is
+    /// `Ok` (a test checks the presets and every rule-file error case).
+    pub fn parse_valid(json: &str) -> Option<RuleSet> {
+        if json.len() > MAX_RULE_FILE_BYTES {
+            return None;
+        }
+        serde_json::from_str::<RuleSet>(json).ok().filter(|r| r.problems().is_empty())
+    }
+
     /// Parses and validates a rule file, giving every problem found: each item that does not
     /// read (when the items do not), or everything [`RuleSet::parse`] would find one at a time
     /// in a file that reads. The first is [`RuleSet::parse`]'s error.
@@ -869,6 +880,24 @@ mod tests {
         "groups": [{"name": "全部", "full_score": 100, "patterns": ["*"]}],
         "items": [{"type": "weighted", "name": "按期", "indicator": "on_time_rate", "weight": 100, "rate_as": "fraction"}]
     }"#;
+
+    #[test]
+    fn parse_valid_accepts_exactly_what_parse_accepts() {
+        let mut cases: Vec<String> =
+            crate::score::presets::PRESETS.iter().map(|(_, j)| j.to_string()).collect();
+        cases.push(MINIMAL.into());
+        cases.push(MINIMAL.replace("on_time_rate", "speed"));
+        cases.push(MINIMAL.replace(r#""weight": 100"#, r#""weight": "x""#));
+        cases.push(MINIMAL.replace("hotline-eval.rules/1", "other/1"));
+        cases.push(format!("{MINIMAL} x"));
+        cases.push(MINIMAL.replace(r#""groups": ["#, r#""groups": [{"name": "全部", "full_score": 1}, "#));
+        for json in &cases {
+            assert_eq!(RuleSet::parse_valid(json).is_some(), RuleSet::parse(json).is_ok(), "{json}");
+            if let Some(r) = RuleSet::parse_valid(json) {
+                assert_eq!(Some(r), RuleSet::parse(json).ok());
+            }
+        }
+    }
 
     #[test]
     fn parse_all_lists_every_problem_in_the_files_order() {

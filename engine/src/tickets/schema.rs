@@ -377,6 +377,11 @@ impl Mapping {
     pub fn from_json(s: &str) -> Result<Mapping, MappingError> {
         read(s).map_err(|(kind, at)| MappingError { kind, at })
     }
+    /// A mapping file [`Mapping::from_json`] accepts, or `None`, without the error's field path
+    /// (what the page needs for a mapping it saved itself).
+    pub fn from_json_valid(s: &str) -> Option<Mapping> {
+        serde_json::from_str(s).ok()
+    }
     /// The mapping as a mapping file holds it, pretty-printed ([`Mapping::from_json`] reads it back).
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
