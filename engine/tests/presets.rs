@@ -394,3 +394,15 @@ fn panjin2023_lists_no_ranked_unit_as_ungrouped() {
     // The member-level 某某局 is the ranked unit; the member no group takes is still listed.
     assert_eq!(scores.ungrouped, vec!["不在任何组的成员".to_string()]);
 }
+
+/// The page checks rule files without field paths (`RuleSet::parse_valid`): every preset passes
+/// it, as the same rules `parse` gives.
+#[test]
+fn every_preset_passes_the_pages_check() {
+    use hotline_engine::score::presets::PRESETS;
+    use hotline_engine::score::rules::RuleSet;
+    for (id, json) in PRESETS {
+        assert_eq!(RuleSet::parse_valid(json), RuleSet::parse(json).ok(), "{id}");
+        assert!(RuleSet::parse_valid(json).is_some(), "{id}");
+    }
+}
