@@ -99,6 +99,25 @@ fn stream_error(e: StreamError) -> LoadError {
     }
 }
 
+/// Streams `blob` through `s` (progress to `tick`: bytes read, rows so far).
+async fn stream_into(
+    blob: &Blob,
+    s: &mut StreamingPartial<'_>,
+    cancel: &Cell<bool>,
+    tick: impl Fn(f64, u64),
+) -> Result<(), LoadError> {
+    browser::stream(
+        blob,
+        cancel,
+        |chunk| {
+            s.push(chunk).map_err(stream_error)?;
+            Ok(s.rows_read())
+        },
+        tick,
+    )
+    .await
+}
+
 /// Streams a ticket file into its partial aggregates, a batch of tickets at a time; the report
 /// is made from the partial. `progress` gets rows and bytes as they go.
 async fn load_streamed(
@@ -125,16 +144,7 @@ async fn load_streamed(
     let tick = |at: f64, rows| {
         progress(Progress { bytes: at as u64, total, rows, elapsed_ms: browser::now_ms() - started })
     };
-    browser::stream(
-        blob,
-        cancel,
-        |chunk| {
-            s.push(chunk).map_err(stream_error)?;
-            Ok(s.rows_read())
-        },
-        tick,
-    )
-    .await?;
+    stream_into(blob, &mut s, cancel, tick).await?;
     let done = s.finish().map_err(stream_error)?;
     // The rejects and reading summary of the whole file (the partial's store holds names only).
     let ingested = Ingested {
@@ -311,17 +321,7 @@ async fn load_many(
                     elapsed_ms: browser::now_ms() - started,
                 })
             };
-            browser::stream(
-                blob,
-                cancel,
-                |chunk| {
-                    s.push(chunk).map_err(stream_error)?;
-                    Ok(s.rows_read())
-                },
-                tick,
-            )
-            .await
-            .map_err(named)?;
+            stream_into(blob, &mut s, cancel, tick).await.map_err(named)?;
             let done = s.finish().map_err(|e| named(stream_error(e)))?;
             let sum = &done.ingested.summary;
             let mut note = format!(

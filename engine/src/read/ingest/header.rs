@@ -38,20 +38,26 @@ pub(super) fn resolve_header(headers: Vec<String>, mapping: Option<&Mapping>) ->
     }
 }
 
-/// Reads only the header row of a file's first bytes (for the mapping step). `head` must hold
-/// the whole header row, or be the whole file.
-pub fn peek_headers(head: &[u8]) -> Result<Vec<String>, FileError> {
+/// A file's first bytes as the ingest reads them: without the byte-order mark, a CR-only file's
+/// line ends made line feeds (its header row ends at its first CR), and the encoding decided.
+fn prepared(head: &[u8]) -> Result<(std::borrow::Cow<'_, [u8]>, TextEncoding), FileError> {
     let (skip, bom) = encoding::strip_bom(head).map_err(|m| FileError::Encoding(m.into()))?;
     let mut head = std::borrow::Cow::Borrowed(head.get(skip..).unwrap_or_default());
-    // A CR-only file's header row ends at its first CR, as the ingest reads it.
     if LineEnds::of(&head, true) == Some(LineEnds::CrOnly) {
         LineEnds::normalise(head.to_mut());
     }
-    let head = &head[..];
     let enc = bom.unwrap_or_else(|| match head.iter().position(|b| *b >= 0x80) {
         Some(first) => encoding::decide(head.get(first..).unwrap_or_default()),
         None => TextEncoding::Utf8,
     });
+    Ok((head, enc))
+}
+
+/// Reads only the header row of a file's first bytes (for the mapping step). `head` must hold
+/// the whole header row, or be the whole file.
+pub fn peek_headers(head: &[u8]) -> Result<Vec<String>, FileError> {
+    let (head, enc) = prepared(head)?;
+    let head = &head[..];
     let end = find_record_end(head, true).ok_or(FileError::Empty)?;
     let rec = head.get(..end.content).unwrap_or_default();
     let mut f = Fields::default();
@@ -70,16 +76,8 @@ pub fn peek_headers(head: &[u8]) -> Result<Vec<String>, FileError> {
 /// assert_eq!(peek_rows(head.as_bytes(), 5), vec![vec!["A1", "2021-03-01"], vec!["A2", "2021-03-02"]]);
 /// ```
 pub fn peek_rows(head: &[u8], n: usize) -> Vec<Vec<String>> {
-    let Ok((skip, bom)) = encoding::strip_bom(head) else { return Vec::new() };
-    let mut head = std::borrow::Cow::Borrowed(head.get(skip..).unwrap_or_default());
-    if LineEnds::of(&head, true) == Some(LineEnds::CrOnly) {
-        LineEnds::normalise(head.to_mut());
-    }
+    let Ok((head, enc)) = prepared(head) else { return Vec::new() };
     let head = &head[..];
-    let enc = bom.unwrap_or_else(|| match head.iter().position(|b| *b >= 0x80) {
-        Some(first) => encoding::decide(head.get(first..).unwrap_or_default()),
-        None => TextEncoding::Utf8,
-    });
     let Some(header) = find_record_end(head, false) else { return Vec::new() };
     let mut rest = head.get(header.consumed..).unwrap_or_default();
     let (mut rows, mut f, mut lossy) = (Vec::new(), Fields::default(), false);
