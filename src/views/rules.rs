@@ -77,7 +77,9 @@ pub fn RulesPanel() -> impl IntoView {
     // The select shows the preset in force ("" for none or a file's rules).
     let preset_value = move || state.rules_preset.get().unwrap_or_default();
     let choose_preset = move |id: String, select: web_sys::HtmlSelectElement| {
-        let edited = state.rules.with_untracked(|r| r.as_ref().is_some_and(|r| r.name.starts_with("基于 ")));
+        // Edited: rules from a preset that `edited_name` marked (a rule file's own name is its own).
+        let edited = state.rules_preset.with_untracked(Option::is_some)
+            && state.rules.with_untracked(|r| r.as_ref().is_some_and(|r| r.name.starts_with("基于 ")));
         if edited
             && !window()
                 .confirm_with_message("当前规则有修改，选择预设将放弃这些修改。确定吗？")

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { serve, browser, open, cliReport, generate, tmp, waitReady, root } from './harness.mjs';
+import { serve, browser, openMonth, cliReport, generate, tmp, root } from './harness.mjs';
 
 let server;
 let chrome;
@@ -27,12 +27,7 @@ test('axe (wcag2a, wcag2aa): no violation on any view, at 1366 and 390 px', asyn
   generate(file, '--month', '2021-03', '--tickets', '1500', '--seed', '8');
   fs.appendFileSync(file, 'BAD1,2021-03-02 08:00,微信,,,直接答复,,,,,,,,,,,,,,,,,\n');
   const report = cliReport(file);
-  const { page, errors } = await open(chrome.ctx, server.url);
-  await waitReady(page, cliReport(path.join(root, 'public', 'sample.csv')).source.rows_read);
-  await page.setInputFiles('#ticket-file', file);
-  await waitReady(page, report.source.rows_read);
-  await page.selectOption('#rules-preset', 'lyg2021');
-  await page.waitForSelector('#scores table.score-table');
+  const { page, errors } = await openMonth(chrome.ctx, server.url, file, report, 'lyg2021');
   await page.click(`#unit-table tr[data-row="${report.units[0].name}"] .unit-link`);
   await page.waitForSelector('#shortfall-kinds');
   for (const width of [1366, 390]) {

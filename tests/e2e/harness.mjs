@@ -111,3 +111,18 @@ export function shown(v) {
 export async function waitReady(page, rowsRead) {
   await page.waitForFunction((n) => document.querySelector('#rows-read')?.textContent === String(n), rowsRead, { timeout: 60000 });
 }
+
+/// Opens the page, waits for its sample month, reads `file` through the file input (waiting for
+/// `report`, the CLI's report of it) and, when `preset` is given, scores it by that preset.
+export async function openMonth(ctx, url, file, report, preset) {
+  const opened = await open(ctx, url);
+  const { page } = opened;
+  await waitReady(page, cliReport(path.join(root, 'public', 'sample.csv')).source.rows_read);
+  await page.setInputFiles('#ticket-file', file);
+  await waitReady(page, report.source.rows_read);
+  if (preset) {
+    await page.selectOption('#rules-preset', preset);
+    await page.waitForSelector('#scores table.score-table');
+  }
+  return opened;
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { serve, browser, open, cliReport, generate, tmp, waitReady, root } from './harness.mjs';
+import { serve, browser, openMonth, cliReport, generate, tmp, root } from './harness.mjs';
 
 let server;
 let chrome;
@@ -52,12 +52,7 @@ test('print: each view on A4 with nothing cut off, the 60-unit table on at most 
   fs.appendFileSync(file, extra.join('\n') + '\n');
   const report = cliReport(file);
   assert.equal(report.units.length, 60);
-  const { page, errors } = await open(chrome.ctx, server.url);
-  await waitReady(page, cliReport(path.join(root, 'public', 'sample.csv')).source.rows_read);
-  await page.setInputFiles('#ticket-file', file);
-  await waitReady(page, report.source.rows_read);
-  await page.selectOption('#rules-preset', 'lyg2021');
-  await page.waitForSelector('#scores table.score-table');
+  const { page, errors } = await openMonth(chrome.ctx, server.url, file, report, 'lyg2021');
   const shots = process.env.SHOTS;
 
   const pages = {};
