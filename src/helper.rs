@@ -226,11 +226,7 @@ async fn read_tail(
     let mut reader = TailReader::new(ingest, &header).map_err(LoadError::File)?;
     let part = blob.slice_with_f64_and_f64(start, blob.size()).map_err(browser::js_err)?;
     let never = Cell::new(false);
-    let push = |chunk: &[u8]| {
-        reader.push(chunk).map_err(LoadError::File)?;
-        Ok(reader.rows_read())
-    };
-    browser::stream(&part, &never, push, |bytes, rows| on_progress(bytes as u64, rows)).await?;
+    browser::stream(&part, &never, &mut reader, |bytes, rows| on_progress(bytes as u64, rows)).await?;
     let tail = reader.finish().map_err(LoadError::File)?;
     // Written straight into a JavaScript array, a MiB at a time: the wire form never sits in
     // this worker's wasm memory whole.

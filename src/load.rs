@@ -52,7 +52,7 @@ pub async fn ingest_blob(
         });
     };
     let (Some(helper), Some((header_len, split))) = (helper, plan) else {
-        stream(blob, &cancel, push_into(&mut ingest), report).await?;
+        stream(blob, &cancel, &mut ingest, report).await?;
         return Ok((ingest.finish().map_err(LoadError::File)?, Readers::One));
     };
     // The helper serves this file only: stopping it frees its memory, and a failure here must
@@ -66,7 +66,7 @@ pub async fn ingest_blob(
     let _stop = StopOnDrop(helper);
     let tail = helper.read_tail(blob, &options, header_len, split);
     let head = blob.slice_with_f64_and_f64(0.0, split).map_err(js_err)?;
-    stream(&head, &cancel, push_into(&mut ingest), &report).await?;
+    stream(&head, &cancel, &mut ingest, &report).await?;
     let tail = tail.await;
     helper.stop();
     if cancel.get() {
@@ -82,16 +82,8 @@ pub async fn ingest_blob(
     };
     // The second reader's part is read again here: slower, never different.
     let rest = blob.slice_with_f64_and_f64(split, total).map_err(js_err)?;
-    stream(&rest, &cancel, push_into(&mut ingest), |at, rows| report(split + at, rows)).await?;
+    stream(&rest, &cancel, &mut ingest, |at, rows| report(split + at, rows)).await?;
     Ok((ingest.finish().map_err(LoadError::File)?, Readers::ReadAgain(refused)))
-}
-
-/// Feeds chunks to `ingest`, answering the rows read so far (for [`stream`]).
-pub fn push_into(ingest: &mut Ingest) -> impl FnMut(&[u8]) -> Result<u64, LoadError> + '_ {
-    |chunk| {
-        ingest.push(chunk).map_err(LoadError::File)?;
-        Ok(ingest.rows_read())
-    }
 }
 
 /// A tail's wire form in a JavaScript array, copied into the engine a piece at a time.

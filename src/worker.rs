@@ -13,7 +13,7 @@ use crate::protocol::Readers;
 use crate::protocol::{
     decode, encode, FromWorker, SideFile, SideKind, ToWorker, REJECTS_SENT, SHORTFALLS_SHOWN,
 };
-use hotline_engine::partial::{Partial, StreamError, StreamingPartial};
+use hotline_engine::partial::{Partial, StreamingPartial};
 use hotline_engine::report::shortfall::{ShortfallQuery, ShortfallScan, Shortfalls};
 use hotline_engine::score::rules::RuleSet;
 use hotline_engine::{IngestOptions, Ingested, ReportOptions};
@@ -92,32 +92,6 @@ struct Held {
     file: Option<(Blob, IngestOptions)>,
 }
 
-fn stream_error(e: StreamError) -> LoadError {
-    match e {
-        StreamError::File(e) => LoadError::File(e),
-        StreamError::Partial(e) => LoadError::Partial(e.to_string()),
-    }
-}
-
-/// Streams `blob` through `s` (progress to `tick`: bytes read, rows so far).
-async fn stream_into(
-    blob: &Blob,
-    s: &mut StreamingPartial<'_>,
-    cancel: &Cell<bool>,
-    tick: impl Fn(f64, u64),
-) -> Result<(), LoadError> {
-    browser::stream(
-        blob,
-        cancel,
-        |chunk| {
-            s.push(chunk).map_err(stream_error)?;
-            Ok(s.rows_read())
-        },
-        tick,
-    )
-    .await
-}
-
 /// Streams a ticket file into its partial aggregates, a batch of tickets at a time; the report
 /// is made from the partial. `progress` gets rows and bytes as they go.
 async fn load_streamed(
@@ -144,8 +118,8 @@ async fn load_streamed(
     let tick = |at: f64, rows| {
         progress(Progress { bytes: at as u64, total, rows, elapsed_ms: browser::now_ms() - started })
     };
-    stream_into(blob, &mut s, cancel, tick).await?;
-    let done = s.finish().map_err(stream_error)?;
+    browser::stream(blob, cancel, &mut s, tick).await?;
+    let done = s.finish().map_err(browser::stream_error)?;
     // The rejects and reading summary of the whole file (the partial's store holds names only).
     let ingested = Ingested {
         store: Default::default(),
@@ -182,16 +156,7 @@ async fn shortfalls(query: ShortfallQuery, report: ReportOptions, post: Rc<dyn F
             let sized = IngestOptions { size_hint: Some(blob.size() as u64), ..ingest };
             let mut scan = ShortfallScan::new(sized, report, &query, STREAM_BATCH);
             let tick = rereading(&blob, post.clone());
-            let read = browser::stream(
-                &blob,
-                &cancel,
-                |chunk| {
-                    scan.push(chunk).map_err(LoadError::File)?;
-                    Ok(scan.rows_read())
-                },
-                tick,
-            )
-            .await;
+            let read = browser::stream(&blob, &cancel, &mut scan, tick).await;
             match read {
                 Ok(()) => scan.finish().map_err(|e| e.message()),
                 // Replaced by a newer request: that one answers.
@@ -220,8 +185,36 @@ fn rereading(blob: &Blob, post: Rc<dyn Fn(FromWorker)>) -> impl Fn(f64, u64) {
     }
 }
 
-/// Every rejected row of a streamed file, as CSV, by reading it again: written as the rows are
-/// read, so the rejects are never all held at once (a messy year has a million).
+/// Every rejected row of a file, written as CSV as the rows are read, so the rejects are never
+/// all held at once (a messy year has a million); the tickets are let go a batch at a time.
+struct RejectWriter {
+    reader: hotline_engine::Ingest,
+    csv: String,
+}
+
+/// Appends `rejects` to `csv` in line order (those of one chunk come a little out of line
+/// order; those of earlier chunks, before them).
+fn write_rejects(mut rejects: Vec<hotline_engine::Reject>, csv: &mut String) {
+    rejects.sort_by_key(|r| r.line);
+    rejects.iter().for_each(|r| r.write_csv_row(csv));
+}
+
+impl browser::Reading for RejectWriter {
+    fn push(&mut self, chunk: &[u8]) -> Result<(), LoadError> {
+        browser::Reading::push(&mut self.reader, chunk)?;
+        if self.reader.tickets_held() >= STREAM_BATCH {
+            let spent = self.reader.take_tickets();
+            self.reader.reuse(spent);
+        }
+        write_rejects(self.reader.take_rejects(), &mut self.csv);
+        Ok(())
+    }
+    fn rows_read(&self) -> u64 {
+        self.reader.rows_read()
+    }
+}
+
+/// Every rejected row of a streamed file, as CSV, by reading it again.
 async fn all_rejects(
     blob: &Blob,
     ingest: IngestOptions,
@@ -230,31 +223,13 @@ async fn all_rejects(
     // Read to the end: nothing else stops this read.
     let cancel = Cell::new(false);
     let sized = IngestOptions { size_hint: Some(blob.size() as u64), rejects_kept: None, ..ingest };
-    let mut reader = hotline_engine::Ingest::batched(sized, STREAM_BATCH);
-    let mut csv = hotline_engine::Reject::CSV_HEADER.to_string();
-    let tick = rereading(blob, post);
-    let write = |mut rejects: Vec<hotline_engine::Reject>, csv: &mut String| {
-        // Those of one chunk come a little out of line order; of earlier chunks, before them.
-        rejects.sort_by_key(|r| r.line);
-        rejects.iter().for_each(|r| r.write_csv_row(csv));
+    let mut writer = RejectWriter {
+        reader: hotline_engine::Ingest::batched(sized, STREAM_BATCH),
+        csv: hotline_engine::Reject::CSV_HEADER.to_string(),
     };
-    browser::stream(
-        blob,
-        &cancel,
-        |chunk| {
-            reader.push(chunk).map_err(LoadError::File)?;
-            if reader.tickets_held() >= STREAM_BATCH {
-                let spent = reader.take_tickets();
-                reader.reuse(spent);
-            }
-            write(reader.take_rejects(), &mut csv);
-            Ok(reader.rows_read())
-        },
-        tick,
-    )
-    .await?;
-    let done = reader.finish().map_err(LoadError::File)?;
-    write(done.rejects, &mut csv);
+    browser::stream(blob, &cancel, &mut writer, rereading(blob, post)).await?;
+    let RejectWriter { reader, mut csv } = writer;
+    write_rejects(reader.finish().map_err(LoadError::File)?.rejects, &mut csv);
     Ok(csv)
 }
 
@@ -321,8 +296,8 @@ async fn load_many(
                     elapsed_ms: browser::now_ms() - started,
                 })
             };
-            stream_into(blob, &mut s, cancel, tick).await.map_err(named)?;
-            let done = s.finish().map_err(|e| named(stream_error(e)))?;
+            browser::stream(blob, cancel, &mut s, tick).await.map_err(named)?;
+            let done = s.finish().map_err(|e| named(browser::stream_error(e)))?;
             let sum = &done.ingested.summary;
             let mut note = format!(
                 "{name}：读取 {} 行，计分 {} 行，拒收 {} 行",
