@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Seconds since 2000-01-01 00:00:00 local time; `Stamp::NONE` means "empty".
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Stamp(pub u32);
 
 /// Days from 1970-01-01 to 2000-01-01.

@@ -3,6 +3,7 @@
 //! The page renders it; `hotline --format json` prints it; the browser tests compare the two.
 //! The JSON shape is documented in docs/report-json.md (format tag [`REPORT_FORMAT`]).
 
+pub mod audit;
 pub mod export;
 pub mod reconcile;
 pub mod shortfall;
@@ -326,7 +327,7 @@ pub(crate) fn registry_parents(
     (v, extra)
 }
 
-fn member_name<'a>(store: &'a TicketStore, extra: &'a [String], id: NameId) -> &'a str {
+pub(crate) fn member_name<'a>(store: &'a TicketStore, extra: &'a [String], id: NameId) -> &'a str {
     let n = store.units.len();
     if (id as usize) < n {
         store.units.get(id)

@@ -318,41 +318,13 @@ impl Shortfalls {
     /// Adds the shortfalls of `store`'s tickets (one batch of a streamed file, or all of them).
     fn add(&mut self, store: &TicketStore, o: &ReportOptions) {
         let q = &self.query;
-        let (parents, extra) = crate::report::registry_parents(store, o.registry.as_ref());
-        let target: NameId = match q.level {
-            EntityLevel::Unit => store.units.find(&q.name).unwrap_or(NO_NAME),
-            EntityLevel::Member => match store.units.find(&q.name) {
-                Some(id) => id,
-                None => extra
-                    .iter()
-                    .position(|n| *n == q.name)
-                    .map_or(NO_NAME, |i| (store.units.len() + i) as NameId),
-            },
-        };
-        if target == NO_NAME {
-            return;
-        }
-        let is_ours = |t: &Ticket| match q.level {
-            EntityLevel::Unit => t.unit == target,
-            EntityLevel::Member => {
-                t.unit != NO_NAME
-                    && target
-                        == match t.parent {
-                            NO_NAME => parents
-                                .get(t.unit as usize)
-                                .copied()
-                                .filter(|m| *m != NO_NAME)
-                                .unwrap_or(t.unit),
-                            p => p,
-                        }
-            }
-        };
+        let Some(owner) = Owner::new(store, o, q.level, &q.name) else { return };
         let plan = DeadlinePlan { rules: o.deadlines.clone() };
         let with_plan = plan.needed(store);
         let mut errors = DeadlineErrors::default();
         let (start, end) = (q.period.start(), q.period.end());
         for (i, raw) in store.tickets.iter().enumerate() {
-            if !is_ours(raw) || !q.scope.admits(raw.from_province) {
+            if !owner.owns(raw) || !q.scope.admits(raw.from_province) {
                 continue;
             }
             // As counted: the same deadlines `count_period` applies.
@@ -369,8 +341,62 @@ impl Shortfalls {
                 }
             }
             if mask != 0 {
-                self.rows.push(row(store, i, &t, mask));
+                let category = store.categories.get(t.category);
+                self.rows.push(row_of(&t, store.id(i), store.units.get(t.unit), category, mask));
             }
+        }
+    }
+}
+
+/// Which tickets are one entity's: a 承办单位's own, or a 成员单位's (by 上级单位 as filled, else
+/// the registry's, else the unit itself), as every count rolls them up.
+pub(crate) struct Owner {
+    level: EntityLevel,
+    target: NameId,
+    parents: Vec<NameId>,
+    extra: Vec<String>,
+}
+
+impl Owner {
+    /// The owner `name` at `level` in `store`; `None` when the store never names it.
+    pub(crate) fn new(
+        store: &TicketStore,
+        o: &ReportOptions,
+        level: EntityLevel,
+        name: &str,
+    ) -> Option<Owner> {
+        let (parents, extra) = crate::report::registry_parents(store, o.registry.as_ref());
+        let target: NameId = match level {
+            EntityLevel::Unit => store.units.find(name)?,
+            EntityLevel::Member => match store.units.find(name) {
+                Some(id) => id,
+                None => (store.units.len() + extra.iter().position(|n| n == name)?) as NameId,
+            },
+        };
+        Some(Owner { level, target, parents, extra })
+    }
+
+    /// The 成员单位 a ticket rolls up into (`NO_NAME` for a ticket without 承办单位).
+    pub(crate) fn member_of(&self, t: &Ticket) -> NameId {
+        if t.unit == NO_NAME {
+            return NO_NAME;
+        }
+        match t.parent {
+            NO_NAME => self.parents.get(t.unit as usize).copied().filter(|m| *m != NO_NAME).unwrap_or(t.unit),
+            p => p,
+        }
+    }
+
+    /// [`Owner::member_of`] by name.
+    pub(crate) fn member_name<'a>(&'a self, store: &'a TicketStore, t: &Ticket) -> &'a str {
+        crate::report::member_name(store, &self.extra, self.member_of(t))
+    }
+
+    /// Whether the ticket is the owner's.
+    pub(crate) fn owns(&self, t: &Ticket) -> bool {
+        match self.level {
+            EntityLevel::Unit => t.unit == self.target,
+            EntityLevel::Member => t.unit != NO_NAME && self.member_of(t) == self.target,
         }
     }
 }
@@ -379,7 +405,8 @@ fn time(s: Stamp) -> String {
     s.to_string()
 }
 
-fn row(store: &TicketStore, i: usize, t: &Ticket, mask: u16) -> ShortfallRow {
+/// A ticket (as counted) as the lists show it, on the lists of `mask`.
+pub(crate) fn row_of(t: &Ticket, id: &str, unit: &str, category: &str, mask: u16) -> ShortfallRow {
     let callback = match t.callback {
         Callback::None => "",
         Callback::Satisfied => "满意",
@@ -390,13 +417,9 @@ fn row(store: &TicketStore, i: usize, t: &Ticket, mask: u16) -> ShortfallRow {
     let callback_at = crate::count::events::callback_time(t);
     ShortfallRow {
         line: t.line,
-        id: store.id(i).to_string(),
-        unit: store.units.get(t.unit).to_string(),
-        category: if t.category == NO_NAME {
-            String::new()
-        } else {
-            store.categories.get(t.category).to_string()
-        },
+        id: id.to_string(),
+        unit: unit.to_string(),
+        category: category.to_string(),
         received: time(t.received),
         dispatched: time(t.dispatched),
         sign_due: time(t.sign_due),
