@@ -40,7 +40,7 @@ struct Cli {
     command: Command,
 }
 
-/// The subcommands. (`audit` and `bulletin` are to come: one variant each, with their own args.)
+/// The subcommands. (`bulletin` is to come: one variant, with its own args.)
 #[derive(Subcommand, Debug)]
 enum Command {
     /// 统计报告 / report the figures of ticket files, partials or a saved report (the default)
@@ -68,6 +68,18 @@ indicator, as the page lists them (docs/indicators.md §10). The file is streame
 memory: a first pass finds the default period (none with --period), the second keeps that unit's rows."
     )]
     Shortfalls(ShortfallsArgs),
+    /// 本单位自查 / one unit's self-audit: items with points lost, each ticket's points at stake,
+    /// the what-if score for fixes, and the open tickets to fix first
+    #[command(
+        args_override_self = true,
+        long_about = "本单位自查 / one unit's self-audit under the rules (docs/self-audit.md): its score, rank and\n\
+grade; every item with its formula and the points it lost; every ticket on a list with the points it\n\
+alone costs; with --fix or --fix-all the score had those tickets gone right (a re-count of the edited\n\
+tickets, never an estimate); the open tickets falling due before the period ends (as of --as-of, by\n\
+default the latest event time in the files) and those already overdue. The files are streamed twice,\n\
+in bounded memory: the counts, then that unit's tickets."
+    )]
+    Audit(AuditArgs),
     /// 规则预设 / list the rule presets that --rules takes (id, then name)
     Presets,
     /// 生成样例 / write a synthetic ticket file in the canonical layout (public/sample.csv is one)
@@ -154,6 +166,58 @@ struct ShortfallsArgs {
     /// write the lists to this file instead of printing them
     #[arg(long, value_name = "FILE")]
     out: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct AuditArgs {
+    /// 工单文件 / ticket files, oldest export first (combined as `report` combines them)
+    #[arg(value_name = "TICKETS.csv", required = true)]
+    files: Vec<String>,
+    /// 单位 / the unit audited: a 承办单位, or with --member a 成员单位
+    #[arg(long, value_name = "NAME", allow_hyphen_values = true)]
+    unit: String,
+    /// --unit names a 成员单位 (its own tickets and those of the units below it)
+    #[arg(long)]
+    member: bool,
+    #[command(flatten)]
+    common: Common,
+    #[arg(long, value_name = "PRESET|FILE", value_parser = parse_rules, default_value = "lyg2021", help = rules_help(
+        "the scores audited (default lyg2021)"
+    ))]
+    rules: Rules,
+    /// 加减分 / adjustments CSV: 单位,项目,分值,说明, as for `report`
+    #[arg(long, value_name = "FILE")]
+    adjustments: Option<String>,
+    /// 截至 / the "as of" time of the fix-first list (2021-02-20 12:00:00); default: the latest
+    /// event time (受理, 派单, 签收, 联系, 办结, 回访, 反馈) in the files
+    #[arg(long, value_name = "DATETIME", value_parser = parse_datetime)]
+    as_of: Option<hotline_engine::Stamp>,
+    /// 假如 / tickets had gone right: 工单编号, or 工单编号:list (closed_late, signed_late, …) for one
+    /// list only; comma-separated
+    #[arg(long, value_name = "ID,ID,…", value_delimiter = ',', value_parser = parse_fix, conflicts_with = "fix_all")]
+    fix: Vec<hotline_engine::report::audit::Fix>,
+    /// 假如全部 / every ticket on a list had gone right
+    #[arg(long)]
+    fix_all: bool,
+    /// 输出格式 / json: the whole audit; csv: the tickets of every list, then the fix-first list
+    #[arg(long, value_enum, default_value = "json", hide_possible_values = true, value_name = "json|csv")]
+    format: Format,
+    /// write the audit to this file instead of printing it
+    #[arg(long, value_name = "FILE")]
+    out: Option<String>,
+}
+
+fn parse_datetime(s: &str) -> Result<hotline_engine::Stamp, String> {
+    hotline_engine::read::datetime::parse_standard(s.trim().as_bytes())
+        .ok_or_else(|| format!("无法识别的时间“{s}”：应为 2021-02-20 12:00:00"))
+}
+
+fn parse_fix(s: &str) -> Result<hotline_engine::report::audit::Fix, String> {
+    hotline_engine::report::audit::Fix::parse(s.trim()).ok_or_else(|| {
+        let kinds: Vec<&str> =
+            hotline_engine::report::shortfall::ShortfallKind::ALL.iter().map(|k| k.key()).collect();
+        format!("无法识别的 --fix“{s}”：应为 工单编号 或 工单编号:类型（{}）", kinds.join("、"))
+    })
 }
 
 #[derive(Args, Debug)]
@@ -535,6 +599,20 @@ fn merged_report(
     report_options: &ReportOptions,
     partial_out: Option<&str>,
 ) -> Result<Report, String> {
+    let merged = merged_partial(inputs, mapping, report_options)?;
+    if let Some(out) = partial_out {
+        write_file(std::path::Path::new(out), merged.to_json())?;
+        eprintln!("已写入部分汇总 {out}（{} 个来源）", merged.sources.len());
+    }
+    merged.report(report_options).map_err(|e| e.to_string())
+}
+
+/// The inputs' partial aggregates, merged (see [`merged_report`]).
+fn merged_partial(
+    inputs: &[String],
+    mapping: Option<Mapping>,
+    report_options: &ReportOptions,
+) -> Result<Partial, String> {
     let deadlines = report_options.deadlines.clone();
     // Consecutive exports repeat the tickets still open: ticket files are combined at
     // ticket level, a later file's row replacing an earlier one's. Read newest first and
@@ -566,12 +644,7 @@ fn merged_report(
         parts.push(part);
     }
     parts.reverse();
-    let merged = Partial::merge(&parts).map_err(|e| e.to_string())?;
-    if let Some(out) = partial_out {
-        write_file(std::path::Path::new(out), merged.to_json())?;
-        eprintln!("已写入部分汇总 {out}（{} 个来源）", merged.sources.len());
-    }
-    merged.report(report_options).map_err(|e| e.to_string())
+    Partial::merge(&parts).map_err(|e| e.to_string())
 }
 
 /// Writes the report: JSON to stdout or `DIR/report.json`, or one CSV per table into `DIR`.
@@ -672,12 +745,108 @@ fn run_shortfalls(args: &ShortfallsArgs) -> Result<(), String> {
     }
 }
 
+/// The self-audit of one unit: the counts of the files (merged as `report` merges them), then a
+/// second read of each, newest first, keeping that unit's tickets a newer export does not have.
+fn run_audit(args: &AuditArgs) -> Result<(), String> {
+    use hotline_engine::count::entity::EntityLevel;
+    use hotline_engine::report::audit::{self, AuditQuery, UnitTicketScan};
+    let common = &args.common;
+    let rules = rules_of(&Some(args.rules.clone()))?.ok_or("没有规则")?;
+    let (mapping, registry) = (mapping_of(common)?, registry_of(common)?);
+    let adjustments = match &args.adjustments {
+        Some(p) => Some(Adjustments::parse(&read(p)?).map_err(|e| e.to_string())?),
+        None => None,
+    };
+    let options = ReportOptions { period: common.period, registry: registry.clone(), ..Default::default() }
+        .under_rules(Some(&rules));
+    let partial = merged_partial(&args.files, mapping.clone(), &options)?;
+    let ctx = hotline_engine::score::Context {
+        registry: registry.as_ref(),
+        adjustments: adjustments.as_ref(),
+        ..Default::default()
+    };
+    let scored = |o: &ReportOptions| -> Result<Report, String> {
+        let mut r = partial.report(o).map_err(|e| e.to_string())?;
+        r.apply_rules(&rules, &ctx);
+        match r.scores.as_ref().and_then(|s| s.refused.clone()) {
+            Some(why) => Err(why),
+            None => Ok(r),
+        }
+    };
+    let report = scored(&options)?;
+    let info = report.period.clone().ok_or("没有可统计的月份")?;
+    // The period before, when the files hold it whole.
+    let previous = if info.previous_complete {
+        Some(scored(&ReportOptions { period: Some(info.previous), ..options.clone() })?)
+    } else {
+        None
+    };
+    let level = if args.member { EntityLevel::Member } else { EntityLevel::Unit };
+    let (mut tickets, mut latest) = (Vec::new(), None);
+    let mut newer: std::collections::HashSet<u64> = std::collections::HashSet::new();
+    for file in args.files.iter().rev() {
+        let ingest =
+            IngestOptions { mapping: mapping.clone(), size_hint: file_size(file), ..Default::default() };
+        let mut scan = UnitTicketScan::new(ingest, options.clone(), level, &args.unit, BATCH_TICKETS)
+            .replaced_by(&newer);
+        if args.files.len() > 1 {
+            scan = scan.with_hashes();
+        }
+        stream_into(file, |c| scan.push(c))?;
+        let done = scan.finish().map_err(|e| format!("{file}：{}", e.message()))?;
+        latest = latest.max(done.latest);
+        let mut found = done.tickets;
+        found.append(&mut tickets);
+        tickets = found;
+        newer.extend(done.hashes);
+    }
+    let query = AuditQuery {
+        level,
+        name: args.unit.clone(),
+        as_of: args.as_of.or(latest),
+        fixes: args.fix.clone(),
+        fix_all: args.fix_all,
+    };
+    let a = audit::audit(&report, previous.as_ref(), &rules, &ctx, &tickets, &query);
+    match &a.standing {
+        Some(s) => eprintln!(
+            "{}，{}：{} 分，{}组第 {} 名（共 {}）",
+            a.name,
+            a.period,
+            s.score,
+            s.group,
+            s.rank.map_or("—".into(), |r| r.to_string()),
+            s.of
+        ),
+        None => eprintln!("{}，{}：规则没有为该单位计分", a.name, a.period),
+    }
+    if let Some(w) = &a.what_if {
+        eprintln!("假如：{} 分，第 {} 名", w.score, w.rank.map_or("—".into(), |r| r.to_string()));
+    }
+    for f in &a.unknown_fixes {
+        eprintln!("注意：--fix {f} 不是该单位扣分清单上的工单");
+    }
+    let text = match args.format {
+        Format::Json => a.to_json(),
+        Format::Csv => format!("{}\n{}", a.lists_csv(), a.due_csv().trim_start_matches('\u{feff}')),
+    };
+    match &args.out {
+        Some(out) => write_file(std::path::Path::new(out), text),
+        None => {
+            print!("{}", text.trim_end_matches('\n'));
+            println!();
+            Ok(())
+        }
+    }
+}
+
 fn main() -> ExitCode {
     // A usage error exits 2 here (clap), before any file is read; `--help` and `--version` exit 0.
     let cli = Cli::parse_from(with_default_subcommand(std::env::args_os().collect()));
     let result = match &cli.command {
         Command::Report(args) => run_report(args),
         Command::Shortfalls(args) => run_shortfalls(args),
+        Command::Audit(args) => run_audit(args),
         Command::Presets => {
             for (id, _) in hotline_engine::score::presets::PRESETS {
                 let name = hotline_engine::score::presets::preset(id).map(|r| r.name).unwrap_or_default();

@@ -217,3 +217,26 @@ fn fix_first_equals_the_hand_worked_answer() {
     // Had every deadline still ahead been met: above the file as it stands.
     assert!(a.if_open_met.as_ref().unwrap().exact > a.standing.as_ref().unwrap().exact);
 }
+
+/// A second read a batch at a time (a file streamed beyond memory) keeps exactly the unit's
+/// tickets in memory and finds the same latest event, whatever the batch and chunk sizes.
+#[test]
+fn a_second_read_finds_the_tickets_in_memory() {
+    use hotline_engine::report::audit::UnitTicketScan;
+    let csv = generate_string(&GenConfig::new(Month::new(2021, 2), 1200, 3));
+    let rules = presets::preset("lyg2021").unwrap();
+    let (done, o, _) = report(&csv, &rules, Period::month(Month::new(2021, 2)));
+    for (level, name) in [(EntityLevel::Member, "海州区"), (EntityLevel::Unit, "新海街道办")] {
+        let held = audit::unit_tickets(&done.store, &o, level, name);
+        assert!(!held.is_empty());
+        for (batch, chunk) in [(1, 7), (100, 4096), (1 << 20, 1 << 20)] {
+            let mut scan = UnitTicketScan::new(IngestOptions::default(), o.clone(), level, name, batch);
+            for piece in csv.as_bytes().chunks(chunk) {
+                scan.push(piece).unwrap();
+            }
+            let scanned = scan.finish().unwrap();
+            assert_eq!(scanned.tickets, held, "{name}, batch {batch}");
+            assert_eq!(scanned.latest, audit::latest_event(&done.store));
+        }
+    }
+}

@@ -36,6 +36,7 @@ use crate::count::entity::{EntityLevel, Scope};
 use crate::count::indicators::Tally;
 use crate::count::tally::Split;
 use crate::ratio::Ratio;
+use crate::read::ingest::{FileError, Ingest, IngestOptions};
 use crate::report::shortfall::{Owner, ShortfallKind, ShortfallRow};
 use crate::report::{Report, ReportOptions};
 use crate::score::rules::{Item, RuleSet};
@@ -99,6 +100,116 @@ pub fn add_unit_tickets(
             member: owner.member_name(store, &t).to_string(),
             category: store.categories.get(t.category).to_string(),
         });
+    }
+}
+
+/// The unit's tickets from a file read (again) a batch at a time, in memory bounded by `batch`
+/// tickets plus the unit's own: how a file streamed beyond memory is audited, and how the CLI
+/// reads. Gives exactly [`unit_tickets`] of the whole file and its [`latest_event`].
+pub struct UnitTicketScan<'a> {
+    ingest: Ingest,
+    batch: usize,
+    kept: Kept<'a>,
+}
+
+/// What a scan keeps of the batches it has read.
+struct Kept<'a> {
+    options: ReportOptions,
+    level: EntityLevel,
+    name: String,
+    newer: Option<&'a std::collections::HashSet<u64>>,
+    hashes: Option<Vec<u64>>,
+    found: Vec<UnitTicket>,
+    latest: Option<Stamp>,
+}
+
+/// What a [`UnitTicketScan`] found.
+pub struct ScannedUnit {
+    /// The unit's tickets, in file order.
+    pub tickets: Vec<UnitTicket>,
+    /// The latest event of the whole file (not only the unit's).
+    pub latest: Option<Stamp>,
+    /// Every ticket number's hash, when asked ([`UnitTicketScan::with_hashes`]).
+    pub hashes: Vec<u64>,
+}
+
+impl<'a> UnitTicketScan<'a> {
+    /// A scan for `name` at `level`, reading with `ingest` (the first pass's options), counting
+    /// with `report`'s registry and deadlines, at most `batch` tickets held at a time.
+    pub fn new(
+        ingest: IngestOptions,
+        report: ReportOptions,
+        level: EntityLevel,
+        name: &str,
+        batch: usize,
+    ) -> Self {
+        UnitTicketScan {
+            ingest: Ingest::batched(ingest, batch),
+            batch: batch.max(1),
+            kept: Kept {
+                options: report,
+                level,
+                name: name.to_string(),
+                newer: None,
+                hashes: None,
+                found: Vec::new(),
+                latest: None,
+            },
+        }
+    }
+
+    /// Leaves out the tickets a newer export has (their numbers' hashes), as
+    /// [`crate::partial::StreamingPartial::replaced_by`] does: several exports audit as they count.
+    pub fn replaced_by(mut self, newer: &'a std::collections::HashSet<u64>) -> Self {
+        self.kept.newer = Some(newer);
+        self
+    }
+
+    /// Keeps every ticket number's hash (for the older exports' `replaced_by`).
+    pub fn with_hashes(mut self) -> Self {
+        self.kept.hashes = Some(Vec::new());
+        self
+    }
+
+    /// Reads the next bytes of the file, in order.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<(), FileError> {
+        self.ingest.push(chunk)?;
+        if self.ingest.tickets_held() >= self.batch {
+            let store = self.ingest.take_tickets();
+            self.kept.take(&store);
+            self.ingest.reuse(store);
+        }
+        Ok(())
+    }
+
+    /// Rows read so far (for progress).
+    pub fn rows_read(&self) -> u64 {
+        self.ingest.rows_read()
+    }
+
+    /// Ends the file.
+    pub fn finish(self) -> Result<ScannedUnit, FileError> {
+        let mut done = self.ingest.finish()?;
+        let last = done.store.take_tickets();
+        let mut kept = self.kept;
+        kept.take(&last);
+        Ok(ScannedUnit { tickets: kept.found, latest: kept.latest, hashes: kept.hashes.unwrap_or_default() })
+    }
+}
+
+impl Kept<'_> {
+    fn take(&mut self, store: &TicketStore) {
+        self.latest = self.latest.max(latest_event(store));
+        let hash = |i: usize| crate::read::idhash::id_hash(store.id(i).as_bytes());
+        if let Some(h) = &mut self.hashes {
+            h.extend((0..store.tickets.len()).map(hash));
+        }
+        let mut found = Vec::new();
+        add_unit_tickets(store, &self.options, self.level, &self.name, &mut found);
+        if let Some(newer) = self.newer {
+            found.retain(|u| !newer.contains(&crate::read::idhash::id_hash(u.id.as_bytes())));
+        }
+        self.found.append(&mut found);
     }
 }
 
@@ -537,12 +648,20 @@ fn formula(item: &Item, value: &str, points: Option<Ratio>, lost: Option<Ratio>)
     let body = match item {
         Item::Weighted { weight, .. } => format!("{} {value} × {} = {}", item.name(), weight.0, p(points)),
         Item::RateGap { weight, .. } => format!("{} × (1 − {value}) = {}", weight.0, p(points)),
+        Item::Threshold { full, threshold, per_point, as_deduction, .. } if *as_deduction => format!(
+            "{} {value}：低于 {} 每点扣 {} 分，最多扣 {} 分 = {}",
+            item.name(),
+            threshold.0,
+            per_point.0,
+            full.0,
+            p(points)
+        ),
         Item::Threshold { full, threshold, per_point, .. } => format!(
-            "{} {value}：{} − {} × 低于 {} 的点数 = {}",
+            "{} {value}：满分 {}，低于 {} 每点扣 {} 分 = {}",
             item.name(),
             full.0,
-            per_point.0,
             threshold.0,
+            per_point.0,
             p(points)
         ),
         Item::Steps { .. } => format!("{} {value} 所达档次 = {}", item.name(), p(points)),
@@ -551,9 +670,16 @@ fn formula(item: &Item, value: &str, points: Option<Ratio>, lost: Option<Ratio>)
             format!("{} {value} 件 × {}{cap} = {}", item.name(), per_ticket.0, p(points))
         }
         Item::VolumeBonus { reference, per_ticket, cap, .. } => {
-            format!("({value} − {}) × {}（上限 {}）= {}", reference.0, per_ticket.0, cap.0, p(points))
+            format!(
+                "{}：({value} − {}) × {}（上限 {}）= {}",
+                item.name(),
+                reference.0,
+                per_ticket.0,
+                cap.0,
+                p(points)
+            )
         }
-        Item::Adjustment { .. } => format!("加减分文件合计 {}", p(points)),
+        Item::Adjustment { .. } => format!("{}：加减分文件合计 {}", item.name(), p(points)),
     };
     format!("{body}{lost_text}")
 }
