@@ -132,6 +132,11 @@ fn what_if_and_points_at_stake_equal_the_edited_file() {
             let fixes = chosen.iter().map(|id| Fix { id: id.to_string(), kind: None }).collect();
             let q = AuditQuery { fixes, ..AuditQuery::new(level, &name) };
             let what_if = run(&csv, &rules, period, &q).what_if.unwrap();
+            // The tick's short way gives the same.
+            let (done, o, r) = report(&csv, &rules, period);
+            let tickets = audit::unit_tickets(&done.store, &o, level, &name);
+            let quick = audit::what_if(&r, &rules, &Context::default(), &tickets, &q).0.unwrap();
+            assert_eq!((quick.exact, quick.rank), (what_if.exact, what_if.rank));
             let (_, _, er) = report(&edited(&csv, &edits), &rules, period);
             let truth = audit::standing_in(&rules, er.scores.as_ref().unwrap(), level, &name).unwrap();
             assert_eq!((what_if.exact, &what_if.score), (truth.exact, &truth.score), "{} {name}", rules.name);

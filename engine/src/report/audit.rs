@@ -684,6 +684,65 @@ fn formula(item: &Item, value: &str, points: Option<Ratio>, lost: Option<Ratio>)
     format!("{body}{lost_text}")
 }
 
+/// The standing with the query's fixes (`None` without fixes) and the fixes naming no ticket of
+/// the unit on a list.
+fn fixes_standing(
+    scorer: &Scorer,
+    on_lists: &[(&UnitTicket, Vec<ShortfallKind>)],
+    query: &AuditQuery,
+    period: Period,
+) -> (Option<Standing>, Vec<String>) {
+    if query.fixes.is_empty() && !query.fix_all {
+        return (None, Vec::new());
+    }
+    // Each ticket edited once, with every fix asked of it.
+    let mut edits: Vec<(&UnitTicket, Ticket)> = Vec::new();
+    for (u, ks) in on_lists {
+        let asked: Vec<&Fix> = query.fixes.iter().filter(|f| f.id == u.id).collect();
+        let mut e = u.ticket;
+        for k in ks {
+            if query.fix_all || asked.iter().any(|f| f.kind.is_none() || f.kind == Some(*k)) {
+                e = fixed(&e, *k);
+            }
+        }
+        if e != u.ticket {
+            edits.push((u, e));
+        }
+    }
+    let unknown = query
+        .fixes
+        .iter()
+        .filter(|f| !on_lists.iter().any(|(u, ks)| u.id == f.id && f.kind.is_none_or(|k| ks.contains(&k))))
+        .map(|f| match f.kind {
+            Some(k) => format!("{}:{}", f.id, k.key()),
+            None => f.id.clone(),
+        })
+        .collect();
+    let changes: Vec<Change> = edits.iter().map(|(u, e)| change(u, e, period)).collect();
+    (scorer.standing(&changes), unknown)
+}
+
+/// Only the what-if of [`audit`] (假如): the standing with the query's fixes and the fixes that
+/// name no ticket on a list. What a tick on the page asks: one re-count of the ticked tickets and
+/// one scoring, not the whole audit.
+pub fn what_if(
+    report: &Report,
+    rules: &RuleSet,
+    ctx: &Context,
+    tickets: &[UnitTicket],
+    query: &AuditQuery,
+) -> (Option<Standing>, Vec<String>) {
+    let Some(period) = report.period.as_ref().map(|p| p.period) else { return (None, Vec::new()) };
+    let scorer = Scorer::new(report, rules, ctx, query.level, &query.name);
+    let on_lists: Vec<(&UnitTicket, Vec<ShortfallKind>)> = tickets
+        .iter()
+        .filter(|u| query.fix_all || query.fixes.iter().any(|f| f.id == u.id))
+        .map(|u| (u, kinds_of(&u.ticket, period)))
+        .filter(|(_, k)| !k.is_empty())
+        .collect();
+    fixes_standing(&scorer, &on_lists, query, period)
+}
+
 /// Sets the time a deadline was met (签收时间 for 签收时限, …).
 type SetDone = fn(&mut Ticket, Stamp);
 
@@ -841,36 +900,7 @@ pub fn audit(
     }
 
     // The what-if: the fixes asked, each ticket edited once with all its fixes.
-    let mut unknown_fixes = Vec::new();
-    let what_if = if query.fixes.is_empty() && !query.fix_all {
-        None
-    } else {
-        // Each ticket edited once, with every fix asked of it.
-        let mut edits: Vec<(&UnitTicket, Ticket)> = Vec::new();
-        for (u, ks) in &on_lists {
-            let asked: Vec<&Fix> = query.fixes.iter().filter(|f| f.id == u.id).collect();
-            let mut e = u.ticket;
-            for k in ks {
-                if query.fix_all || asked.iter().any(|f| f.kind.is_none() || f.kind == Some(*k)) {
-                    e = fixed(&e, *k);
-                }
-            }
-            if e != u.ticket {
-                edits.push((u, e));
-            }
-        }
-        for f in &query.fixes {
-            let found = on_lists.iter().any(|(i, ks)| i.id == f.id && f.kind.is_none_or(|k| ks.contains(&k)));
-            if !found {
-                unknown_fixes.push(match f.kind {
-                    Some(k) => format!("{}:{}", f.id, k.key()),
-                    None => f.id.clone(),
-                });
-            }
-        }
-        let changes: Vec<Change> = edits.iter().map(|(u, e)| change(u, e, period)).collect();
-        scorer.standing(&changes)
-    };
+    let (what_if, unknown_fixes) = fixes_standing(&scorer, &on_lists, query, period);
 
     // Fix first: deadlines of open tickets between `as_of` and the period's end; and those passed.
     let as_of = query.as_of.or_else(|| tickets.iter().filter_map(|u| latest_of(&u.ticket)).max());
