@@ -735,14 +735,7 @@ fn run_shortfalls(args: &ShortfallsArgs) -> Result<(), String> {
         Format::Json => serde_json::to_string_pretty(&found).map_err(|e| e.to_string())?,
         Format::Csv => found.to_csv(),
     };
-    match &args.out {
-        Some(out) => write_file(std::path::Path::new(out), text),
-        None => {
-            print!("{}", text.trim_end_matches('\n'));
-            println!();
-            Ok(())
-        }
-    }
+    write_text(args.out.as_deref(), &text)
 }
 
 /// The self-audit of one unit: the counts of the files (merged as `report` merges them), then a
@@ -830,11 +823,15 @@ fn run_audit(args: &AuditArgs) -> Result<(), String> {
         Format::Json => a.to_json(),
         Format::Csv => format!("{}\n{}", a.lists_csv(), a.due_csv().trim_start_matches('\u{feff}')),
     };
-    match &args.out {
+    write_text(args.out.as_deref(), &text)
+}
+
+/// `text` to `out`, or to stdout with one final newline.
+fn write_text(out: Option<&str>, text: &str) -> Result<(), String> {
+    match out {
         Some(out) => write_file(std::path::Path::new(out), text),
         None => {
-            print!("{}", text.trim_end_matches('\n'));
-            println!();
+            println!("{}", text.trim_end_matches('\n'));
             Ok(())
         }
     }
