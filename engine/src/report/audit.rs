@@ -870,7 +870,7 @@ pub fn audit(
             };
             let (numerator, denominator) = match (indicator, &unit_split) {
                 (Some(i), Some(s)) => {
-                    let scope = item_scope(item);
+                    let scope = item.scope();
                     let t = match scope {
                         Scope::All => s.all(),
                         Scope::Municipal => *s.municipal(),
@@ -1021,18 +1021,6 @@ pub fn audit(
         fix_first,
         overdue,
         unknown_fixes,
-    }
-}
-
-fn item_scope(item: &Item) -> Scope {
-    match item {
-        Item::Weighted { scope, .. }
-        | Item::RateGap { scope, .. }
-        | Item::Threshold { scope, .. }
-        | Item::PerTicket { scope, .. }
-        | Item::VolumeBonus { scope, .. }
-        | Item::Steps { scope, .. } => *scope,
-        Item::Adjustment { .. } => Scope::All,
     }
 }
 

@@ -295,6 +295,18 @@ impl Item {
             Item::Adjustment { .. } => None,
         }
     }
+    /// The tickets the item reads (全部 for adjustments).
+    pub fn scope(&self) -> Scope {
+        match self {
+            Item::Weighted { scope, .. }
+            | Item::RateGap { scope, .. }
+            | Item::Threshold { scope, .. }
+            | Item::PerTicket { scope, .. }
+            | Item::VolumeBonus { scope, .. }
+            | Item::Steps { scope, .. } => *scope,
+            Item::Adjustment { .. } => Scope::All,
+        }
+    }
     fn reads_rate(&self) -> bool {
         matches!(
             self,
