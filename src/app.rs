@@ -4,6 +4,7 @@
 use crate::load;
 use crate::route::{Route, ViewId};
 use crate::state::{use_state, Stage, State};
+use crate::views::audit::AuditView;
 use crate::views::data::{RejectList, StageView, Summary, Upload};
 use crate::views::overview::{Overview, Shares};
 use crate::views::rules::RulesPanel;
@@ -73,6 +74,9 @@ pub fn App() -> impl IntoView {
             </div>
             <div class="view" id="view-units" hidden=move || !shown(ViewId::Units)>
                 <Show when=has_report fallback=|| view! { <NoData/> }><ShortfallPanel/><UnitTable/></Show>
+            </div>
+            <div class="view" id="view-audit" hidden=move || !shown(ViewId::Audit)>
+                <Show when=has_report fallback=|| view! { <NoData/> }><AuditView/></Show>
             </div>
             <div class="view" id="view-scores" hidden=move || !shown(ViewId::Scores)>
                 <Show when=move || state.scores.with(|s| s.is_some()) fallback=|| view! {

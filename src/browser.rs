@@ -146,6 +146,15 @@ impl Reading for ShortfallScan {
     }
 }
 
+impl Reading for hotline_engine::report::audit::UnitTicketScan<'_> {
+    fn push(&mut self, chunk: &[u8]) -> Result<(), LoadError> {
+        hotline_engine::report::audit::UnitTicketScan::push(self, chunk).map_err(LoadError::File)
+    }
+    fn rows_read(&self) -> u64 {
+        hotline_engine::report::audit::UnitTicketScan::rows_read(self)
+    }
+}
+
 /// Streams `blob` into `reading` chunk by chunk: the browser reads the file into its byte stream
 /// on its own thread while the engine parses what has arrived (no copy of the whole file, no
 /// slice and read request per chunk; measured against reading 4 MiB slices three ahead:

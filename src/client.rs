@@ -113,6 +113,18 @@ impl WorkerClient {
         self.post(encode(&ToWorker::RejectCsv));
     }
 
+    pub fn audit(&self, ask: crate::protocol::AuditAsk) {
+        self.post(encode(&ToWorker::Audit(Box::new(ask))));
+    }
+
+    pub fn what_if(&self, fixes: Vec<String>, lists: Vec<String>) {
+        self.post(encode(&ToWorker::WhatIf { fixes, lists }));
+    }
+
+    pub fn audit_csv(&self, lists: bool) {
+        self.post(encode(&ToWorker::AuditCsv(lists)));
+    }
+
     pub fn cancel(&self) {
         self.post(encode(&ToWorker::Cancel));
     }

@@ -2,6 +2,7 @@
 //! renders the engine's report; it computes no figure itself.
 
 pub mod app;
+pub mod audit_html;
 pub mod browser;
 pub mod client;
 pub mod helper;

@@ -148,14 +148,32 @@ pub fn download(name: &str, bytes: &[u8], mime: &str) {
     let _ = web_sys::Url::revoke_object_url(&url);
 }
 
+/// What the page keeps in this browser (localStorage), by its full key.
+fn stored(key: &str) -> Option<String> {
+    let storage = web_sys::window()?.local_storage().ok()??;
+    storage.get_item(key).ok()?
+}
+
+fn store(key: &str, value: &str) {
+    if let Some(Ok(Some(s))) = web_sys::window().map(|w| w.local_storage()) {
+        let _ = s.set_item(key, value);
+    }
+}
+
+/// A choice the page remembers on this device (`hotline.setting.<name>`).
+pub fn saved_setting(name: &str) -> Option<String> {
+    stored(&format!("hotline.setting.{name}")).filter(|v| !v.is_empty())
+}
+
+pub fn save_setting(name: &str, value: &str) {
+    store(&format!("hotline.setting.{name}"), value)
+}
+
 /// The page's saved column mappings, keyed by header row (localStorage; stays in this browser).
 pub fn saved_mapping(key: &str) -> Option<String> {
-    let storage = web_sys::window()?.local_storage().ok()??;
-    storage.get_item(&format!("hotline.mapping.{key}")).ok()?
+    stored(&format!("hotline.mapping.{key}"))
 }
 
 pub fn save_mapping(key: &str, json: &str) {
-    if let Some(Ok(Some(s))) = web_sys::window().map(|w| w.local_storage()) {
-        let _ = s.set_item(&format!("hotline.mapping.{key}"), json);
-    }
+    store(&format!("hotline.mapping.{key}"), json)
 }

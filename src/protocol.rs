@@ -61,6 +61,27 @@ pub enum ToWorker {
     /// Read the posted side file (unit registry or adjustments). Side files come in the ticket
     /// file's encodings, so they are decoded here: the page carries no GB18030 tables.
     SideFile(SideKind),
+    /// One unit's self-audit (本单位自查) under the rules in force, rendered as HTML by the worker
+    /// ([`crate::audit_html`]): its tickets come from memory or from a second read of a
+    /// streamed file, and are kept for the ticks that follow.
+    Audit(Box<AuditAsk>),
+    /// The what-if (假如) of the last audit: these fixes (`ID:kind`), and every ticket of these
+    /// lists (kind keys).
+    WhatIf { fixes: Vec<String>, lists: Vec<String> },
+    /// The last audit's lists (`true`) or its fix-first list (`false`), as CSV.
+    AuditCsv(bool),
+}
+
+/// What an audit is of. The page sends its rules and choices as they stand; the worker counts.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AuditAsk {
+    pub level: hotline_engine::count::entity::EntityLevel,
+    pub name: String,
+    /// The fix-first list's "as of" time as typed (`2021-02-10T12:00`); `None`: the file's latest.
+    pub as_of: Option<String>,
+    pub report: ReportOptions,
+    pub rules: hotline_engine::score::rules::RuleSet,
+    pub adjustments: Option<hotline_engine::score::registry::Adjustments>,
 }
 
 /// Which side file.
@@ -121,6 +142,13 @@ pub enum FromWorker {
     /// replaced), sent just before their [`FromWorker::Loaded`].
     Combined(Vec<String>),
     Failed(LoadError),
+    /// A unit's self-audit as HTML (its name, level key), or why there is none.
+    Audit {
+        name: String,
+        html: Result<String, String>,
+    },
+    /// The what-if of the ticks, as HTML.
+    WhatIf(String),
 }
 
 impl FromWorker {

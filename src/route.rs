@@ -21,6 +21,8 @@ pub enum ViewId {
     Overview,
     /// 单位: the unit table and one unit's 扣分工单.
     Units,
+    /// 本单位自查: one unit's month, what it loses and what to fix first.
+    Audit,
     /// 考评得分: the score tables.
     Scores,
     /// 规则: the rules in force, their form and text.
@@ -28,8 +30,8 @@ pub enum ViewId {
 }
 
 impl ViewId {
-    pub const ALL: [ViewId; 5] =
-        [ViewId::Data, ViewId::Overview, ViewId::Units, ViewId::Scores, ViewId::Rules];
+    pub const ALL: [ViewId; 6] =
+        [ViewId::Data, ViewId::Overview, ViewId::Units, ViewId::Audit, ViewId::Scores, ViewId::Rules];
 
     /// The key in the fragment (`view=units`) and in element ids (`view-units`).
     pub fn key(self) -> &'static str {
@@ -37,6 +39,7 @@ impl ViewId {
             ViewId::Data => "data",
             ViewId::Overview => "overview",
             ViewId::Units => "units",
+            ViewId::Audit => "audit",
             ViewId::Scores => "scores",
             ViewId::Rules => "rules",
         }
@@ -48,6 +51,7 @@ impl ViewId {
             ViewId::Data => "数据",
             ViewId::Overview => "概览",
             ViewId::Units => "单位",
+            ViewId::Audit => "本单位自查",
             ViewId::Scores => "考评得分",
             ViewId::Rules => "规则",
         }
@@ -62,7 +66,8 @@ impl ViewId {
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Route {
     pub view: ViewId,
-    /// The unit (承办单位 or member unit) whose 扣分工单 are open.
+    /// The unit (承办单位 or member unit) open: its 扣分工单 in the 单位 view, its self-audit in
+    /// the 本单位自查 view.
     pub unit: Option<String>,
 }
 
@@ -112,6 +117,7 @@ mod tests {
         check("", ViewId::Overview, None);
         check("#", ViewId::Overview, None);
         check("#view=scores", ViewId::Scores, None);
+        check("#view=audit&unit=%E6%B5%B7%E5%B7%9E%E5%8C%BA", ViewId::Audit, Some("海州区"));
         check("view=rules", ViewId::Rules, None);
         check("#view=nowhere", ViewId::Overview, None);
         check("#view=units&unit=%E6%B5%B7%E5%B7%9E%E5%8C%BA", ViewId::Units, Some("海州区"));

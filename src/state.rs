@@ -94,7 +94,18 @@ pub struct State {
     pub(crate) mapping_samples: RwSignal<Vec<Vec<String>>>,
     /// The preset the rules in force come from (its id), edited or not; `None` for a rule file.
     pub(crate) rules_preset: RwSignal<Option<String>>,
+    /// The unit whose self-audit is open (本单位自查).
+    pub(crate) audit_unit: RwSignal<Option<(EntityLevel, String)>>,
+    /// Its audit as the worker rendered it (HTML), or why there is none; `None` while it is made.
+    pub(crate) audit: RwSignal<Option<Result<String, String>>>,
+    /// The fix-first list's "as of" as typed (`None`: the file's latest time).
+    pub(crate) audit_as_of: StoredValue<Option<String>>,
+    /// When the last tick was made (for the what-if's timing, `data-ms`).
+    pub(crate) tick_at: StoredValue<f64>,
 }
+
+/// The unit last opened in 本单位自查, remembered on the device.
+const MY_UNIT: &str = "my-unit";
 
 impl State {
     pub(crate) fn new() -> State {
@@ -126,6 +137,10 @@ impl State {
             combined: RwSignal::new(Vec::new()),
             rule_errors: RwSignal::new(Vec::new()),
             mapping_samples: RwSignal::new(Vec::new()),
+            audit_unit: RwSignal::new(None),
+            audit: RwSignal::new(None),
+            audit_as_of: StoredValue::new(None),
+            tick_at: StoredValue::new(0.0),
         };
         match WorkerClient::spawn(move |m| state.on_worker(m)) {
             Ok(w) => state.worker.set_value(Some(Rc::new(w))),
@@ -156,6 +171,7 @@ impl State {
             }
             FromWorker::Loaded(counts, readers) => {
                 self.clear_shortfalls();
+                self.audit_unit.set(None);
                 let (name, note, started) = self.loading.get_value();
                 self.file_name.set(if note.is_empty() { name } else { format!("{name}（{note}）") });
                 let Some((report, rejects)) = self.adopt(*counts) else {
@@ -171,11 +187,24 @@ impl State {
                 self.load_ms.set(Some((browser::now_ms() - started, readers)));
                 self.stage.set(Stage::Ready);
                 // A link that names a unit opens it once there are figures.
-                if let Some(unit) = self.route.with_untracked(|r| r.unit.clone()) {
-                    self.open_unit_named(&unit);
-                }
+                self.follow_unit(&self.route.get_untracked());
             }
             FromWorker::Rereading(p) => self.rereading.set(Some(p)),
+            FromWorker::Audit { name, html } => {
+                if self.audit_unit.with_untracked(|u| u.as_ref().is_some_and(|u| u.1 == name)) {
+                    self.rereading.set(None);
+                    self.audit.set(Some(html));
+                }
+            }
+            FromWorker::WhatIf(html) => {
+                let Some(el) = document().get_element_by_id("audit-whatif") else { return };
+                el.set_inner_html(&html);
+                // Painted: the time from the tick, for the benchmark.
+                let started = self.tick_at.get_value();
+                request_animation_frame(move || {
+                    let _ = el.set_attribute("data-ms", &format!("{:.1}", browser::now_ms() - started));
+                });
+            }
             FromWorker::Combined(notes) => self.combined.set(notes),
             FromWorker::RuleErrors(errors) => self.rule_errors.set(errors),
             FromWorker::Samples(rows) => self.mapping_samples.set(rows),
@@ -296,6 +325,45 @@ impl State {
         });
         self.scores.set(scores);
         self.score_ms.set(Some(browser::now_ms() - started));
+        // An open self-audit follows the rules, period and options.
+        if self.audit_unit.with_untracked(|u| u.is_some()) {
+            self.ask_audit();
+        }
+    }
+
+    /// Opens `name`'s self-audit (本单位自查), remembered on this device as the user's unit.
+    pub(crate) fn open_audit(&self, level: EntityLevel, name: String) {
+        load::save_setting(MY_UNIT, &name);
+        self.navigate(Route { view: ViewId::Audit, unit: Some(name.clone()) });
+        self.audit_unit.set(Some((level, name)));
+        self.ask_audit();
+        request_animation_frame(|| {
+            let title = document().get_element_by_id("audit-title");
+            if let Some(t) =
+                title.and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+            {
+                let _ = t.focus();
+            }
+        });
+    }
+
+    /// Asks the worker for the open unit's self-audit under the rules and choices in force.
+    pub(crate) fn ask_audit(&self) {
+        let Some((level, name)) = self.audit_unit.get_untracked() else { return };
+        self.audit.set(None);
+        let Some(rules) = self.rules.get_untracked() else {
+            let why = "尚未选择考评规则：请在“规则”中选择预设或载入规则文件。".to_string();
+            return self.audit.set(Some(Err(why)));
+        };
+        let ask = crate::protocol::AuditAsk {
+            level,
+            name,
+            as_of: self.audit_as_of.get_value(),
+            report: self.report_options(),
+            rules,
+            adjustments: self.adjustments.get_untracked(),
+        };
+        self.worker.with_value(|w| w.as_ref().map(|w| w.audit(ask)));
     }
 
     /// Asks the worker for one unit's shortfall lists (the period is the report's).
@@ -340,23 +408,43 @@ impl State {
             return;
         }
         self.route.set(route.clone());
+        self.follow_unit(&route);
+    }
+
+    /// Opens the unit `route` names in its view, when it is not the one open there: in
+    /// 本单位自查 the unit of the link, else the one remembered on this device.
+    pub(crate) fn follow_unit(&self, route: &Route) {
+        if self.report.with_untracked(|r| r.is_none()) {
+            return;
+        }
+        if route.view == ViewId::Audit {
+            let open = self.audit_unit.with_untracked(|u| u.as_ref().map(|u| u.1.clone()));
+            let unit = route.unit.clone().or_else(|| open.clone()).or_else(|| load::saved_setting(MY_UNIT));
+            if let Some(unit) = unit.filter(|u| open.as_ref() != Some(u)) {
+                self.open_unit_named(&unit);
+            }
+            return;
+        }
         let open = self.shortfall_query.with_untracked(|q| q.as_ref().map(|q| q.name.clone()));
-        match route.unit {
-            Some(unit) if open.as_deref() != Some(unit.as_str()) => self.open_unit_named(&unit),
+        match &route.unit {
+            Some(unit) if open.as_deref() != Some(unit.as_str()) => self.open_unit_named(unit),
             None if open.is_some() => self.clear_shortfalls(),
             _ => {}
         }
     }
 
     /// Opens a unit found by name (the search, a link): its 承办单位 row if it has one, else its
-    /// member unit's, over all its tickets.
+    /// member unit's, over all its tickets; its self-audit in 本单位自查, else its 扣分工单.
     pub(crate) fn open_unit_named(&self, query: &str) {
         let found =
             self.report.with_untracked(|r| r.as_ref().and_then(|r| crate::model::find_unit(r, query)));
         match found {
             Some((level, name)) => {
                 self.search_message.set(String::new());
-                self.open_unit(level, name, Scope::All);
+                match self.route.with_untracked(|r| r.view) {
+                    ViewId::Audit => self.open_audit(level, name),
+                    _ => self.open_unit(level, name, Scope::All),
+                }
             }
             None => self.search_message.set(format!("没有名称含“{}”的单位", query.trim())),
         }

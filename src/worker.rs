@@ -8,15 +8,16 @@
 use crate::browser::{self, LoadError, Progress};
 use crate::helper::{self, Helper};
 use crate::load;
-use crate::model::CellCounts;
+use crate::model::{CellCounts, PageCounts};
 use crate::protocol::Readers;
 use crate::protocol::{
     decode, encode, FromWorker, SideFile, SideKind, ToWorker, REJECTS_SENT, SHORTFALLS_SHOWN,
 };
 use hotline_engine::partial::{Partial, StreamingPartial};
+use hotline_engine::report::audit::{self, Audit, AuditQuery, Fix, UnitTicket, UnitTicketScan};
 use hotline_engine::report::shortfall::{ShortfallQuery, ShortfallScan, Shortfalls};
 use hotline_engine::score::rules::RuleSet;
-use hotline_engine::{IngestOptions, Ingested, ReportOptions};
+use hotline_engine::{IngestOptions, Ingested, Period, ReportOptions};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -71,6 +72,25 @@ struct WorkerState {
     shortfall_cancel: Rc<Cell<bool>>,
     /// The last shortfall lists, whole (for their CSV).
     shortfalls: Option<Shortfalls>,
+    /// Counts up with every file held: what the audit's kept tickets and counts belong to.
+    generation: u64,
+    /// The page's counts made again here for the audit (its periods and months), with the
+    /// generation they are of.
+    audit_counts: Option<(u64, PageCounts)>,
+    /// The last audit: what the ticks re-count with.
+    audit: Option<AuditCache>,
+    /// Stops the second read under way for an audit (a newer request replaces it).
+    audit_cancel: Rc<Cell<bool>>,
+}
+
+impl WorkerState {
+    /// Holds a newly read file: what was kept for the previous one goes.
+    fn hold(&mut self, held: Held) {
+        self.held = Some(held);
+        self.generation += 1;
+        self.audit_counts = None;
+        self.audit = None;
+    }
 }
 
 thread_local! {
@@ -245,7 +265,7 @@ async fn restream(report: ReportOptions, post: Rc<dyn Fn(FromWorker)>) {
     match load_streamed(&blob, ingest, &report, &cancel, move |p| progress(FromWorker::Rereading(p))).await {
         Ok(held) => {
             let counted = counts(&held, &report, false);
-            with_state(|s| s.held = Some(held));
+            with_state(|s| s.hold(held));
             post(counted.map_or_else(FromWorker::Failed, FromWorker::Counted));
         }
         Err(e) => post(FromWorker::Failed(e)),
@@ -335,11 +355,186 @@ async fn load_partial(blob: &Blob, report: &ReportOptions) -> FromWorker {
         Ok((ingested, _)) => {
             let held = Held { ingested, partial: Some(partial), file: None };
             let counted = counts(&held, report, true);
-            with_state(|s| s.held = Some(held));
+            with_state(|s| s.hold(held));
             counted.map_or_else(FromWorker::Failed, |c| FromWorker::Loaded(c, Readers::One))
         }
         Err(e) => FromWorker::Failed(LoadError::Partial(e.to_string())),
     }
+}
+
+/// What the last audit was made of: the ticks re-count the unit's tickets with it.
+struct AuditCache {
+    /// The file held, options, unit: the kept tickets serve a request with the same key.
+    key: String,
+    report: hotline_engine::Report,
+    rules: RuleSet,
+    registry: Option<hotline_engine::score::registry::Registry>,
+    adjustments: Option<hotline_engine::score::registry::Adjustments>,
+    tickets: Vec<UnitTicket>,
+    latest: Option<hotline_engine::Stamp>,
+    audit: Audit,
+}
+
+impl AuditCache {
+    /// The what-if of these fixes (`ID:kind`) and of every ticket on these lists, as HTML.
+    fn what_if(&self, fixes: &[String], lists: &[String]) -> String {
+        let mut query = AuditQuery {
+            as_of: None,
+            fixes: fixes.iter().filter_map(|f| Fix::parse(f)).collect(),
+            fix_all: false,
+            ..AuditQuery::new(self.audit.level, &self.audit.name)
+        };
+        for l in self.audit.lists.iter().filter(|l| lists.iter().any(|k| k == l.kind.key())) {
+            query.fixes.extend(l.rows.iter().map(|r| Fix { id: r.id.clone(), kind: Some(l.kind) }));
+        }
+        let ticked = {
+            let mut ids: Vec<&str> = query.fixes.iter().map(|f| f.id.as_str()).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            ids.len()
+        };
+        let ctx = hotline_engine::score::Context {
+            registry: self.registry.as_ref(),
+            adjustments: self.adjustments.as_ref(),
+            ..Default::default()
+        };
+        let (with, unknown) = audit::what_if(&self.report, &self.rules, &ctx, &self.tickets, &query);
+        crate::audit_html::what_if(self.audit.standing.as_ref(), with.as_ref(), ticked, &unknown)
+    }
+}
+
+/// The fix-first list's "as of" as the page's datetime field gives it (`2021-02-10T12:00`).
+fn as_of_of(text: &str) -> Result<hotline_engine::Stamp, String> {
+    let t = text.trim().replacen('T', " ", 1);
+    hotline_engine::read::datetime::parse_standard(t.as_bytes())
+        .ok_or_else(|| format!("截至时间“{text}”不是日期时间（如 2021-02-10 12:00）"))
+}
+
+/// One unit's self-audit, as HTML: its reports (this period, the one before, each month) from
+/// the file's cells, its tickets from memory or from a second read of a streamed file.
+async fn run_audit(ask: crate::protocol::AuditAsk, post: Rc<dyn Fn(FromWorker)>) {
+    let name = ask.name.clone();
+    let html = audit_html(ask, post.clone()).await;
+    match html {
+        // Replaced by a newer request: that one answers.
+        Err(None) => {}
+        Ok(html) => post(FromWorker::Audit { name, html: Ok(html) }),
+        Err(Some(why)) => post(FromWorker::Audit { name, html: Err(why) }),
+    }
+}
+
+/// The reports of an audit: the period's (scored), the previous period's when whole, and one per
+/// complete month of the data (the last 24).
+fn audit_reports(
+    counts: &mut PageCounts,
+    o: &ReportOptions,
+) -> Result<(hotline_engine::Report, Option<hotline_engine::Report>, Vec<hotline_engine::Report>), String> {
+    let too_long = || "该期间无法从月度汇总统计（数据跨越超过 120 个月）：请缩短期间".to_string();
+    let report = counts.report(o).ok_or_else(too_long)?;
+    let info = report.period.clone().ok_or("没有可统计的月份")?;
+    let previous = match info.previous_complete {
+        true => counts.report(&ReportOptions { period: Some(info.previous), ..o.clone() }),
+        false => None,
+    };
+    let months: Vec<hotline_engine::Month> =
+        report.months.iter().filter(|m| m.complete).map(|m| m.month).collect();
+    let start = months.len().saturating_sub(24);
+    let monthly = months
+        .get(start..)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|m| counts.report(&ReportOptions { period: Some(Period::month(*m)), ..o.clone() }))
+        .collect();
+    Ok((report, previous, monthly))
+}
+
+/// The audit's HTML, or why there is none (`Err(None)`: replaced by a newer request).
+async fn audit_html(
+    ask: crate::protocol::AuditAsk,
+    post: Rc<dyn Fn(FromWorker)>,
+) -> Result<String, Option<String>> {
+    let crate::protocol::AuditAsk { level, name, as_of, report: o, rules, adjustments } = ask;
+    let as_of = as_of.filter(|t| !t.trim().is_empty()).map(|t| as_of_of(&t)).transpose()?;
+    let cancel = Rc::new(Cell::new(false));
+    with_state(|s| std::mem::replace(&mut s.audit_cancel, cancel.clone()).set(true));
+    // The reports, from the file's cells (made again here once per file and deadlines).
+    let reports = with_state(|s| -> Result<_, String> {
+        let generation = s.generation;
+        let held = s.held.as_ref().ok_or("没有已读取的工单")?;
+        let fresh = match &s.audit_counts {
+            Some((g, c)) => *g != generation || !c.serves(&o),
+            None => true,
+        };
+        if fresh {
+            let cells = counts(held, &o, false).map_err(|e| e.message())?;
+            let (c, _) = PageCounts::new(*cells)?;
+            s.audit_counts = Some((generation, c));
+        }
+        let (_, c) = s.audit_counts.as_mut().ok_or("没有计数")?;
+        Ok((audit_reports(c, &o)?, generation))
+    });
+    let ((report, previous, monthly), generation) = reports?;
+    // The unit's tickets: kept from the last audit of the same file, options and unit, else
+    // from memory, else by reading the streamed file again.
+    let key = format!("{generation}|{level:?}|{name}|{}", serde_json::to_string(&o).unwrap_or_default());
+    enum Source {
+        Kept(Vec<UnitTicket>, Option<hotline_engine::Stamp>),
+        File(Blob, IngestOptions),
+        None(String),
+    }
+    let source = with_state(|s| match (s.audit.as_ref(), s.held.as_ref()) {
+        (Some(c), _) if c.key == key => Source::Kept(c.tickets.clone(), c.latest),
+        (_, None) => Source::None("没有已读取的工单".into()),
+        (_, Some(Held { file: Some((blob, ingest)), .. })) => Source::File(blob.clone(), ingest.clone()),
+        (_, Some(Held { partial: Some(_), .. })) => Source::None(
+            "部分汇总文件只有各单位的计数，不含工单：可见得分与各项目，但列不出扣分工单与临期工单".into(),
+        ),
+        (_, Some(held)) => Source::Kept(
+            audit::unit_tickets(&held.ingested.store, &o, level, &name),
+            audit::latest_event(&held.ingested.store),
+        ),
+    });
+    let mut notes = Vec::new();
+    let (tickets, latest) = match source {
+        Source::Kept(t, l) => (t, l),
+        Source::None(why) => {
+            notes.push(why);
+            (Vec::new(), None)
+        }
+        Source::File(blob, ingest) => {
+            let sized = IngestOptions { size_hint: Some(blob.size() as u64), ..ingest };
+            let mut scan = UnitTicketScan::new(sized, o.clone(), level, &name, STREAM_BATCH);
+            let tick = rereading(&blob, post.clone());
+            match browser::stream(&blob, &cancel, &mut scan, tick).await {
+                Ok(()) => {}
+                Err(LoadError::Cancelled) if !with_state(|s| Rc::ptr_eq(&s.audit_cancel, &cancel)) => {
+                    return Err(None)
+                }
+                Err(e) => return Err(Some(e.message())),
+            }
+            let done = scan.finish().map_err(|e| Some(e.message()))?;
+            (done.tickets, done.latest)
+        }
+    };
+    let ctx = hotline_engine::score::Context {
+        registry: o.registry.as_ref(),
+        adjustments: adjustments.as_ref(),
+        ..Default::default()
+    };
+    let query = AuditQuery { as_of: as_of.or(latest), ..AuditQuery::new(level, &name) };
+    let mut scored = report.clone();
+    scored.apply_rules(&rules, &ctx);
+    if let Some(why) = scored.scores.as_ref().and_then(|s| s.refused.clone()) {
+        return Err(Some(why));
+    }
+    let a = audit::audit(&report, previous.as_ref(), &rules, &ctx, &tickets, &query);
+    let months = audit::monthly(&monthly, &rules, &ctx, level, &name);
+    let html = crate::audit_html::page(&a, &months, &rules.name, &notes);
+    with_state(|s| {
+        let registry = o.registry.clone();
+        s.audit = Some(AuditCache { key, report, rules, registry, adjustments, tickets, latest, audit: a });
+    });
+    Ok(html)
 }
 
 /// The worker's entry point (`src/bin/worker.rs`).
@@ -443,6 +638,7 @@ pub fn run_worker() {
             ToWorker::Cancel => {
                 with_state(|s| s.cancel.set(true));
                 with_state(|s| s.shortfall_cancel.set(true));
+                with_state(|s| s.audit_cancel.set(true));
                 // Only a helper at work on the cancelled file is stopped (and then replaced when
                 // the load ends); an idle one stays ready for the next file.
                 with_state(|s| s.helper.as_ref().filter(|h| h.was_used()).map(|h| h.stop()));
@@ -473,7 +669,7 @@ pub fn run_worker() {
                         match load_streamed(&blob, ingest, &report, &cancel, on_progress).await {
                             Ok(held) => {
                                 let counted = counts(&held, &report, true);
-                                with_state(|s| s.held = Some(held));
+                                with_state(|s| s.hold(held));
                                 post(counted.map_or_else(FromWorker::Failed, |c| {
                                     FromWorker::Loaded(c, Readers::Streamed)
                                 }));
@@ -495,7 +691,7 @@ pub fn run_worker() {
                         Ok((ingested, readers)) => {
                             let held = Held { ingested, partial: None, file: None };
                             let counted = counts(&held, &report, true);
-                            with_state(|s| s.held = Some(held));
+                            with_state(|s| s.hold(held));
                             post(counted.map_or_else(FromWorker::Failed, |c| FromWorker::Loaded(c, readers)));
                         }
                         Err(e) => post(FromWorker::Failed(e)),
@@ -516,7 +712,7 @@ pub fn run_worker() {
                             Ok((ingested, _)) => {
                                 let held = Held { ingested, partial: Some(partial), file: None };
                                 let counted = counts(&held, &report, true);
-                                with_state(|s| s.held = Some(held));
+                                with_state(|s| s.hold(held));
                                 post(FromWorker::Combined(notes));
                                 post(counted.map_or_else(FromWorker::Failed, |c| {
                                     FromWorker::Loaded(c, Readers::One)
@@ -527,6 +723,27 @@ pub fn run_worker() {
                         Err(e) => post(FromWorker::Failed(e)),
                     }
                 });
+            }
+            ToWorker::Audit(ask) => wasm_bindgen_futures::spawn_local(run_audit(*ask, post)),
+            ToWorker::WhatIf { fixes, lists } => {
+                let html = with_state(|s| s.audit.as_ref().map(|c| c.what_if(&fixes, &lists)));
+                if let Some(html) = html {
+                    post(FromWorker::WhatIf(html));
+                }
+            }
+            ToWorker::AuditCsv(lists) => {
+                let file = with_state(|s| {
+                    s.audit.as_ref().map(|c| {
+                        let a = &c.audit;
+                        if lists {
+                            (format!("扣分工单-{}-{}.csv", a.name, a.period), a.lists_csv())
+                        } else {
+                            (format!("临期预警-{}-{}.csv", a.name, a.period), a.due_csv())
+                        }
+                    })
+                });
+                let (name, csv) = file.unwrap_or_default();
+                post(FromWorker::Download { name, bytes: csv.into_bytes() });
             }
             ToWorker::Report { report } => {
                 let r = with_state(|s| {

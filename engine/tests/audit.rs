@@ -245,3 +245,28 @@ fn a_second_read_finds_the_tickets_in_memory() {
         }
     }
 }
+
+/// Month by month: each month's score, rank and item figures are the audit of that month alone.
+#[test]
+fn month_by_month_equals_each_months_audit() {
+    let mut csv = generate_string(&GenConfig::new(Month::new(2021, 1), 900, 11));
+    let feb = generate_string(&GenConfig::new(Month::new(2021, 2), 900, 12));
+    // Two exports of one system: the second month's rows after the first's, its ids renamed.
+    csv.push_str(&feb.lines().skip(1).map(|l| format!("B{l}\n")).collect::<String>());
+    let rules = presets::preset("lyg2021").unwrap();
+    let months = [Month::new(2021, 1), Month::new(2021, 2)];
+    let reports: Vec<Report> = months.iter().map(|m| report(&csv, &rules, Period::month(*m)).2).collect();
+    let rows = audit::monthly(&reports, &rules, &Context::default(), EntityLevel::Member, "海州区");
+    assert_eq!(rows.len(), 2);
+    for (m, row) in months.iter().zip(&rows) {
+        let a = run(&csv, &rules, Period::month(*m), &AuditQuery::new(EntityLevel::Member, "海州区"));
+        let s = a.standing.unwrap();
+        assert_eq!(row.period, a.period);
+        assert_eq!((row.score.as_deref(), row.rank, row.of), (Some(s.score.as_str()), s.rank, s.of));
+        let items: Vec<(String, String)> =
+            a.items.iter().map(|i| (i.item.clone(), i.value.clone())).collect();
+        let got: Vec<(String, String)> = row.items.iter().map(|(n, v, _)| (n.clone(), v.clone())).collect();
+        assert_eq!(got, items);
+    }
+    assert_ne!(rows[0].items, rows[1].items, "two months differ");
+}

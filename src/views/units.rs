@@ -139,6 +139,10 @@ pub fn ShortfallPanel() -> impl IntoView {
                 <p class="muted">{format!("{}，{}口径：按当前期间、规则与选项，使该单位失分的工单（与上表数字一一对应）", q.period.label(), scope)}</p>
                 <div class="toolbar no-print">
                     <button id="shortfall-csv" on:click=csv disabled=move || !matches!(state.shortfalls.get(), Some(Ok(_)))>"下载扣分工单 (CSV)"</button>
+                    <button id="shortfall-audit" on:click={
+                        let (level, name) = (q.level, q.name.clone());
+                        move |_| state.open_audit(level, name.clone())
+                    }>"本单位自查"</button>
                     <button id="shortfall-close" on:click=move |_| state.close_unit()>"关闭"</button>
                 </div>
                 {body}

@@ -1024,6 +1024,57 @@ pub fn audit(
     }
 }
 
+/// One period of a unit's scores month by month (the audit's chart and table).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MonthScore {
+    /// The period's label (2021年2月).
+    pub period: String,
+    /// The unit's printed score; `None` when no group scores it that month.
+    pub score: Option<String>,
+    /// Its rank in its group.
+    pub rank: Option<u32>,
+    /// Ranked units in the group.
+    pub of: u32,
+    /// Each item of the rules: (item, figure as shown, points as printed or `—`).
+    pub items: Vec<(String, String, String)>,
+}
+
+/// The unit's standing and item figures in each of `reports` (one per month, in order), scored
+/// by `rules` as [`audit`] scores one period.
+pub fn monthly(
+    reports: &[Report],
+    rules: &RuleSet,
+    ctx: &Context,
+    level: EntityLevel,
+    name: &str,
+) -> Vec<MonthScore> {
+    reports
+        .iter()
+        .map(|r| {
+            let s = Scorer::new(r, rules, ctx, level, name).standing(&[]);
+            let items = match s.as_ref().and_then(|s| s.row.as_ref()) {
+                Some(row) => rules
+                    .items
+                    .iter()
+                    .zip(&row.items)
+                    .map(|(it, ip)| {
+                        let points = ip.points.map_or_else(|| "—".to_string(), |p| p.to_fixed(2));
+                        (it.name().to_string(), ip.value.clone(), points)
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
+            MonthScore {
+                period: r.period.as_ref().map(|p| p.label.clone()).unwrap_or_default(),
+                score: s.as_ref().map(|s| s.score.clone()),
+                rank: s.as_ref().and_then(|s| s.rank),
+                of: s.as_ref().map_or(0, |s| s.of),
+                items,
+            }
+        })
+        .collect()
+}
+
 /// The unit's tallies in the report.
 fn report_split(report: &Report, level: EntityLevel, name: &str) -> Option<Split> {
     let list = match level {
