@@ -289,13 +289,17 @@ pub fn mb(bytes: u64) -> String {
 }
 
 /// The unit a search means: one whose name is the query (trimmed) exactly, else the first whose
-/// name contains it; 承办单位 before member units, each in the report's order (总工单数 first).
-pub fn find_unit(report: &Report, query: &str) -> Option<(EntityLevel, String)> {
+/// name contains it; units of level `first` before the others (the 扣分工单 look at 承办单位
+/// first, the self-audit at the level the rules score), each in the report's order.
+pub fn find_unit(report: &Report, query: &str, first: EntityLevel) -> Option<(EntityLevel, String)> {
     let q = query.trim();
     if q.is_empty() {
         return None;
     }
-    let levels = [(EntityLevel::Unit, &report.units), (EntityLevel::Member, &report.members)];
+    let mut levels = [(EntityLevel::Unit, &report.units), (EntityLevel::Member, &report.members)];
+    if first == EntityLevel::Member {
+        levels.reverse();
+    }
     let exact =
         levels.iter().find_map(|(l, rows)| rows.iter().find(|e| e.name == q).map(|e| (*l, e.name.clone())));
     exact.or_else(|| {
@@ -378,16 +382,31 @@ mod tests {
             report.members.iter().find(|m| m.name != report.units[0].name).unwrap().name.clone();
         report.units.retain(|u| u.name != member_only);
         let unit = &report.units[0].name;
-        assert_eq!(find_unit(&report, &format!(" {unit} ")), Some((EntityLevel::Unit, unit.clone())));
+        assert_eq!(
+            find_unit(&report, &format!(" {unit} "), EntityLevel::Unit),
+            Some((EntityLevel::Unit, unit.clone()))
+        );
         // A member unit that is no 承办单位 itself is found as a member.
         let member = report.members.iter().find(|m| !report.units.iter().any(|u| u.name == m.name)).unwrap();
-        assert_eq!(find_unit(&report, &member.name), Some((EntityLevel::Member, member.name.clone())));
+        assert_eq!(
+            find_unit(&report, &member.name, EntityLevel::Unit),
+            Some((EntityLevel::Member, member.name.clone()))
+        );
         // A part of a name: the first unit in the report's order that contains it.
         let part: String = unit.chars().take(2).collect();
         let first = report.units.iter().find(|u| u.name.contains(&part)).unwrap();
-        assert_eq!(find_unit(&report, &part), Some((EntityLevel::Unit, first.name.clone())));
-        assert_eq!(find_unit(&report, "不存在的单位"), None);
-        assert_eq!(find_unit(&report, "  "), None);
+        assert_eq!(
+            find_unit(&report, &part, EntityLevel::Unit),
+            Some((EntityLevel::Unit, first.name.clone()))
+        );
+        assert_eq!(find_unit(&report, "不存在的单位", EntityLevel::Unit), None);
+        assert_eq!(find_unit(&report, "  ", EntityLevel::Unit), None);
+        // The self-audit of member-level rules: a name that is both is found as the member unit.
+        let both = report.members.iter().find(|m| report.units.iter().any(|u| u.name == m.name)).unwrap();
+        assert_eq!(
+            find_unit(&report, &both.name, EntityLevel::Member),
+            Some((EntityLevel::Member, both.name.clone()))
+        );
         let names = unit_names(&report);
         assert!(names.contains(unit) && names.contains(&member.name));
         assert_eq!(names.len(), names.iter().collect::<std::collections::HashSet<_>>().len());

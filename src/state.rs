@@ -347,6 +347,15 @@ impl State {
         });
     }
 
+    /// Opens the self-audit of the unit named `name` (at the level the rules score, where it is
+    /// at both).
+    pub(crate) fn audit_named(&self, name: &str) {
+        let route = Route { view: ViewId::Audit, unit: Some(name.to_string()) };
+        self.route.set(route.clone());
+        self.audit_unit.set(None);
+        self.follow_unit(&route);
+    }
+
     /// Asks the worker for the open unit's self-audit under the rules and choices in force.
     pub(crate) fn ask_audit(&self) {
         let Some((level, name)) = self.audit_unit.get_untracked() else { return };
@@ -427,7 +436,10 @@ impl State {
         }
         let open = self.shortfall_query.with_untracked(|q| q.as_ref().map(|q| q.name.clone()));
         match &route.unit {
-            Some(unit) if open.as_deref() != Some(unit.as_str()) => self.open_unit_named(unit),
+            // The unit travels with every view's link; only the 单位 view opens its lists.
+            Some(unit) if route.view == ViewId::Units && open.as_deref() != Some(unit.as_str()) => {
+                self.open_unit_named(unit)
+            }
             None if open.is_some() => self.clear_shortfalls(),
             _ => {}
         }
@@ -436,12 +448,19 @@ impl State {
     /// Opens a unit found by name (the search, a link): its 承办单位 row if it has one, else its
     /// member unit's, over all its tickets; its self-audit in 本单位自查, else its 扣分工单.
     pub(crate) fn open_unit_named(&self, query: &str) {
+        let view = self.route.with_untracked(|r| r.view);
+        let first = match view {
+            ViewId::Audit => {
+                self.rules.with_untracked(|r| r.as_ref().map_or(EntityLevel::Member, |r| r.level))
+            }
+            _ => EntityLevel::Unit,
+        };
         let found =
-            self.report.with_untracked(|r| r.as_ref().and_then(|r| crate::model::find_unit(r, query)));
+            self.report.with_untracked(|r| r.as_ref().and_then(|r| crate::model::find_unit(r, query, first)));
         match found {
             Some((level, name)) => {
                 self.search_message.set(String::new());
-                match self.route.with_untracked(|r| r.view) {
+                match view {
                     ViewId::Audit => self.open_audit(level, name),
                     _ => self.open_unit(level, name, Scope::All),
                 }

@@ -140,8 +140,8 @@ pub fn ShortfallPanel() -> impl IntoView {
                 <div class="toolbar no-print">
                     <button id="shortfall-csv" on:click=csv disabled=move || !matches!(state.shortfalls.get(), Some(Ok(_)))>"下载扣分工单 (CSV)"</button>
                     <button id="shortfall-audit" on:click={
-                        let (level, name) = (q.level, q.name.clone());
-                        move |_| state.open_audit(level, name.clone())
+                        let name = q.name.clone();
+                        move |_| state.audit_named(&name)
                     }>"本单位自查"</button>
                     <button id="shortfall-close" on:click=move |_| state.close_unit()>"关闭"</button>
                 </div>
