@@ -372,8 +372,9 @@ pub fn page(a: &Audit, months: &[MonthScore], rules_name: &str, notes: &[String]
     let value = a.as_of.get(..16).map(|s| s.replacen(' ', "T", 1)).unwrap_or_default();
     let _ = write!(
         out,
-        r#"<h3 id="audit-due-title">临期预警</h3><p><label for="audit-as-of">截至</label> <input type="datetime-local" id="audit-as-of" value="{}"> <span class="muted">（默认为文件中最晚的时间 {}）</span> <button type="button" class="no-print" data-action="csv-due">下载临期与超期清单 (CSV)</button></p>"#,
+        r#"<h3 id="audit-due-title">临期预警</h3><p><span class="no-print"><label for="audit-as-of">截至</label> <input type="datetime-local" id="audit-as-of" value="{}"></span><span class="print-only">截至 {}</span> <span class="muted">（默认为文件中最晚的时间 {}）</span> <button type="button" class="no-print" data-action="csv-due">下载临期与超期清单 (CSV)</button></p>"#,
         esc(&value),
+        esc(&a.as_of),
         esc(&a.as_of)
     );
     out.push_str(&due_table(

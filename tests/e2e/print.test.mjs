@@ -14,9 +14,9 @@ let chrome;
 before(async () => { server = await serve(); chrome = await browser(); });
 after(async () => { await chrome?.close(); await server?.close(); });
 
-const VIEWS = ['data', 'overview', 'units', 'scores', 'rules'];
+const VIEWS = ['data', 'overview', 'units', 'audit', 'scores', 'rules'];
 // The printable width of A4 at 96 px an inch, less 10 mm margins: landscape for the wide views.
-const WIDE = new Set(['data', 'units', 'scores']);
+const WIDE = new Set(['data', 'units', 'audit', 'scores']);
 const PRINT_WIDTH = { wide: Math.floor((297 - 20) / 25.4 * 96), tall: Math.floor((210 - 20) / 25.4 * 96) };
 
 function pageCount(pdf) {
@@ -54,6 +54,11 @@ test('print: each view on A4 with nothing cut off, the 60-unit table on at most 
   assert.equal(report.units.length, 60);
   const { page, errors } = await openMonth(chrome.ctx, server.url, file, report, 'lyg2021');
   const shots = process.env.SHOTS;
+  // 本单位自查 open on a district, as its staff would have it.
+  await show(page, 'audit');
+  await page.locator('#unit-search').fill('海州区');
+  await page.locator('#unit-search').press('Enter');
+  await page.waitForSelector('#audit-view .audit-body[data-unit="海州区"]', { timeout: 60000 });
 
   const pages = {};
   for (const view of VIEWS) {
