@@ -481,6 +481,13 @@ fn kinds_of(t: &Ticket, period: Period) -> Vec<ShortfallKind> {
     ShortfallKind::ALL.into_iter().filter(|k| k.count(&one) > 0).collect()
 }
 
+/// What a one-ticket change's effect depends on: whose tallies, which side, the counters.
+type ChangeKey = (String, bool, [u64; Tally::FIELDS], [u64; Tally::FIELDS]);
+
+fn key_of(ch: &Change) -> ChangeKey {
+    (ch.member.to_string() + "\u{1}" + ch.unit, ch.province, ch.before.to_array(), ch.after.to_array())
+}
+
 /// A change of one ticket: its 承办单位 and 成员单位, side, and its tally before and after.
 struct Change<'a> {
     unit: &'a str,
@@ -768,17 +775,9 @@ pub fn audit(
         }
     };
     // Memo by the change's counters: most tickets of a list change the same counters.
-    let mut memo: std::collections::HashMap<
-        (String, bool, [u64; Tally::FIELDS], [u64; Tally::FIELDS]),
-        Ratio,
-    > = Default::default();
+    let mut memo: std::collections::HashMap<ChangeKey, Ratio> = Default::default();
     let mut gain_of = |ch: Change| -> Ratio {
-        let key = (
-            ch.member.to_string() + "\u{1}" + ch.unit,
-            ch.province,
-            ch.before.to_array(),
-            ch.after.to_array(),
-        );
+        let key = key_of(&ch);
         if let Some(r) = memo.get(&key) {
             return *r;
         }
@@ -905,6 +904,11 @@ pub fn audit(
     // Fix first: deadlines of open tickets between `as_of` and the period's end; and those passed.
     let as_of = query.as_of.or_else(|| tickets.iter().filter_map(|u| latest_of(&u.ticket)).max());
     let (mut fix_first, mut overdue, mut met_all) = (Vec::new(), Vec::new(), Vec::new());
+    // Memo by the change's counters, as for the lists: most deadlines change the same counters.
+    let mut exact_memo: std::collections::HashMap<ChangeKey, Option<Ratio>> = Default::default();
+    let mut exact_one = |ch: Change| -> Option<Ratio> {
+        *exact_memo.entry(key_of(&ch)).or_insert_with(|| scorer.exact(std::slice::from_ref(&ch)))
+    };
     if let Some(now) = as_of {
         for u in tickets {
             let t = &u.ticket;
@@ -933,8 +937,8 @@ pub fn audit(
                 set(&mut met, due);
                 set(&mut missed, Stamp::NONE);
                 let points = {
-                    let m = scorer.exact(&[change(u, &met, period)]);
-                    let x = scorer.exact(&[change(u, &missed, period)]);
+                    let m = exact_one(change(u, &met, period));
+                    let x = exact_one(change(u, &missed, period));
                     match (m, x) {
                         (Some(m), Some(x)) => m.checked_sub(x).unwrap_or(Ratio::ZERO),
                         _ => Ratio::ZERO,
