@@ -25,7 +25,7 @@ run "native tests (engine, CLI, web model, doc tests, import-cycle check)" cargo
 run "CLI build (used by the browser tests)" cargo build -p hotline-cli
 run "wasm build (trunk, release; served and tested)" trunk build --release
 run "browser tests (headless chromium)" node --test --test-concurrency=1 tests/e2e/
-run "benchmark smoke run (tiny sizes, debug build)" cargo test -p hotline-engine --bench ingest
+run "benchmark smoke runs (tiny sizes, debug build)" cargo test -p hotline-engine --bench ingest --bench audit
 
 printf '\n==== step times\n'
 printf '%s\n' "${times[@]}"

@@ -371,6 +371,9 @@ struct AuditCache {
     registry: Option<hotline_engine::score::registry::Registry>,
     adjustments: Option<hotline_engine::score::registry::Adjustments>,
     tickets: Vec<UnitTicket>,
+    /// Where each 工单编号 is in `tickets`: a tick re-counts the tickets it names, not the
+    /// hundred thousand a unit holds at 1M.
+    by_id: std::collections::HashMap<String, Vec<usize>>,
     latest: Option<hotline_engine::Stamp>,
     audit: Audit,
 }
@@ -398,7 +401,14 @@ impl AuditCache {
             adjustments: self.adjustments.as_ref(),
             ..Default::default()
         };
-        let (with, unknown) = audit::what_if(&self.report, &self.rules, &ctx, &self.tickets, &query);
+        let named: Vec<UnitTicket> = {
+            let mut at: Vec<usize> =
+                query.fixes.iter().filter_map(|f| self.by_id.get(&f.id)).flatten().copied().collect();
+            at.sort_unstable();
+            at.dedup();
+            at.into_iter().filter_map(|i| self.tickets.get(i).cloned()).collect()
+        };
+        let (with, unknown) = audit::what_if(&self.report, &self.rules, &ctx, &named, &query);
         crate::audit_html::what_if(self.audit.standing.as_ref(), with.as_ref(), ticked, &unknown)
     }
 }
@@ -532,7 +542,12 @@ async fn audit_html(
     let html = crate::audit_html::page(&a, &months, &rules.name, &notes);
     with_state(|s| {
         let registry = o.registry.clone();
-        s.audit = Some(AuditCache { key, report, rules, registry, adjustments, tickets, latest, audit: a });
+        let mut by_id: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for (i, t) in tickets.iter().enumerate() {
+            by_id.entry(t.id.clone()).or_default().push(i);
+        }
+        s.audit =
+            Some(AuditCache { key, report, rules, registry, adjustments, tickets, by_id, latest, audit: a });
     });
     Ok(html)
 }

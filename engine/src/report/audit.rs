@@ -484,8 +484,12 @@ fn kinds_of(t: &Ticket, period: Period) -> Vec<ShortfallKind> {
 /// What a one-ticket change's effect depends on: whose tallies, which side, the counters.
 type ChangeKey = (String, bool, [u64; Tally::FIELDS], [u64; Tally::FIELDS]);
 
-fn key_of(ch: &Change) -> ChangeKey {
-    (ch.member.to_string() + "\u{1}" + ch.unit, ch.province, ch.before.to_array(), ch.after.to_array())
+fn key_of(scorer: &Scorer, ch: &Change) -> ChangeKey {
+    // A level no group scores never changes a score: its name leaves the key, so the tickets of
+    // a member unit's many street offices share one scoring at the member level.
+    let unit = if scorer.scores_units { ch.unit } else { "" };
+    let member = if scorer.scores_members { ch.member } else { "" };
+    (member.to_string() + "\u{1}" + unit, ch.province, ch.before.to_array(), ch.after.to_array())
 }
 
 /// A change of one ticket: its 承办单位 and 成员单位, side, and its tally before and after.
@@ -521,6 +525,9 @@ struct Scorer<'a> {
     candidates: Vec<Candidate>,
     level: EntityLevel,
     name: &'a str,
+    /// Whether some group scores 承办单位, and whether some group scores 成员单位.
+    scores_units: bool,
+    scores_members: bool,
 }
 
 impl<'a> Scorer<'a> {
@@ -532,7 +539,27 @@ impl<'a> Scorer<'a> {
         name: &'a str,
     ) -> Scorer<'a> {
         let months = report.period.as_ref().map_or(1, |p| p.period.months().max(1) as u32);
-        Scorer { rules, ctx: Context { months, ..*ctx }, candidates: report.candidates(), level, name }
+        let scores = |l: EntityLevel| {
+            (rules.groups.is_empty() && l == rules.level)
+                || rules.groups.iter().any(|g| g.level.unwrap_or(rules.level) == l)
+        };
+        let (scores_units, scores_members) = (scores(EntityLevel::Unit), scores(EntityLevel::Member));
+        // Only the levels scored: the other level's entities would be placed in no group, each
+        // of a thousand scorings over again.
+        let mut candidates = report.candidates();
+        candidates.retain(|c| match c.level {
+            EntityLevel::Unit => scores_units,
+            EntityLevel::Member => scores_members,
+        });
+        Scorer {
+            rules,
+            ctx: Context { months, ..*ctx },
+            candidates,
+            level,
+            name,
+            scores_units,
+            scores_members,
+        }
     }
 
     fn scores(&self, changes: &[Change]) -> Scores {
@@ -741,9 +768,11 @@ pub fn what_if(
 ) -> (Option<Standing>, Vec<String>) {
     let Some(period) = report.period.as_ref().map(|p| p.period) else { return (None, Vec::new()) };
     let scorer = Scorer::new(report, rules, ctx, query.level, &query.name);
+    // A set: a unit holds a hundred thousand tickets at 1M, and a tick may name a hundred.
+    let asked: std::collections::HashSet<&str> = query.fixes.iter().map(|f| f.id.as_str()).collect();
     let on_lists: Vec<(&UnitTicket, Vec<ShortfallKind>)> = tickets
         .iter()
-        .filter(|u| query.fix_all || query.fixes.iter().any(|f| f.id == u.id))
+        .filter(|u| query.fix_all || asked.contains(u.id.as_str()))
         .map(|u| (u, kinds_of(&u.ticket, period)))
         .filter(|(_, k)| !k.is_empty())
         .collect();
@@ -777,7 +806,7 @@ pub fn audit(
     // Memo by the change's counters: most tickets of a list change the same counters.
     let mut memo: std::collections::HashMap<ChangeKey, Ratio> = Default::default();
     let mut gain_of = |ch: Change| -> Ratio {
-        let key = key_of(&ch);
+        let key = key_of(&scorer, &ch);
         if let Some(r) = memo.get(&key) {
             return *r;
         }
@@ -907,7 +936,7 @@ pub fn audit(
     // Memo by the change's counters, as for the lists: most deadlines change the same counters.
     let mut exact_memo: std::collections::HashMap<ChangeKey, Option<Ratio>> = Default::default();
     let mut exact_one = |ch: Change| -> Option<Ratio> {
-        *exact_memo.entry(key_of(&ch)).or_insert_with(|| scorer.exact(std::slice::from_ref(&ch)))
+        *exact_memo.entry(key_of(&scorer, &ch)).or_insert_with(|| scorer.exact(std::slice::from_ref(&ch)))
     };
     if let Some(now) = as_of {
         for u in tickets {
