@@ -13,7 +13,7 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   cargo install cargo-fuzz --version 0.13.2 --locked
 fi
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(ingest reencoded datetime rules side_files partial cells)
+[ ${#targets[@]} -eq 0 ] && targets=(ingest reencoded datetime rules side_files partial cells link)
 cargo run -q -p hotline-fuzz --example write_seeds
 mkdir -p target/fuzz-logs
 flags=(--features libfuzzer --sanitizer none --release --debug-assertions)

@@ -125,6 +125,18 @@ impl WorkerClient {
         self.post(encode(&ToWorker::AuditCsv(lists)));
     }
 
+    pub fn pack_rules(&self, change: u64, json: String) {
+        self.post(encode(&ToWorker::PackRules(change, json)));
+    }
+
+    pub fn edit_rules(&self, json: String, field: String, value: String) {
+        self.post(encode(&ToWorker::EditRules { json, field, value }));
+    }
+
+    pub fn unpack_rules(&self, packed: String) {
+        self.post(encode(&ToWorker::UnpackRules(packed)));
+    }
+
     pub fn cancel(&self) {
         self.post(encode(&ToWorker::Cancel));
     }

@@ -70,6 +70,16 @@ pub enum ToWorker {
     WhatIf { fixes: Vec<String>, lists: Vec<String> },
     /// The last audit's lists (`true`) or its fix-first list (`false`), as CSV.
     AuditCsv(bool),
+    /// Pack this rule file (its text, and the page's count of rule changes) for the fragment
+    /// ([`crate::share::pack_rule_set`]): deflate lives in the worker, so the first-render bundle
+    /// carries none. Rules travel as text both ways: the page reads rule files already, and a
+    /// second reader of the rules' structure would cost the bundle.
+    PackRules(u64, String),
+    /// Unpack the rules a link carries ([`crate::share::unpack_rule_set`]).
+    UnpackRules(String),
+    /// Set one number of the rule file (`json`) at its form field (`items.0.weight`): the JSON
+    /// editing is here, not in the page's bundle.
+    EditRules { json: String, field: String, value: String },
 }
 
 /// What an audit is of. The page sends its rules and choices as they stand; the worker counts.
@@ -149,6 +159,13 @@ pub enum FromWorker {
     },
     /// The what-if of the ticks, as HTML.
     WhatIf(String),
+    /// The rules of that change, made for the page ([`ToWorker::PackRules`]).
+    PackedRules(u64, RulesMade),
+    /// The rule file with one number set ([`ToWorker::EditRules`]), or every problem of it.
+    EditedRules(Result<String, Vec<String>>),
+    /// The rule file a link carries (its text), or every reason it is none
+    /// ([`ToWorker::UnpackRules`]).
+    LinkRules(Result<String, Vec<String>>),
 }
 
 impl FromWorker {
@@ -202,4 +219,13 @@ impl Readers {
             }
         }
     }
+}
+
+/// The rules in force, made for the page by the worker: packed for the fragment, as the rules
+/// view's form, and as the text of their rule file.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct RulesMade {
+    pub packed: String,
+    pub form: String,
+    pub text: String,
 }

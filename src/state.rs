@@ -3,10 +3,11 @@
 
 use crate::browser::{self, LoadError, Progress};
 use crate::client::WorkerClient;
+use crate::history;
 use crate::load;
 use crate::model::{CellCounts, PageCounts, Scope};
 use crate::protocol::{FromWorker, SideFile};
-use crate::route::{Route, ViewId};
+use crate::route::{Link, LinkProblem, LinkRules, Route, TableView, ViewId};
 use hotline_engine::count::entity::EntityLevel;
 use hotline_engine::report::shortfall::{ShortfallQuery, Shortfalls};
 use hotline_engine::report::{Report, ReportOptions};
@@ -42,6 +43,26 @@ pub enum Stage {
     },
     Failed(String),
     Ready,
+}
+
+/// Where rules being applied come from: a preset, a file, or an edit of the rules in force.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RulesOrigin {
+    Preset(&'static str),
+    File,
+    Edit,
+}
+
+/// The name an edit of rules gives them: "基于 <preset> 修改" while they differ from the preset
+/// they came from (an edit that puts every number back gives the preset's name again).
+fn edited_name(preset: Option<&RuleSet>, mut edited: RuleSet) -> RuleSet {
+    if let Some(p) = preset {
+        edited.name = p.name.clone();
+        if edited != *p {
+            edited.name = format!("基于 {} 修改", p.name);
+        }
+    }
+    edited
 }
 
 /// Everything the page holds. The tickets stay in the worker, so a period change re-counts
@@ -102,6 +123,27 @@ pub struct State {
     pub(crate) audit_as_of: StoredValue<Option<String>>,
     /// When the last tick was made (for the what-if's timing, `data-ms`).
     pub(crate) tick_at: StoredValue<f64>,
+    /// What the page's address asked for and could not use (each part ignored, the rest used).
+    pub(crate) link_problems: RwSignal<Vec<String>>,
+    /// The rules in force arrived by a link (its fragment or its query): marked on screen.
+    pub(crate) rules_from_link: RwSignal<bool>,
+    /// The rules in force packed for the fragment (by the worker).
+    pub(crate) rules_packed: RwSignal<Option<String>>,
+    /// The rules in force as the rules view's form, as the worker made it (HTML).
+    pub(crate) rules_form: RwSignal<String>,
+    /// The rules view's text of the rule file (the rules in force as the worker wrote them, or
+    /// what is being typed).
+    pub(crate) rules_text: RwSignal<String>,
+    /// How many times the rules changed: the packing asked for the last change is the one kept.
+    pub(crate) rules_change: StoredValue<u64>,
+    /// How each table with an id is shown, where it differs from how it starts.
+    pub(crate) tables: RwSignal<Vec<(String, TableView)>>,
+    /// The interface language a link asked for (`zh`).
+    pub(crate) lang: RwSignal<Option<String>>,
+    /// The period a link asked for before any file was read: the first file opens on it.
+    pub(crate) wanted_period: StoredValue<Option<Period>>,
+    /// Rules a link carries that the worker is unpacking.
+    pub(crate) pending_rules: RwSignal<Option<String>>,
 }
 
 /// The unit last opened in 本单位自查, remembered on the device.
@@ -141,6 +183,16 @@ impl State {
             audit: RwSignal::new(None),
             audit_as_of: StoredValue::new(None),
             tick_at: StoredValue::new(0.0),
+            link_problems: RwSignal::new(Vec::new()),
+            rules_from_link: RwSignal::new(false),
+            rules_packed: RwSignal::new(None),
+            rules_change: StoredValue::new(0),
+            rules_form: RwSignal::new(String::new()),
+            rules_text: RwSignal::new(String::new()),
+            tables: RwSignal::new(Vec::new()),
+            lang: RwSignal::new(None),
+            pending_rules: RwSignal::new(None),
+            wanted_period: StoredValue::new(None),
         };
         match WorkerClient::spawn(move |m| state.on_worker(m)) {
             Ok(w) => state.worker.set_value(Some(Rc::new(w))),
@@ -179,7 +231,20 @@ impl State {
                         .stage
                         .set(Stage::Failed("后台线程送来的计数无法用于当前条件，请重新选择文件".into()));
                 };
-                self.report.set(Some(Report { rejects, ..report }));
+                // A period the link asked for that the file does not hold: said, and the file's own.
+                let months: Vec<hotline_engine::Month> = report.months.iter().map(|m| m.month).collect();
+                if let Some(p) =
+                    self.period.get_untracked().filter(|p| !p.iter_months().all(|m| months.contains(&m)))
+                {
+                    self.link_problems.update(|l| {
+                        l.push(format!("链接中的期间“{}”不在此文件的数据中：显示文件的默认月份", p.label()))
+                    });
+                    self.period.set(None);
+                    self.report.set(Some(Report { rejects, ..report }));
+                    self.rebuild();
+                } else {
+                    self.report.set(Some(Report { rejects, ..report }));
+                }
                 self.rescore();
                 if let crate::protocol::Readers::ReadAgain(why) = &readers {
                     web_sys::console::log_1(&format!("第二个线程读取的部分已重新读取：{why}").into());
@@ -195,6 +260,29 @@ impl State {
                     self.rereading.set(None);
                     self.audit.set(Some(html));
                 }
+            }
+            FromWorker::PackedRules(change, made) => {
+                if change == self.rules_change.get_value() && !made.packed.is_empty() {
+                    self.pending_rules.set(None);
+                    self.rules_packed.set(Some(made.packed));
+                    self.rules_form.set(made.form);
+                    self.rules_text.set(made.text);
+                }
+            }
+            FromWorker::EditedRules(Ok(json)) => self.apply_rules_text(json, RulesOrigin::Edit),
+            FromWorker::EditedRules(Err(errors)) => self.rule_errors.set(errors),
+            FromWorker::LinkRules(Ok(json)) => {
+                // The fragment keeps the link's packing until the rules' own comes back.
+                if let Some(rules) = RuleSet::parse_valid(&json) {
+                    self.rules_preset.set(None);
+                    self.rules_from_link.set(true);
+                    self.use_rules(Some(rules));
+                }
+            }
+            FromWorker::LinkRules(Err(why)) => {
+                self.pending_rules.set(None);
+                self.link_problems
+                    .update(|p| p.push(format!("链接中的规则未采用（仍使用原有规则）：{}", why.join("；"))))
             }
             FromWorker::WhatIf(html) => {
                 let Some(el) = document().get_element_by_id("audit-whatif") else { return };
@@ -309,6 +397,10 @@ impl State {
     /// change; otherwise the worker counts from its tickets (other deadlines, or dates over more
     /// months than the month tables serve).
     pub(crate) fn rebuild(&self) {
+        // Nothing read yet: the file, when it comes, is counted with the options then in force.
+        if self.report.with_untracked(Option::is_none) {
+            return;
+        }
         let options = self.report_options();
         let local = self.counts.try_update_value(|c| c.as_mut().and_then(|c| c.report(&options))).flatten();
         match local {
@@ -414,22 +506,155 @@ impl State {
         if self.route.with_untracked(|r| *r != route) {
             self.route.set(route.clone());
         }
-        let fragment = route.to_fragment();
-        let location = window().location();
-        if location.hash().ok().map(|h| h.trim_start_matches('#').to_string()) != Some(fragment.clone()) {
-            let _ = location.set_hash(&fragment);
+        let fragment = self.link_untracked().to_fragment();
+        if history::fragment() != fragment {
+            history::set_fragment(&fragment, true);
         }
     }
 
-    /// The fragment changed (a link, the back button, a typed address): shows its view, and
-    /// opens its unit when it is not the one open.
+    /// The screen as a link: the view and unit, period, rules, tables, language.
+    pub(crate) fn link(&self) -> Link {
+        // A preset as it comes (an edit renames the rules "基于 … 修改") by its id; any other
+        // rules packed whole.
+        let rules = self.rules.with(|r| {
+            let r = r.as_ref()?;
+            match self.rules_preset.get().filter(|_| !r.name.starts_with("基于 ")) {
+                Some(id) => Some(LinkRules::Preset(id)),
+                None => self.rules_packed.get().map(LinkRules::Packed),
+            }
+        });
+        let rules = rules.or_else(|| self.pending_rules.get().map(LinkRules::Packed));
+        let mut link = Link {
+            route: self.route.get(),
+            period: self.period.get(),
+            rules,
+            tables: self.tables.get(),
+            lang: self.lang.get(),
+        };
+        // Rules too long for a link to share stay out of it: they are sent as a file.
+        if matches!(link.rules, Some(LinkRules::Packed(_)))
+            && link_length(&link) > crate::share::MAX_LINK_CHARS
+        {
+            link.rules = None;
+        }
+        link
+    }
+
+    pub(crate) fn link_untracked(&self) -> Link {
+        leptos::prelude::untrack(|| self.link())
+    }
+
+    /// The rules in force packed would make a link longer than can be shared (its length).
+    pub(crate) fn rules_too_long(&self) -> Option<usize> {
+        let link = self.link();
+        let packed = self.rules_packed.get()?;
+        if link.rules.is_some() || self.rules.with(Option::is_none) {
+            return None;
+        }
+        let whole = Link { rules: Some(LinkRules::Packed(packed)), ..link };
+        Some(link_length(&whole)).filter(|n| *n > crate::share::MAX_LINK_CHARS)
+    }
+
+    /// Uses what a link says: the view and unit, the period, the rules, how tables are shown.
+    /// `problems` (parts it could not use) are shown on the page.
+    pub(crate) fn follow_link(&self, link: Link, problems: Vec<LinkProblem>) {
+        if !problems.is_empty() {
+            self.link_problems.update(|p| p.extend(problems.iter().map(ToString::to_string)));
+        }
+        if self.tables.with_untracked(|t| *t != link.tables) {
+            self.tables.set(link.tables);
+        }
+        if self.lang.with_untracked(|l| *l != link.lang) {
+            self.lang.set(link.lang);
+        }
+        // No period: the file's default month (a link keeps the period it was made with).
+        let recount = self.period.with_untracked(|p| *p != link.period);
+        if recount {
+            self.period.set(link.period);
+        }
+        if self.report.with_untracked(Option::is_none) {
+            self.wanted_period.set_value(link.period);
+        }
+        let current = self.link_untracked().rules;
+        match link.rules {
+            Some(LinkRules::Preset(id)) if current != Some(LinkRules::Preset(id.clone())) => {
+                if let Some(r) = hotline_engine::score::presets::PRESETS
+                    .iter()
+                    .find(|(i, _)| *i == id)
+                    .and_then(|(_, json)| RuleSet::parse_valid(json))
+                {
+                    self.rules_preset.set(Some(id));
+                    self.rules_from_link.set(false);
+                    self.use_rules(Some(r));
+                }
+            }
+            Some(LinkRules::Packed(packed)) if current != Some(LinkRules::Packed(packed.clone())) => {
+                // The fragment keeps them while the worker unpacks them.
+                self.pending_rules.set(Some(packed.clone()));
+                self.worker.with_value(|w| w.as_ref().map(|w| w.unpack_rules(packed)));
+            }
+            // No rules named: those in force stay (a hand-typed `#view=…` keeps them).
+            _ => {}
+        }
+        if recount {
+            self.rebuild();
+        }
+        if self.route.with_untracked(|r| *r != link.route) {
+            self.route.set(link.route.clone());
+            self.follow_unit(&link.route);
+        }
+    }
+
+    /// The address changed (the back or forward button, a typed or followed link): shows what
+    /// its fragment says.
     pub(crate) fn follow_fragment(&self, fragment: &str) {
-        let route = Route::parse(fragment);
-        if self.route.with_untracked(|r| *r == route) {
+        let (link, problems) = Link::parse(fragment);
+        if self.link_untracked() == link {
             return;
         }
-        self.route.set(route.clone());
-        self.follow_unit(&route);
+        self.follow_link(link, problems);
+    }
+
+    /// Applies rule-file text: parsed and validated first; a refused file changes nothing.
+    /// The page only checks; the worker words the problems (field paths are tracked there).
+    pub(crate) fn apply_rules_text(&self, json: String, origin: RulesOrigin) {
+        let Some(r) = RuleSet::parse_valid(&json) else {
+            return self.worker.with_value(|w| w.as_ref().map(|w| w.explain_rules(json))).unwrap_or_default();
+        };
+        self.rule_errors.set(Vec::new());
+        let r = match origin {
+            RulesOrigin::Preset(id) => {
+                self.rules_preset.set(Some(id.to_string()));
+                self.rules_from_link.set(false);
+                r
+            }
+            RulesOrigin::File => {
+                self.rules_preset.set(None);
+                self.rules_from_link.set(false);
+                r
+            }
+            RulesOrigin::Edit => {
+                let preset = self.rules_preset.get_untracked().and_then(|id| {
+                    let (_, json) = hotline_engine::score::presets::PRESETS.iter().find(|(i, _)| *i == id)?;
+                    RuleSet::parse_valid(json)
+                });
+                edited_name(preset.as_ref(), r)
+            }
+        };
+        self.use_rules(Some(r));
+    }
+
+    /// Puts `rules` in force (or none): counts again when they change deadlines or indicator
+    /// readings, else re-scores the tallies.
+    pub(crate) fn use_rules(&self, rules: Option<RuleSet>) {
+        let before = self.report_options();
+        self.rules.set(rules);
+        let after = self.report_options();
+        if before.deadlines != after.deadlines || before.indicators != after.indicators {
+            self.rebuild();
+        } else {
+            self.rescore();
+        }
     }
 
     /// Opens the unit `route` names in its view, when it is not the one open there: in
@@ -530,7 +755,9 @@ impl State {
             };
             self.stage.set(Stage::Reading { name: name.clone(), progress: Progress::default() });
             self.loading.set_value((name, note, browser::now_ms()));
-            self.period.set(None);
+            // A new file opens on its default month, or on the period a link asked for.
+            self.period.set(self.wanted_period.get_value());
+            self.wanted_period.set_value(None);
             let report = self.report_options();
             self.worker.with_value(|w| w.as_ref().map(|w| w.load(&blob, ingest, report)));
         });
@@ -546,7 +773,8 @@ impl State {
         self.combined.set(Vec::new());
         self.stage.set(Stage::Reading { name: name.clone(), progress: Progress::default() });
         self.loading.set_value((name, format!("{} 个文件合并统计", blobs.len()), browser::now_ms()));
-        self.period.set(None);
+        self.period.set(self.wanted_period.get_value());
+        self.wanted_period.set_value(None);
         let report = self.report_options();
         self.worker.with_value(|w| w.as_ref().map(|w| w.load_many(&blobs, report)));
     }
@@ -578,4 +806,11 @@ impl State {
             }
         }
     }
+}
+
+/// How long the address of `link` is: the page's address without its fragment, `#`, fragment.
+fn link_length(link: &Link) -> usize {
+    let href = history::href();
+    let base = href.split('#').next().unwrap_or_default();
+    base.chars().count() + 1 + link.to_fragment().len()
 }

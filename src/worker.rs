@@ -746,6 +746,28 @@ pub fn run_worker() {
                     post(FromWorker::WhatIf(html));
                 }
             }
+            ToWorker::PackRules(change, json) => {
+                let made = match RuleSet::parse(&json) {
+                    Ok(r) => crate::protocol::RulesMade {
+                        packed: crate::share::pack_rule_set(&r),
+                        form: crate::rules_html::form(&r),
+                        text: r.to_json(),
+                    },
+                    Err(_) => Default::default(),
+                };
+                post(FromWorker::PackedRules(change, made));
+            }
+            ToWorker::EditRules { json, field, value } => {
+                let edited = crate::rules_html::set_field(&json, &field, &value);
+                let answer = match RuleSet::parse_all(&edited) {
+                    Ok(_) => Ok(edited),
+                    Err(all) => Err(all.iter().map(|e| e.to_string()).collect()),
+                };
+                post(FromWorker::EditedRules(answer));
+            }
+            ToWorker::UnpackRules(packed) => {
+                post(FromWorker::LinkRules(crate::share::unpack_rule_set(&packed).map(|r| r.to_json())));
+            }
             ToWorker::AuditCsv(lists) => {
                 let file = with_state(|s| {
                     s.audit.as_ref().map(|c| {

@@ -82,6 +82,21 @@ fn main() {
     for (id, json) in PRESETS {
         write("rules", id, json.as_bytes());
     }
+    // Share links: fragments, queries and packed rules (docs/share-links.md).
+    let links = [
+        "#view=audit&unit=%E6%B5%B7%E5%B7%9E%E5%8C%BA&period=2021-02&preset=lyg2021",
+        "view=units&sort=unit-table:received:desc&filter=unit-table:%E8%A1%97%E9%81%93&lang=zh",
+        "#view=nowhere&period=2021-13&rules=%%%&sort=x",
+        "?data=months/2021-02.csv&units=units.csv&adjustments=adj.csv&rules=mine.json",
+        "?data=../a.csv&data=https://evil.example/a.csv&data=%2e%2e/b.csv",
+    ];
+    for (i, l) in links.iter().enumerate() {
+        write("link", &format!("text-{i}"), l.as_bytes());
+    }
+    for (id, json) in PRESETS {
+        let rules = hotline_engine::score::rules::RuleSet::parse(json).unwrap();
+        write("link", &format!("packed-{id}"), hotline_web::share::pack_rule_set(&rules).as_bytes());
+    }
     let doc = include_str!("../../docs/rules.md");
     if let Some(example) = doc.split("```json\n").nth(1).and_then(|s| s.split("```").next()) {
         write("rules", "rules-md-example", example.as_bytes());

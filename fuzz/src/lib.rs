@@ -14,6 +14,7 @@
 pub mod cells;
 pub mod datetime;
 pub mod ingest;
+pub mod link;
 pub mod month;
 pub mod partial;
 pub mod reencoded;
@@ -32,4 +33,5 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("side_files", side_files::check),
     ("partial", partial::check),
     ("cells", cells::check),
+    ("link", link::check),
 ];

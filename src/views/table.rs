@@ -29,8 +29,12 @@ pub fn DataTable(
     #[prop(optional)]
     no_filter: bool,
 ) -> impl IntoView {
+    let default_sort = sort;
     let sort = RwSignal::new(sort);
     let filter = RwSignal::new(String::new());
+    if let Some(id) = id.clone() {
+        follow_link(id, table, default_sort, sort, filter);
+    }
     let shown = Memo::new(move |_| table.with(|t| t.shown(sort.get(), &filter.get())));
     let order = move || {
         table.with(|t| {
@@ -133,4 +137,82 @@ pub fn DataTable(
             </div>
         </div>
     }
+}
+
+/// A table with an id is shown as the link says ([`crate::route::Link::tables`]), and says in
+/// the link how it is shown, where that differs from how it starts.
+fn follow_link(
+    id: String,
+    table: Signal<Table>,
+    default_sort: Option<Sort>,
+    sort: RwSignal<Option<Sort>>,
+    filter: RwSignal<String>,
+) {
+    let state = crate::state::use_state();
+    // Until the link's view is applied (the table has columns), the table says nothing back.
+    let applied = StoredValue::new(false);
+    // The link's view of this table → the table (on opening, and on back and forward).
+    let key = id.clone();
+    Effect::new(move |_| {
+        let wanted = state
+            .tables
+            .with(|t| t.iter().find(|(k, _)| *k == key).map(|(_, v)| v.clone()))
+            .unwrap_or_default();
+        let columns = table.with(|t| t.columns.iter().map(|c| c.key.clone()).collect::<Vec<_>>());
+        if columns.is_empty() {
+            return;
+        }
+        let wanted_sort = match &wanted.sort {
+            None => default_sort,
+            Some((column, descending)) => match columns.iter().position(|c| c == column) {
+                Some(i) => Some(Sort { column: i, descending: *descending }),
+                None => {
+                    state.link_problems.update(|p| {
+                        p.push(format!("链接参数“sort={key}:{column}”未采用：表格 {key} 没有这一列"))
+                    });
+                    state.tables.update(|t| {
+                        if let Some((_, v)) = t.iter_mut().find(|(k, _)| *k == key) {
+                            v.sort = None;
+                        }
+                    });
+                    default_sort
+                }
+            },
+        };
+        if sort.get_untracked() != wanted_sort {
+            sort.set(wanted_sort);
+        }
+        if filter.with_untracked(|f| *f != wanted.filter) {
+            filter.set(wanted.filter);
+        }
+        applied.set_value(true);
+    });
+    // The table → the link.
+    Effect::new(move |_| {
+        let (s, f) = (sort.get(), filter.get());
+        if !applied.get_value() {
+            return;
+        }
+        let column = s.and_then(|s| table.with_untracked(|t| t.columns.get(s.column).map(|c| c.key.clone())));
+        let view = crate::route::TableView {
+            sort: if s == default_sort { None } else { column.zip(s.map(|s| s.descending)) },
+            filter: f,
+        };
+        let empty = view == crate::route::TableView::default();
+        let same = state.tables.with_untracked(|t| match t.iter().find(|(k, _)| *k == id) {
+            Some((_, v)) => *v == view,
+            None => empty,
+        });
+        if same {
+            return;
+        }
+        // In id order, as the link writes them.
+        state.tables.update(|t| {
+            t.retain(|(k, _)| *k != id);
+            if !empty {
+                let at = t.partition_point(|(k, _)| *k < id);
+                t.insert(at, (id.clone(), view.clone()));
+            }
+        });
+    });
 }

@@ -77,7 +77,8 @@ test('本单位自查: found by the search, its figures equal the CLI audit; tic
   await waitReady(page, report.source.rows_read);
   // The search, in this view, opens the unit at the level the rules score (海州区 is both).
   await openAudit(page, '海州', unit);
-  assert.equal(decodeURIComponent(new URL(page.url()).hash), `#view=audit&unit=${unit}`);
+  // The address says the view, the unit and the rules (a share link: docs/share-links.md).
+  assert.equal(decodeURIComponent(new URL(page.url()).hash), `#view=audit&unit=${unit}&preset=lyg2021`);
   assertEqualsCli(await shownAudit(page), a);
 
   // One ticket ticked, then a second: the CLI's --fix of the same tickets.

@@ -15,10 +15,17 @@ const cli = path.join(root, 'target', 'debug', 'hotline');
 
 const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.csv': 'text/csv' };
 
-export async function serve() {
+/// Serves dist/ on a free port; `extra` maps more URL paths (`/months/a.csv`) to files, as a
+/// month published beside the app.
+export async function serve(extra = {}) {
   if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error('dist/ is missing: run `trunk build --release` first');
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
+    const beside = extra[decodeURIComponent(url.pathname)];
+    if (beside) {
+      res.writeHead(200, { 'content-type': types[path.extname(beside)] || 'application/octet-stream' });
+      return fs.createReadStream(beside).pipe(res);
+    }
     let file = path.join(dist, decodeURIComponent(url.pathname));
     if (!file.startsWith(dist)) { res.writeHead(403); return res.end(); }
     if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
