@@ -133,6 +133,10 @@ impl WorkerClient {
         self.post(encode(&ToWorker::EditRules { json, field, value }));
     }
 
+    pub fn preset(&self, id: &str) {
+        self.post(encode(&ToWorker::Preset(id.to_string())));
+    }
+
     pub fn unpack_rules(&self, packed: String) {
         self.post(encode(&ToWorker::UnpackRules(packed)));
     }

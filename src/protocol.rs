@@ -75,6 +75,9 @@ pub enum ToWorker {
     /// carries none. Rules travel as text both ways: the page reads rule files already, and a
     /// second reader of the rules' structure would cost the bundle.
     PackRules(u64, String),
+    /// A preset's rule file, by id ([`FromWorker::Preset`]): the page lists presets by name and
+    /// carries none of their files.
+    Preset(String),
     /// Unpack the rules a link carries ([`crate::share::unpack_rule_set`]).
     UnpackRules(String),
     /// Set one number of the rule file (`json`) at its form field (`items.0.weight`): the JSON
@@ -161,6 +164,11 @@ pub enum FromWorker {
     WhatIf(String),
     /// The rules of that change, made for the page ([`ToWorker::PackRules`]).
     PackedRules(u64, RulesMade),
+    /// A preset's rule file ([`ToWorker::Preset`]).
+    Preset {
+        id: String,
+        json: String,
+    },
     /// The rule file with one number set ([`ToWorker::EditRules`]), or every problem of it.
     EditedRules(Result<String, Vec<String>>),
     /// The rule file a link carries (its text), or every reason it is none

@@ -209,11 +209,12 @@ impl Link {
                     Ok(p) => link.period = Some(p),
                     Err(_) => refuse("不是期间（如 2021-02，或 2021-01..2021-03）"),
                 },
-                "preset" => match hotline_engine::score::presets::PRESETS.iter().find(|(id, _)| *id == value)
-                {
-                    Some((id, _)) => link.rules = Some(LinkRules::Preset(id.to_string())),
-                    None => refuse("没有这个预设规则"),
-                },
+                "preset" => {
+                    match hotline_engine::score::presets::PRESET_NAMES.iter().find(|(id, _)| *id == value) {
+                        Some((id, _)) => link.rules = Some(LinkRules::Preset(id.to_string())),
+                        None => refuse("没有这个预设规则"),
+                    }
+                }
                 "rules"
                     if value.is_empty()
                         || !value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>

@@ -142,6 +142,8 @@ pub struct State {
     pub(crate) lang: RwSignal<Option<String>>,
     /// The period a link asked for before any file was read: the first file opens on it.
     pub(crate) wanted_period: StoredValue<Option<Period>>,
+    /// The preset the rules in force came from, as it ships (what an edit is compared with).
+    pub(crate) preset_base: StoredValue<Option<RuleSet>>,
     /// Rules a link carries that the worker is unpacking.
     pub(crate) pending_rules: RwSignal<Option<String>>,
 }
@@ -192,6 +194,7 @@ impl State {
             tables: RwSignal::new(Vec::new()),
             lang: RwSignal::new(None),
             pending_rules: RwSignal::new(None),
+            preset_base: StoredValue::new(None),
             wanted_period: StoredValue::new(None),
         };
         match WorkerClient::spawn(move |m| state.on_worker(m)) {
@@ -267,6 +270,12 @@ impl State {
                     self.rules_packed.set(Some(made.packed));
                     self.rules_form.set(made.form);
                     self.rules_text.set(made.text);
+                }
+            }
+            FromWorker::Preset { id, json } => {
+                let known = hotline_engine::score::presets::PRESET_NAMES.iter().find(|(i, _)| *i == id);
+                if let Some((id, _)) = known {
+                    self.apply_rules_text(json, RulesOrigin::Preset(id));
                 }
             }
             FromWorker::EditedRules(Ok(json)) => self.apply_rules_text(json, RulesOrigin::Edit),
@@ -578,15 +587,8 @@ impl State {
         let current = self.link_untracked().rules;
         match link.rules {
             Some(LinkRules::Preset(id)) if current != Some(LinkRules::Preset(id.clone())) => {
-                if let Some(r) = hotline_engine::score::presets::PRESETS
-                    .iter()
-                    .find(|(i, _)| *i == id)
-                    .and_then(|(_, json)| RuleSet::parse_valid(json))
-                {
-                    self.rules_preset.set(Some(id));
-                    self.rules_from_link.set(false);
-                    self.use_rules(Some(r));
-                }
+                // The worker sends the preset's file (`FromWorker::Preset`).
+                self.worker.with_value(|w| w.as_ref().map(|w| w.preset(&id)));
             }
             Some(LinkRules::Packed(packed)) if current != Some(LinkRules::Packed(packed.clone())) => {
                 // The fragment keeps them while the worker unpacks them.
@@ -626,6 +628,7 @@ impl State {
             RulesOrigin::Preset(id) => {
                 self.rules_preset.set(Some(id.to_string()));
                 self.rules_from_link.set(false);
+                self.preset_base.set_value(Some(r.clone()));
                 r
             }
             RulesOrigin::File => {
@@ -634,10 +637,7 @@ impl State {
                 r
             }
             RulesOrigin::Edit => {
-                let preset = self.rules_preset.get_untracked().and_then(|id| {
-                    let (_, json) = hotline_engine::score::presets::PRESETS.iter().find(|(i, _)| *i == id)?;
-                    RuleSet::parse_valid(json)
-                });
+                let preset = self.rules_preset.get_untracked().and(self.preset_base.get_value());
                 edited_name(preset.as_ref(), r)
             }
         };

@@ -765,6 +765,13 @@ pub fn run_worker() {
                 };
                 post(FromWorker::EditedRules(answer));
             }
+            ToWorker::Preset(id) => {
+                if let Some((id, json)) =
+                    hotline_engine::score::presets::PRESETS.iter().find(|(i, _)| *i == id)
+                {
+                    post(FromWorker::Preset { id: id.to_string(), json: json.to_string() });
+                }
+            }
             ToWorker::UnpackRules(packed) => {
                 post(FromWorker::LinkRules(crate::share::unpack_rule_set(&packed).map(|r| r.to_json())));
             }

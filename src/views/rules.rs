@@ -3,8 +3,7 @@
 use crate::browser::{self};
 use crate::load;
 use crate::state::{use_state, RulesOrigin};
-use hotline_engine::score::presets::PRESETS;
-use hotline_engine::score::rules::RuleSet;
+use hotline_engine::score::presets::PRESET_NAMES;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::Blob;
@@ -37,8 +36,9 @@ pub fn RulesPanel() -> impl IntoView {
             text.set(String::new());
             errors.set(Vec::new());
             state.use_rules(None);
-        } else if let Some((id, json)) = PRESETS.iter().find(|(i, _)| *i == id) {
-            apply(json.to_string(), RulesOrigin::Preset(id));
+        } else {
+            // The worker sends the preset's file; it is applied as it comes (`FromWorker::Preset`).
+            state.worker.with_value(|w| w.as_ref().map(|w| w.preset(&id)));
         }
     };
     let load_file = move |files: Option<web_sys::FileList>| {
@@ -69,10 +69,7 @@ pub fn RulesPanel() -> impl IntoView {
                 <select id="rules-preset" prop:value=preset_value
                     on:change=move |ev| choose_preset(event_target_value(&ev), event_target::<web_sys::HtmlSelectElement>(&ev))>
                     <option value="">"（不计分，仅看指标）"</option>
-                    {PRESETS.iter().map(|(id, json)| {
-                        let name = RuleSet::parse_valid(json).map(|r| r.name).unwrap_or_default();
-                        view! { <option value=*id>{name}</option> }
-                    }).collect_view()}
+                    {PRESET_NAMES.iter().map(|(id, name)| view! { <option value=*id>{*name}</option> }).collect_view()}
                 </select>
                 <label class="button">"载入规则文件"
                     <input type="file" id="rules-file" accept=".json,application/json"

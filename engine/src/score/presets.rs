@@ -11,6 +11,15 @@ pub const PRESETS: &[(&str, &str)] = &[
     ("panjin2023", include_str!("../../presets/panjin2023.json")),
 ];
 
+/// (id, name) of every preset, in [`PRESETS`] order: what a list of presets shows without
+/// carrying their files (the page's first-render bundle; its worker sends a file when chosen).
+/// Tested to equal the files' own names.
+pub const PRESET_NAMES: &[(&str, &str)] = &[
+    ("lyg2017", "连云港 2017（数字城管综合得分）"),
+    ("lyg2021", "连云港 2021（连12345发〔2021〕1号）"),
+    ("panjin2023", "盘锦 2023（双十佳五较差）"),
+];
+
 /// The adjustments file that carries Lianyungang 2017's unpublished 加分 (the one exception to
 /// "adjustments carry only manual items": see docs/rules.md).
 pub const LYG2017_BONUS: &str = include_str!("../../presets/lyg2017_04_bonus.csv");
@@ -35,6 +44,15 @@ pub fn load(id_or_json: &str) -> Result<RuleSet, PresetError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn preset_names_are_the_files_own() {
+        let names: Vec<(String, String)> =
+            super::PRESETS.iter().map(|(id, _)| (id.to_string(), super::preset(id).unwrap().name)).collect();
+        let listed: Vec<(String, String)> =
+            super::PRESET_NAMES.iter().map(|(i, n)| (i.to_string(), n.to_string())).collect();
+        assert_eq!(listed, names);
+    }
+
     #[test]
     fn every_preset_parses() {
         for (id, json) in super::PRESETS {
