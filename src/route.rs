@@ -246,6 +246,8 @@ impl Link {
                 _ => refuse("本页链接没有这个参数"),
             }
         }
+        // An empty filter is no filter: a table shown as it starts is not in the link.
+        link.tables.retain(|(_, v)| *v != TableView::default());
         (link, problems)
     }
 
@@ -360,6 +362,9 @@ mod tests {
             assert!(problem.starts_with(&format!("链接参数“{says}")), "{problem}");
             assert!(problem.contains("未采用："), "{problem}");
         }
+        // Found by the fuzzer: an empty filter made an entry the page never writes.
+        let (l, p) = link("#view=units&filter=unit-table:&sort=u");
+        assert!(l.tables.is_empty() && p.len() == 1, "{l:?} {p:?}");
         let long = format!("#unit=&x={}", "长".repeat(200));
         let (_, p) = Link::parse(&long);
         assert!(p[1].to_string().chars().count() < 120, "a long value is cut: {}", p[1]);
