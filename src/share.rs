@@ -161,6 +161,11 @@ pub fn data_path(value: &str) -> Result<String, String> {
     if path.contains(['?', '#']) {
         return Err("路径中不能有 ? 或 #".into());
     }
+    // Decoded once here; a `%` left would be decoded again when the browser resolves the path
+    // (`%252e%252e` → `%2e%2e` → `..`).
+    if path.contains('%') {
+        return Err("路径中不能有 %（链接中的路径只编码一次）".into());
+    }
     if path.chars().any(char::is_control) {
         return Err("路径中有控制字符".into());
     }
@@ -323,6 +328,8 @@ mod tests {
             ("a\\..\\b.csv", "反斜杠"),
             ("a.csv?x=1", "?"),
             ("a//b.csv", "空的一段"),
+            ("%252e%252e/a.csv", "%"),
+            ("100%25.csv", "%"),
         ] {
             let e = data_path(bad).unwrap_err();
             assert!(e.contains(says), "{bad}: {e}");
