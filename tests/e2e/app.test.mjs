@@ -401,8 +401,13 @@ test('cancel really stops a load, and the month shown before stays', async () =>
   const { page, errors } = await open(chrome.ctx, server.url);
   await waitReady(page, cliReport(sample).source.rows_read);
   await page.setInputFiles('#ticket-file', big);
-  await page.waitForSelector('#progress');
-  await page.locator('#cancel').click();
+  // Clicked the moment it shows (in the page, not after Playwright's checks, which can take
+  // longer than a fast load): a run on an idle machine otherwise finished the load first.
+  await page.waitForFunction(() => {
+    const b = document.getElementById('cancel');
+    if (b) b.click();
+    return Boolean(b);
+  }, null, { polling: 'raf' });
   await page.waitForSelector('#progress', { state: 'detached', timeout: 30000 });
   // The load stopped before its end: the sample month is still what the page shows.
   assert.equal(await page.textContent('#rows-read'), String(cliReport(sample).source.rows_read));
