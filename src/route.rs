@@ -81,20 +81,10 @@ pub struct Route {
 const VALUE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
 impl Route {
-    /// Reads a fragment (with or without its `#`). Unknown keys and views are ignored, so an old
-    /// or mistyped link opens on the overview rather than failing.
+    /// The view and unit of a fragment (with or without its `#`), as [`Link::parse`] reads them:
+    /// unknown keys and views are left out, so an old or mistyped link opens on the overview.
     pub fn parse(fragment: &str) -> Route {
-        let mut route = Route::default();
-        for pair in fragment.trim_start_matches('#').split('&') {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            let value = percent_decode_str(value).decode_utf8_lossy();
-            match key {
-                "view" => route.view = ViewId::from_key(&value).unwrap_or_default(),
-                "unit" if !value.trim().is_empty() => route.unit = Some(value.into_owned()),
-                _ => {}
-            }
-        }
-        route
+        Link::parse(fragment).0.route
     }
 
     /// The fragment, without its `#`: `view=…`, then `unit=…` when a unit is open.
